@@ -1,0 +1,3 @@
+from metrotui.cli import main
+
+main()

@@ -1,0 +1,340 @@
+"""The ``metrotui`` command.  Nothing here imports Textual: only the app does."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from metrotui import __version__
+from metrotui.locations import CURRICULUM_ENV, bundled_curriculum, config_dir, progress_file
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from metrotui.curriculum import Curriculum
+    from metrotui.progress import ProgressStore
+    from metrotui.tracker import Tracker
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class MetroError(click.ClickException):
+    """A problem the user can fix: one clear line on stderr and an exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"metrotui: {self.format_message()}", err=True)
+
+
+def fail(message: str, exit_code: int = EXIT_BAD_INPUT) -> NoReturn:
+    raise MetroError(message, exit_code)
+
+
+@dataclass
+class Session:
+    """What every command needs, loaded only when a command asks for it."""
+
+    curriculum_option: str | None
+    progress_option: str | None
+    _curriculum: Curriculum | None = field(default=None, repr=False)
+    _store: ProgressStore | None = field(default=None, repr=False)
+
+    @property
+    def curriculum_path(self) -> Path:
+        return Path(self.curriculum_option) if self.curriculum_option else bundled_curriculum()
+
+    def curriculum(self) -> Curriculum:
+        if self._curriculum is None:
+            self._curriculum = load_or_fail(self.curriculum_path)
+        return self._curriculum
+
+    def progress_path(self) -> Path:
+        return progress_file(self.curriculum().id, self.progress_option)
+
+    def store(self) -> ProgressStore:
+        if self._store is None:
+            from metrotui.progress import ProgressStore
+
+            self._store = ProgressStore(self.progress_path(), self.curriculum().id)
+        return self._store
+
+    def tracker(self) -> Tracker:
+        from metrotui.progress import ProgressError
+        from metrotui.tracker import Tracker
+
+        store = self.store()
+        try:
+            progress = store.load()
+        except ProgressError as error:
+            fail(str(error))
+        finally:
+            self.flush_notices()
+        tracker = Tracker(self.curriculum(), progress.done)
+        if tracker.orphans:
+            note(
+                f"{len(tracker.orphans)} marks in {store.path} are for topics this curriculum "
+                "does not have; they are kept"
+            )
+        return tracker
+
+    def flush_notices(self) -> None:
+        if self._store is not None:
+            for notice in self._store.notices:
+                note(notice)
+            self._store.notices.clear()
+
+
+def load_or_fail(path: Path) -> Curriculum:
+    from metrotui.curriculum import CurriculumError, load_curriculum
+
+    try:
+        return load_curriculum(path)
+    except CurriculumError as error:
+        fail(str(error))
+
+
+def note(message: str) -> None:
+    click.echo(f"metrotui: note: {message}", err=True)
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _path_option(func: Any) -> Any:
+    return click.option(
+        "--path",
+        "path",
+        default="all",
+        metavar="LINE",
+        help="Only this line and what it needs ('all' for every line).",
+    )(func)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--curriculum",
+    "curriculum_option",
+    envvar=CURRICULUM_ENV,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help=f"Curriculum JSON file (default: the GenAI map; env {CURRICULUM_ENV}).",
+)
+@click.option(
+    "--progress",
+    "progress_option",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Progress file (default: one per curriculum in the config folder; env METROTUI_PROGRESS).",
+)
+@click.option("--path", "app_path", default=None, metavar="LINE", help="Open the app filtered to LINE.")
+@click.version_option(__version__, "--version", prog_name="metrotui")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    curriculum_option: str | None,
+    progress_option: str | None,
+    app_path: str | None,
+) -> None:
+    """Follow a learning curriculum drawn as a metro map.
+
+    With no command, opens the map.
+    """
+    session = Session(curriculum_option, progress_option)
+    ctx.obj = session
+    if ctx.invoked_subcommand is None:
+        open_app(session, app_path)
+
+
+def open_app(session: Session, app_path: str | None) -> None:
+    from metrotui.tracker import UnknownIdError, check_path
+
+    curriculum = session.curriculum()
+    if app_path is not None:
+        try:
+            check_path(curriculum, app_path)
+        except UnknownIdError as error:
+            fail(str(error))
+    try:
+        from metrotui.app import run_app
+    except ImportError as error:  # pragma: no cover - only when the install is broken
+        fail(f"the map app cannot start ({error})")
+    code = run_app(
+        curriculum,
+        session.progress_path(),
+        curriculum_path=session.curriculum_path,
+        path=app_path,
+    )
+    sys.exit(code)
+
+
+# status ------------------------------------------------------------------------
+
+
+@cli.command()
+@_path_option
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def status(session: Session, path: str, as_json: bool) -> None:
+    """Progress per line and station."""
+    from metrotui.tracker import UnknownIdError, check_path
+
+    curriculum = session.curriculum()
+    try:
+        check_path(curriculum, path)
+    except UnknownIdError as error:
+        fail(str(error))
+    tracker = session.tracker()
+    if as_json:
+        click.echo(json.dumps(status_json(tracker, path), indent=2))
+    else:
+        from metrotui.cli_views import status_view
+
+        console().print(status_view(tracker, path))
+
+
+def status_json(tracker: Tracker, path: str) -> dict[str, Any]:
+    stations = tracker.path_stations(path)
+    shown_lines = [
+        line for line in tracker.curriculum.lines if any(s.line == line.id for s in stations)
+    ]
+    overall = tracker.path_count(path)
+    return {
+        "curriculum": tracker.curriculum.id,
+        "path": path,
+        "overall": {"done": overall.done, "total": overall.total},
+        "lines": [
+            {"id": line.id, **_count_json(tracker.line_count(line.id))} for line in shown_lines
+        ],
+        "stations": [
+            {
+                "id": station.id,
+                "number": station.number,
+                "line": station.line,
+                "state": tracker.state(station.id).value,
+                **_count_json(tracker.count(station.id)),
+            }
+            for station in stations
+        ],
+    }
+
+
+def _count_json(count: Any) -> dict[str, int]:
+    return {"done": count.done, "total": count.total}
+
+
+# done / undo ---------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.pass_obj
+def done(session: Session, ids: tuple[str, ...]) -> None:
+    """Mark topics done.  ID is a topic id, or a station id for all its topics."""
+    from metrotui.progress import ProgressError
+    from metrotui.tracker import LockedError, Tracker, UnknownIdError
+
+    before = session.tracker()
+    try:
+        planned = before.plan_marks(ids)
+    except UnknownIdError as error:
+        fail(str(error))
+    except LockedError as error:
+        fail(f"{error}. Nothing was recorded.", EXIT_REFUSED)
+    if planned:
+        try:
+            progress = session.store().mark(planned)
+        except ProgressError as error:
+            fail(str(error))
+        finally:
+            session.flush_notices()
+        after = Tracker(session.curriculum(), progress.done)
+    else:
+        after = before
+    from metrotui.cli_views import marked_view
+
+    console().print(marked_view(before, after, before.resolve(ids), planned))
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.pass_obj
+def undo(session: Session, ids: tuple[str, ...]) -> None:
+    """Mark topics not done.  Stations that needed them lock again."""
+    from metrotui.progress import ProgressError
+    from metrotui.tracker import Tracker, UnknownIdError
+
+    before = session.tracker()
+    try:
+        topics = before.resolve(ids)
+    except UnknownIdError as error:
+        fail(str(error))
+    undone = [topic_id for topic_id in topics if before.is_done(topic_id)]
+    if undone:
+        try:
+            progress = session.store().unmark(undone)
+        except ProgressError as error:
+            fail(str(error))
+        finally:
+            session.flush_notices()
+        after = Tracker(session.curriculum(), progress.done)
+    else:
+        after = before
+    from metrotui.cli_views import unmarked_view
+
+    console().print(unmarked_view(before, after, topics, undone))
+
+
+# next / validate / where ---------------------------------------------------------
+
+
+@cli.command("next")
+@_path_option
+@click.pass_obj
+def next_(session: Session, path: str) -> None:
+    """What to study next, with the topics still to do."""
+    from metrotui.tracker import UnknownIdError, check_path
+
+    try:
+        check_path(session.curriculum(), path)
+    except UnknownIdError as error:
+        fail(str(error))
+    from metrotui.cli_views import next_view
+
+    console().print(next_view(session.tracker(), path))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+def validate(file: str) -> None:
+    """Check a curriculum file and list every problem in it."""
+    curriculum = load_or_fail(Path(file))
+    references = sum(len(station.references) for station in curriculum.stations)
+    click.echo(
+        f"{file}: valid: {curriculum.title!r} has {len(curriculum.lines)} lines, "
+        f"{len(curriculum.stations)} stations, {curriculum.topic_count} topics and "
+        f"{references} references"
+    )
+
+
+@cli.command()
+@click.pass_obj
+def where(session: Session) -> None:
+    """The curriculum, progress file and config folder in use."""
+    click.echo(f"curriculum: {session.curriculum_path}")
+    click.echo(f"progress:   {session.progress_path()}")
+    click.echo(f"config:     {config_dir()}")
+
+
+def main() -> None:
+    cli.main(prog_name="metrotui")

@@ -1,0 +1,173 @@
+"""Rich renderables for the CLI.  Curriculum text goes in as Text, never as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Group, RenderableType
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from metrotui.curriculum import Station
+from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, topic_dots
+from metrotui.tracker import ALL_PATHS, Count, StationState, Tracker
+
+
+def _count_text(count: Count) -> Text:
+    return Text(f"{count.done}/{count.total}")
+
+
+def _bar(count: Count, color: str, width: int = 20) -> ProgressBar:
+    return ProgressBar(
+        total=max(count.total, 1),
+        completed=count.done,
+        width=width,
+        complete_style=color,
+        finished_style=color,
+    )
+
+
+def _path_name(tracker: Tracker, path: str) -> str:
+    return "all paths" if path == ALL_PATHS else tracker.curriculum.line(path).name
+
+
+def _station_label(station: Station) -> Text:
+    return Text.assemble((f"{station.number:>3} ", "dim"), station.title)
+
+
+def _state_text(state: StationState) -> Text:
+    return Text(f"{STATION_GLYPH[state]} {state.label}", style=STATE_STYLE[state])
+
+
+def status_view(tracker: Tracker, path: str) -> RenderableType:
+    curriculum = tracker.curriculum
+    overall = tracker.path_count(path)
+    parts: list[RenderableType] = [
+        Text.assemble(
+            (curriculum.title, "bold"),
+            f"  ·  {_path_name(tracker, path)}  ·  ",
+            (f"{overall.done}/{overall.total} topics · {overall.percent}%", "bold"),
+        ),
+    ]
+    stations = tracker.path_stations(path)
+    # One width for every line's table so the columns line up down the page.
+    title_width = max(len(s.title) for s in stations) + 4
+    state_width = max(len(state.label) for state in StationState) + 2
+    for line in curriculum.lines:
+        on_line = [s for s in stations if s.line == line.id]
+        if not on_line:
+            continue
+        line_count = tracker.line_count(line.id)
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+        table.add_column(no_wrap=True, min_width=title_width)
+        table.add_column(no_wrap=True, min_width=state_width)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True)
+        for station in on_line:
+            state = tracker.state(station.id)
+            count = tracker.count(station.id)
+            label = _station_label(station)
+            if state is StationState.LOCKED:
+                label.stylize("dim")
+            table.add_row(
+                label,
+                _state_text(state),
+                _count_text(count),
+                Text(topic_dots(count.done, count.total), style=line.color),
+            )
+        header = Table.grid(padding=(0, 1))
+        header.add_row(
+            Text(f"━━ {line.name}", style=f"bold {line.color}"),
+            _bar(line_count, line.color),
+            _count_text(line_count),
+        )
+        parts += [Text(""), header, table]
+    return Group(*parts)
+
+
+def next_view(tracker: Tracker, path: str) -> RenderableType:
+    upcoming = tracker.next_up(path)
+    if not upcoming:
+        everything = tracker.path_count(path)
+        message = (
+            "Everything on this path is done. Well travelled!"
+            if everything.done == everything.total
+            else "Nothing is open right now."
+        )
+        return Text(message)
+    parts: list[RenderableType] = [Text(f"Next up on {_path_name(tracker, path)}:", style="bold")]
+    for station in upcoming:
+        line = tracker.curriculum.line(station.line)
+        count = tracker.count(station.id)
+        parts.append(
+            Text.assemble(
+                "\n",
+                _state_text(tracker.state(station.id)),
+                " ",
+                _station_label(station),
+                ("  " + line.name, line.color),
+                f"  {count.done}/{count.total}",
+            )
+        )
+        for topic in station.topics:
+            if not tracker.is_done(topic.id):
+                parts.append(Text.assemble("      ○ ", (topic.id, "cyan"), "  ", topic.title))
+    parts.append(Text("\nMark a topic with: metrotui done TOPIC-ID", style="dim"))
+    return Group(*parts)
+
+
+def _titles(stations: Iterable[Station]) -> str:
+    return ", ".join(station.title for station in stations)
+
+
+def marked_view(
+    before: Tracker, after: Tracker, asked: list[str], marked: list[str]
+) -> RenderableType:
+    curriculum = after.curriculum
+    lines: list[Text] = []
+    if marked:
+        noun = "topic" if len(marked) == 1 else "topics"
+        lines.append(Text(f"Marked {len(marked)} {noun} done:", style="bold"))
+        for topic_id in marked:
+            lines.append(Text.assemble("  ● ", curriculum.topic(topic_id).title))
+    already = [t for t in asked if t not in marked]
+    if already:
+        lines.append(Text(f"Already done: {', '.join(curriculum.topic(t).title for t in already)}"))
+    finished = [
+        s
+        for s in curriculum.stations
+        if after.state(s.id) is StationState.DONE and before.state(s.id) is not StationState.DONE
+    ]
+    if finished:
+        lines.append(Text(f"Finished: {_titles(finished)}", style="bold green"))
+    unlocked = after.newly_unlocked(before)
+    if unlocked:
+        lines.append(Text(f"Unlocked: {_titles(unlocked)}", style="bold"))
+    overall = after.overall
+    lines.append(Text(f"{overall.done}/{overall.total} topics · {overall.percent}%", style="dim"))
+    return Group(*lines)
+
+
+def unmarked_view(
+    before: Tracker, after: Tracker, asked: list[str], undone: list[str]
+) -> RenderableType:
+    curriculum = after.curriculum
+    lines: list[Text] = []
+    if undone:
+        noun = "topic" if len(undone) == 1 else "topics"
+        lines.append(Text(f"Unmarked {len(undone)} {noun}:", style="bold"))
+        for topic_id in undone:
+            lines.append(Text.assemble("  ○ ", curriculum.topic(topic_id).title))
+    else:
+        lines.append(Text("None of those topics were marked done; nothing changed."))
+    relocked = [
+        s
+        for s in curriculum.stations
+        if after.state(s.id) is StationState.LOCKED and before.state(s.id) is not StationState.LOCKED
+    ]
+    if relocked:
+        lines.append(Text(f"Locked again: {_titles(relocked)}", style="yellow"))
+    overall = after.overall
+    lines.append(Text(f"{overall.done}/{overall.total} topics · {overall.percent}%", style="dim"))
+    return Group(*lines)

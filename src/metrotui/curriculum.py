@@ -1,0 +1,548 @@
+"""The curriculum: lines, stations, topics and references, validated on load.
+
+Validation happens in two passes over the parsed JSON so that a user sees every
+problem at once: pydantic checks the shape of each object, and a second pass
+checks what pydantic cannot see from one object alone (unique ids, known
+references between stations, cycles).  Both passes report JSON locations such
+as ``stations[4].prerequisites[0]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from metrotui.text import clean_block, clean_line
+
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_TITLE_CHARS = 200
+MAX_STATION_NUMBER = 1_000_000
+MAX_PROBLEMS_SHOWN = 50
+
+ReferenceKind = Literal["book", "free-book", "video", "paper", "docs", "repo", "article", "course"]
+REFERENCE_KINDS: tuple[str, ...] = ReferenceKind.__args__  # type: ignore[attr-defined]
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid id (use up to 64 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit)"
+        )
+    return value
+
+
+def _check_title(value: str) -> str:
+    value = clean_line(value)
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > MAX_TITLE_CHARS:
+        raise ValueError(f"is {len(value)} characters long; the limit is {MAX_TITLE_CHARS}")
+    return value
+
+
+def _check_url(value: str) -> str:
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest:
+        raise ValueError(f"{value[:80]!r} is not an http(s) URL")
+    if any(ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+        raise ValueError("a URL must not contain spaces or control characters")
+    return value
+
+
+def _check_color(value: str) -> str:
+    if not _COLOR.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not a colour (use #rrggbb)")
+    return value
+
+
+def _check_number(value: int) -> int:
+    if not 0 < value <= MAX_STATION_NUMBER:
+        raise ValueError(f"{value} is out of range (1 to {MAX_STATION_NUMBER:,})")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Title = Annotated[str, AfterValidator(_check_title)]
+Summary = Annotated[str, AfterValidator(clean_block)]
+Url = Annotated[str, AfterValidator(_check_url)]
+Color = Annotated[str, AfterValidator(_check_color)]
+StationNumber = Annotated[int, AfterValidator(_check_number)]
+
+
+class _Model(BaseModel):
+    # strict: a number written as a string is a mistake in a hand-edited file,
+    # not something to coerce; forbid: a misspelt key must not pass silently.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Source(_Model):
+    url: Url
+    license: Title
+    attribution: Summary = ""
+
+
+class Line(_Model):
+    id: Id
+    name: Title
+    color: Color
+    description: Summary = ""
+
+
+class Topic(_Model):
+    id: Id
+    title: Title
+    summary: Summary = ""
+
+
+class Reference(_Model):
+    title: Title
+    url: Url
+    kind: ReferenceKind = "article"
+
+
+class Station(_Model):
+    id: Id
+    number: StationNumber
+    title: Title
+    line: Id
+    summary: Summary = ""
+    prerequisites: list[Id] = []
+    topics: list[Topic] = Field(min_length=1)
+    references: list[Reference] = []
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        return tuple(topic.id for topic in self.topics)
+
+
+class Curriculum(_Model):
+    schema_version: int
+    id: Id
+    title: Title
+    description: Summary = ""
+    source: Source | None = None
+    lines: list[Line] = Field(min_length=1)
+    stations: list[Station] = Field(min_length=1)
+
+    _lines: dict[str, Line] = PrivateAttr(default_factory=dict)
+    _stations: dict[str, Station] = PrivateAttr(default_factory=dict)
+    _topic_station: dict[str, Station] = PrivateAttr(default_factory=dict)
+    _topics: dict[str, Topic] = PrivateAttr(default_factory=dict)
+    _dependents: dict[str, list[Station]] = PrivateAttr(default_factory=dict)
+    _order: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, _context: Any) -> None:
+        self._lines = {line.id: line for line in self.lines}
+        self._stations = {station.id: station for station in self.stations}
+        self._order = {station.id: index for index, station in enumerate(self.stations)}
+        self._dependents = {station.id: [] for station in self.stations}
+        for station in self.stations:
+            for topic in station.topics:
+                self._topic_station[topic.id] = station
+                self._topics[topic.id] = topic
+            for prerequisite in station.prerequisites:
+                self._dependents[prerequisite].append(station)
+
+    # Lookups -------------------------------------------------------------
+    def line(self, line_id: str) -> Line:
+        return self._lines[line_id]
+
+    def has_line(self, line_id: str) -> bool:
+        return line_id in self._lines
+
+    def station(self, station_id: str) -> Station:
+        return self._stations[station_id]
+
+    def has_station(self, station_id: str) -> bool:
+        return station_id in self._stations
+
+    def topic(self, topic_id: str) -> Topic:
+        return self._topics[topic_id]
+
+    def has_topic(self, topic_id: str) -> bool:
+        return topic_id in self._topics
+
+    def station_of(self, topic_id: str) -> Station:
+        return self._topic_station[topic_id]
+
+    def dependents(self, station_id: str) -> list[Station]:
+        """Stations that list ``station_id`` among their prerequisites."""
+        return self._dependents[station_id]
+
+    def index(self, station_id: str) -> int:
+        """A station's position in the curriculum (its order on the map)."""
+        return self._order[station_id]
+
+    def stations_on(self, line_id: str) -> list[Station]:
+        return [station for station in self.stations if station.line == line_id]
+
+    def all_topic_ids(self) -> Iterator[str]:
+        return iter(self._topics)
+
+    def suggest(self, unknown: str) -> str | None:
+        """The closest station or topic id to a misspelt one, if any is close."""
+        return closest(unknown, [*self._stations, *self._topics])
+
+    @property
+    def topic_count(self) -> int:
+        return len(self._topics)
+
+
+class CurriculumError(Exception):
+    """A curriculum file that cannot be used, with every problem found in it."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        super().__init__(source, problems)
+        self.source = source
+        self.problems = problems
+
+    def __str__(self) -> str:
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        if len(self.problems) == 1 and not shown[0].startswith(("stations", "lines", "source")):
+            return f"{self.source}: {shown[0]}"
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        lines = [f"{self.source}: {len(self.problems)} {noun} in this curriculum:"]
+        lines += [f"  {problem}" for problem in shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"  … and {len(self.problems) - len(shown)} more")
+        return "\n".join(lines)
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.7)
+    return matches[0] if matches else None
+
+
+def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    match = closest(word, candidates)
+    return f" (did you mean {match!r}?)" if match else ""
+
+
+# Loading -----------------------------------------------------------------
+
+
+def load_curriculum(path: str | Path) -> Curriculum:
+    """Read and validate a curriculum file, or raise CurriculumError naming it."""
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise CurriculumError(source, ["is a folder, not a curriculum file"])
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CurriculumError(
+                source,
+                [f"is {size / 1e6:.1f} MB; a curriculum may be at most {MAX_FILE_BYTES // 2**20} MB"],
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CurriculumError(source, ["no such file"]) from None
+    except PermissionError:
+        raise CurriculumError(source, ["cannot be read (permission denied)"]) from None
+    except OSError as error:
+        raise CurriculumError(source, [f"cannot be read ({error.strerror or error})"]) from None
+    return parse_curriculum(data, source)
+
+
+def parse_curriculum(data: bytes, source: str = "<curriculum>") -> Curriculum:
+    raw = _parse_json(data, source)
+    if not isinstance(raw, dict):
+        raise CurriculumError(source, [f"the top level must be a JSON object, not {_json_type(raw)}"])
+    version = raw.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise CurriculumError(
+            source,
+            [
+                f"uses schema_version {version}, newer than this metrotui understands "
+                f"({SCHEMA_VERSION}); upgrade metrotui to open it"
+            ],
+        )
+    problems: list[str] = []
+    if version != SCHEMA_VERSION and not (version is None or isinstance(version, bool)):
+        if isinstance(version, int):
+            problems.append(f"schema_version: {version} is not supported (expected {SCHEMA_VERSION})")
+    curriculum: Curriculum | None = None
+    try:
+        curriculum = Curriculum.model_validate(raw)
+    except ValidationError as error:
+        problems += [_describe(item) for item in error.errors(include_url=False)]
+    problems += _cross_reference_problems(raw)
+    if problems or curriculum is None:
+        raise CurriculumError(source, _unique(problems))
+    return curriculum
+
+
+def _parse_json(data: bytes, source: str) -> Any:
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise CurriculumError(
+            source, ["starts with a byte-order mark (BOM); save it as UTF-8 without a BOM"]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CurriculumError(
+            source, [f"is not UTF-8 text (byte {error.start} is {data[error.start]:#04x})"]
+        ) from None
+    if not text.strip():
+        raise CurriculumError(source, ["is empty"])
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise CurriculumError(
+            source, [f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"]
+        ) from None
+    except _DuplicateKey as error:
+        raise CurriculumError(source, [f"the key {error.key!r} appears twice in one object"]) from None
+    except RecursionError:
+        raise CurriculumError(source, ["is nested too deeply to be a curriculum"]) from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def _unique(problems: list[str]) -> list[str]:
+    return list(dict.fromkeys(problems))
+
+
+# Describing pydantic's errors in the curriculum's own terms ----------------
+
+_FIELD_NAMES = {
+    "Curriculum": ["schema_version", "id", "title", "description", "source", "lines", "stations"],
+    "Source": ["url", "license", "attribution"],
+    "Line": ["id", "name", "color", "description"],
+    "Station": ["id", "number", "title", "line", "summary", "prerequisites", "topics", "references"],
+    "Topic": ["id", "title", "summary"],
+    "Reference": ["title", "url", "kind"],
+}
+_ALL_FIELDS = sorted({name for names in _FIELD_NAMES.values() for name in names})
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "int_from_float": "a whole number",
+}
+
+
+def location(parts: Iterable[int | str]) -> str:
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _describe(error: Any) -> str:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        where = location(loc[:-1])
+        message = f"missing key {loc[-1]!r}"
+    elif kind == "extra_forbidden":
+        where = location(loc[:-1])
+        key = str(loc[-1])
+        message = f"unknown key {key!r}{_did_you_mean(key, _ALL_FIELDS)}"
+    elif kind in _EXPECTED:
+        where = location(loc)
+        message = f"expected {_EXPECTED[kind]}, got {_json_type(error.get('input'))}"
+    elif kind == "literal_error":
+        where = location(loc)
+        message = f"{error.get('input')!r} is not one of: {', '.join(REFERENCE_KINDS)}"
+    elif kind in ("too_short", "list_too_short", "tuple_too_short"):
+        where = location(loc)
+        message = "must not be empty" if loc and loc[-1] != "topics" else "a station needs at least one topic"
+    elif kind == "value_error":
+        where = location(loc)
+        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+    else:
+        where = location(loc)
+        message = error["msg"][:1].lower() + error["msg"][1:]
+    return f"{where}: {message}" if where else message
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# Cross-references ------------------------------------------------------------
+
+
+def _items(raw: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    lines = _items(raw, "lines")
+    stations = _items(raw, "stations")
+
+    line_ids: dict[str, int] = {}
+    for index, line in lines:
+        line_id = _text(line, "id")
+        if line_id is None:
+            continue
+        if line_id in line_ids:
+            problems.append(
+                f"lines[{index}].id: {line_id!r} is already used by lines[{line_ids[line_id]}]"
+            )
+        else:
+            line_ids[line_id] = index
+
+    station_ids: dict[str, int] = {}
+    numbers: dict[int, int] = {}
+    for index, station in stations:
+        station_id = _text(station, "id")
+        if station_id is not None:
+            if station_id in station_ids:
+                problems.append(
+                    f"stations[{index}].id: {station_id!r} is already used by "
+                    f"stations[{station_ids[station_id]}]"
+                )
+            else:
+                station_ids[station_id] = index
+        number = station.get("number")
+        if isinstance(number, int) and not isinstance(number, bool):
+            if number in numbers:
+                problems.append(
+                    f"stations[{index}].number: {number} is already used by stations[{numbers[number]}]"
+                )
+            else:
+                numbers[number] = index
+
+    topic_ids: dict[str, str] = {}
+    for index, station in stations:
+        for topic_index, topic in _items(station, "topics"):
+            topic_id = _text(topic, "id")
+            if topic_id is None:
+                continue
+            where = f"stations[{index}].topics[{topic_index}].id"
+            if topic_id in topic_ids:
+                problems.append(f"{where}: {topic_id!r} is already used by {topic_ids[topic_id]}")
+            elif topic_id in station_ids:
+                problems.append(
+                    f"{where}: {topic_id!r} is also a station id; a topic needs an id of its own"
+                )
+            else:
+                topic_ids[topic_id] = where.removesuffix(".id")
+
+    graph: dict[str, list[str]] = {}
+    for index, station in stations:
+        station_id = _text(station, "id")
+        line_id = _text(station, "line")
+        if line_id is not None and line_ids and line_id not in line_ids:
+            problems.append(
+                f"stations[{index}].line: unknown line {line_id!r}{_did_you_mean(line_id, line_ids)}"
+            )
+        prerequisites = station.get("prerequisites")
+        if not isinstance(prerequisites, list):
+            continue
+        known: list[str] = []
+        for pre_index, prerequisite in enumerate(prerequisites):
+            if not isinstance(prerequisite, str):
+                continue
+            where = f"stations[{index}].prerequisites[{pre_index}]"
+            if prerequisite == station_id:
+                problems.append(f"{where}: a station cannot be its own prerequisite")
+            elif prerequisite not in station_ids:
+                problems.append(
+                    f"{where}: unknown station {prerequisite!r}"
+                    f"{_did_you_mean(prerequisite, station_ids)}"
+                )
+            elif prerequisite in known:
+                problems.append(f"{where}: {prerequisite!r} is listed twice")
+            else:
+                known.append(prerequisite)
+        if station_id is not None and station_ids.get(station_id) == index:
+            graph[station_id] = known
+
+    for cycle in _cycles(graph):
+        first = station_ids[cycle[0]]
+        problems.append(
+            f"stations[{first}].prerequisites: prerequisites form a cycle: {' → '.join(cycle)}"
+        )
+    return problems
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle in the prerequisite graph, found by an iterative depth-first search."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    cycles: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    for start in graph:
+        if start in state:
+            continue
+        path: list[str] = [start]
+        stack: list[Iterator[str]] = [iter(graph.get(start, ()))]
+        state[start] = 1
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            if state.get(node) == 1:
+                # Print the cycle in the direction a learner reads it: a needs b
+                # is drawn as b → a, so reverse the path of "needs" edges.
+                loop = path[path.index(node) :]
+                members = frozenset(loop)
+                if members not in seen:
+                    seen.add(members)
+                    ordered = list(reversed(loop))
+                    cycles.append([*ordered, ordered[0]])
+            elif node not in state:
+                state[node] = 1
+                path.append(node)
+                stack.append(iter(graph.get(node, ())))
+    return cycles

@@ -1,0 +1,285 @@
+"""The progress store: which topics a learner has done, kept safe on disk.
+
+Three promises, each with its reason:
+
+* Durable: a write goes to a temporary file in the same folder, is fsynced and
+  then renamed over the old file, so a crash leaves the old or the new file,
+  never half of one.
+* Concurrent use loses nothing: every change is an operation applied, under a
+  file lock, to what is on disk at that moment, never a stale copy written back.
+* Nothing recorded is lost: a damaged file is renamed aside with its bytes
+  untouched; a file from a newer metrotui or another curriculum is refused and
+  never overwritten; marks for topics the curriculum no longer has are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+PROGRESS_SCHEMA_VERSION = 1
+LOCK_TIMEOUT_SECONDS = 10.0
+
+
+class ProgressError(Exception):
+    """Progress that cannot be read or written; the message says what to do."""
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Progress:
+    curriculum: str
+    done: dict[str, str] = field(default_factory=dict)
+    # Top-level keys this version does not know, kept so that rewriting a file
+    # never drops what someone else put there.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.extra,
+            "schema_version": PROGRESS_SCHEMA_VERSION,
+            "curriculum": self.curriculum,
+            "done": dict(sorted(self.done.items())),
+        }
+
+
+class _Damaged(Exception):
+    """The file's bytes are not progress; the reason is the message."""
+
+
+def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
+    """Parse a progress file, raising _Damaged or ProgressError."""
+    if not data.strip():
+        raise _Damaged("it is empty")
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _Damaged("it is not UTF-8 text") from None
+    except (json.JSONDecodeError, RecursionError):
+        raise _Damaged("it is not valid JSON") from None
+    if not isinstance(raw, dict):
+        raise _Damaged("it is not a JSON object")
+    version = raw.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _Damaged("it has no schema_version")
+    if version > PROGRESS_SCHEMA_VERSION:
+        raise ProgressError(
+            f"{source} was written by a newer metrotui (progress schema {version}; this one "
+            f"understands {PROGRESS_SCHEMA_VERSION}). Upgrade metrotui; the file was left untouched."
+        )
+    owner = raw.get("curriculum")
+    if owner != curriculum_id:
+        raise ProgressError(
+            f"{source} holds progress for the curriculum {owner!r}, not {curriculum_id!r}; "
+            "choose another --progress file. The file was left untouched."
+        )
+    done = raw.get("done", {})
+    if not isinstance(done, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in done.items()
+    ):
+        raise _Damaged("its 'done' entry is not a map of topic ids to times")
+    extra = {
+        key: value
+        for key, value in raw.items()
+        if key not in ("schema_version", "curriculum", "done")
+    }
+    return Progress(curriculum=curriculum_id, done=done, extra=extra)
+
+
+class ProgressStore:
+    """One curriculum's progress file."""
+
+    def __init__(self, path: str | os.PathLike[str], curriculum_id: str) -> None:
+        self.path = Path(path)
+        self.curriculum_id = curriculum_id
+        # Messages for the user about things the store did on its own, such as
+        # setting a damaged file aside.  The CLI prints them; the app notifies.
+        self.notices: list[str] = []
+
+    # Reading ------------------------------------------------------------------
+    def load(self) -> Progress:
+        """The progress on disk now.  A missing file is empty progress."""
+        try:
+            return self._read()
+        except _Damaged:
+            # Re-check under the lock: another process may be mid-way through
+            # setting the same file aside.
+            with self._lock():
+                return self._read_or_set_aside()
+
+    def signature(self) -> tuple[int, int, int] | None:
+        """Changes whenever the file is replaced; cheap enough to poll."""
+        try:
+            stat = self._target().stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    # Changing -----------------------------------------------------------------
+    def mark(self, topic_ids: Iterable[str], when: str | None = None) -> Progress:
+        """Record topics as done; a topic already done keeps its first time."""
+        stamp = when or now_utc()
+        ids = list(topic_ids)
+
+        def apply(progress: Progress) -> Progress:
+            done = dict(progress.done)
+            for topic_id in ids:
+                done.setdefault(topic_id, stamp)
+            return replace(progress, done=done)
+
+        return self.update(apply)
+
+    def unmark(self, topic_ids: Iterable[str]) -> Progress:
+        ids = set(topic_ids)
+
+        def apply(progress: Progress) -> Progress:
+            return replace(progress, done={k: v for k, v in progress.done.items() if k not in ids})
+
+        return self.update(apply)
+
+    def update(self, change: Callable[[Progress], Progress]) -> Progress:
+        """Apply ``change`` to what is on disk now, under the lock, and save it."""
+        with self._lock():
+            before = self._read_or_set_aside()
+            after = change(before)
+            if after != before:
+                self._write(after)
+            return after
+
+    # Internals ----------------------------------------------------------------
+    def _target(self) -> Path:
+        # Write through a symlink to the file it names rather than replacing
+        # the link with a regular file.
+        return self.path.resolve() if self.path.is_symlink() else self.path
+
+    def _lock(self) -> Any:
+        from filelock import FileLock, Timeout
+
+        target = self._target()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ProgressError(
+                f"cannot create the folder {target.parent} for progress ({_reason(error)})"
+            ) from None
+        lock = FileLock(str(target.parent / f".{target.name}.lock"), timeout=LOCK_TIMEOUT_SECONDS)
+
+        store = self
+
+        class _Guard:
+            def __enter__(self) -> None:
+                try:
+                    lock.acquire()
+                except Timeout:
+                    raise ProgressError(
+                        f"{store.path} is locked by another metrotui for over "
+                        f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
+                    ) from None
+                except OSError as error:
+                    raise ProgressError(
+                        f"cannot lock {store.path} ({_reason(error)}); nothing was changed"
+                    ) from None
+
+            def __exit__(self, *exc: object) -> None:
+                lock.release()
+
+        return _Guard()
+
+    def _read(self) -> Progress:
+        target = self._target()
+        try:
+            if target.is_dir():
+                raise ProgressError(
+                    f"{self.path} is a folder, not a progress file; move it away or "
+                    "choose another --progress file"
+                )
+            data = target.read_bytes()
+        except FileNotFoundError:
+            return Progress(curriculum=self.curriculum_id)
+        except PermissionError:
+            raise ProgressError(f"cannot read {self.path} (permission denied)") from None
+        except OSError as error:
+            raise ProgressError(f"cannot read {self.path} ({_reason(error)})") from None
+        return parse_progress(data, self.curriculum_id, str(self.path))
+
+    def _read_or_set_aside(self) -> Progress:
+        try:
+            return self._read()
+        except _Damaged as damage:
+            aside = self._set_aside()
+            self.notices.append(
+                f"The progress file {self.path} was damaged ({damage}). It was moved, "
+                f"bytes untouched, to {aside}; a new progress file was started."
+            )
+            return Progress(curriculum=self.curriculum_id)
+
+    def _set_aside(self) -> Path:
+        target = self._target()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = target.with_name(f"{target.name}.damaged-{stamp}")
+        counter = 1
+        while aside.exists():
+            counter += 1
+            aside = target.with_name(f"{target.name}.damaged-{stamp}-{counter}")
+        try:
+            os.replace(target, aside)
+        except OSError as error:
+            raise ProgressError(
+                f"{self.path} is damaged and could not be moved aside ({_reason(error)}); "
+                "it was left as it is"
+            ) from None
+        return aside
+
+    def _write(self, progress: Progress) -> None:
+        target = self._target()
+        payload = (json.dumps(progress.to_json(), indent=2, ensure_ascii=False) + "\n").encode()
+        temp_name: str | None = None
+        try:
+            fd, temp_name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp_name, target)
+            temp_name = None
+            _fsync_folder(target.parent)
+        except OSError as error:
+            raise ProgressError(
+                f"could not save progress to {self.path} ({_reason(error)}); "
+                "the file on disk was not changed"
+            ) from None
+        finally:
+            if temp_name is not None:
+                try:
+                    os.unlink(temp_name)
+                except OSError:
+                    pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename is only durable once the folder entry is on disk too.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror.lower() if error.strerror else str(error)

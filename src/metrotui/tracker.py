@@ -1,0 +1,221 @@
+"""What progress means on a curriculum: states, counts, paths and unlocking.
+
+Pure logic over a Curriculum and a set of done topic ids; no files, no UI.
+The CLI and the app both ask a Tracker and show its answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from metrotui.curriculum import Curriculum, Station, closest
+
+ALL_PATHS = "all"
+
+
+class StationState(StrEnum):
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    AVAILABLE = "available"
+    LOCKED = "locked"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Count:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return (100 * self.done) // self.total if self.total else 0
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.done + other.done, self.total + other.total)
+
+
+class UnknownIdError(LookupError):
+    def __init__(self, unknown: str, suggestion: str | None, kind: str = "station or topic") -> None:
+        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+        super().__init__(f"unknown {kind} {unknown!r}{hint}")
+        self.unknown = unknown
+        self.suggestion = suggestion
+
+
+class LockedError(Exception):
+    """A topic of a locked station was asked to be marked done."""
+
+    def __init__(self, station: Station, unfinished: list[Station]) -> None:
+        names = ", ".join(f"{s.number} {s.title}" for s in unfinished)
+        super().__init__(f"{station.title} is locked: first finish {names}")
+        self.station = station
+        self.unfinished = unfinished
+
+
+class Tracker:
+    """A snapshot of one learner's progress through one curriculum."""
+
+    def __init__(self, curriculum: Curriculum, done_topics: Iterable[str]) -> None:
+        self.curriculum = curriculum
+        marked = set(done_topics)
+        self.done = frozenset(t for t in marked if curriculum.has_topic(t))
+        # Marks for topics this curriculum does not have: kept on disk, reported.
+        self.orphans = sorted(marked - self.done)
+        self._counts: dict[str, Count] = {}
+        finished: set[str] = set()
+        for station in curriculum.stations:
+            count = Count(sum(t.id in self.done for t in station.topics), len(station.topics))
+            self._counts[station.id] = count
+            if count.done == count.total:
+                finished.add(station.id)
+        self._states: dict[str, StationState] = {}
+        for station in curriculum.stations:
+            count = self._counts[station.id]
+            if station.id in finished:
+                state = StationState.DONE
+            elif any(p not in finished for p in station.prerequisites):
+                state = StationState.LOCKED
+            elif count.done:
+                state = StationState.IN_PROGRESS
+            else:
+                state = StationState.AVAILABLE
+            self._states[station.id] = state
+
+    # Stations -----------------------------------------------------------------
+    def state(self, station_id: str) -> StationState:
+        return self._states[station_id]
+
+    def count(self, station_id: str) -> Count:
+        return self._counts[station_id]
+
+    def is_done(self, topic_id: str) -> bool:
+        return topic_id in self.done
+
+    def unfinished_prerequisites(self, station_id: str) -> list[Station]:
+        station = self.curriculum.station(station_id)
+        return [
+            self.curriculum.station(p)
+            for p in station.prerequisites
+            if self._states[p] is not StationState.DONE
+        ]
+
+    def unlocks(self, station_id: str) -> list[Station]:
+        """The stations that need this one."""
+        return list(self.curriculum.dependents(station_id))
+
+    def newly_unlocked(self, before: Tracker) -> list[Station]:
+        """Stations that were locked in ``before`` and are open now."""
+        return [
+            station
+            for station in self.curriculum.stations
+            if before.state(station.id) is StationState.LOCKED
+            and self._states[station.id] is not StationState.LOCKED
+        ]
+
+    # Paths and counts --------------------------------------------------------
+    def path_stations(self, path: str = ALL_PATHS) -> list[Station]:
+        members = path_members(self.curriculum, path)
+        if members is None:
+            return list(self.curriculum.stations)
+        return [station for station in self.curriculum.stations if station.id in members]
+
+    def path_count(self, path: str = ALL_PATHS) -> Count:
+        total = Count(0, 0)
+        for station in self.path_stations(path):
+            total += self._counts[station.id]
+        return total
+
+    def line_count(self, line_id: str) -> Count:
+        total = Count(0, 0)
+        for station in self.curriculum.stations_on(line_id):
+            total += self._counts[station.id]
+        return total
+
+    @property
+    def overall(self) -> Count:
+        return Count(len(self.done), self.curriculum.topic_count)
+
+    def next_up(self, path: str = ALL_PATHS) -> list[Station]:
+        """Stations open to study now, in map order."""
+        return [
+            station
+            for station in self.path_stations(path)
+            if self._states[station.id] in (StationState.AVAILABLE, StationState.IN_PROGRESS)
+        ]
+
+    # Marking ---------------------------------------------------------------
+    def resolve(self, ids: Iterable[str]) -> list[str]:
+        """Topic ids for ids that name topics or whole stations, in order."""
+        topics: list[str] = []
+        for item in ids:
+            if self.curriculum.has_topic(item):
+                topics.append(item)
+            elif self.curriculum.has_station(item):
+                topics.extend(self.curriculum.station(item).topic_ids)
+            else:
+                raise UnknownIdError(item, self.curriculum.suggest(item))
+        return list(dict.fromkeys(topics))
+
+    def plan_marks(self, ids: Iterable[str]) -> list[str]:
+        """The topics to mark done for ``ids``, or LockedError if any is locked.
+
+        Ids are taken in order, so ``math-basics programming`` works: finishing
+        the first opens the second.
+        """
+        planned: list[str] = []
+        done = set(self.done)
+        snapshot = self
+        for topic_id in self.resolve(ids):
+            if topic_id in done:
+                continue
+            station = self.curriculum.station_of(topic_id)
+            if snapshot.state(station.id) is StationState.LOCKED:
+                snapshot = Tracker(self.curriculum, done)
+                if snapshot.state(station.id) is StationState.LOCKED:
+                    raise LockedError(station, snapshot.unfinished_prerequisites(station.id))
+            planned.append(topic_id)
+            done.add(topic_id)
+        return planned
+
+
+def check_path(curriculum: Curriculum, path: str) -> str:
+    """``path`` if it names all paths or a line, else UnknownIdError."""
+    if path == ALL_PATHS or curriculum.has_line(path):
+        return path
+    choices = [ALL_PATHS, *(line.id for line in curriculum.lines)]
+    raise UnknownIdError(path, closest(path, choices), kind="path")
+
+
+_PATH_CACHE: dict[tuple[int, str], tuple[Curriculum, frozenset[str]]] = {}
+
+
+def path_members(curriculum: Curriculum, path: str) -> frozenset[str] | None:
+    """Station ids on a line plus everything they need; None means every station."""
+    if path == ALL_PATHS:
+        return None
+    check_path(curriculum, path)
+    key = (id(curriculum), path)
+    cached = _PATH_CACHE.get(key)
+    if cached is not None and cached[0] is curriculum:
+        return cached[1]
+    members: set[str] = set()
+    pending = [station.id for station in curriculum.stations_on(path)]
+    while pending:
+        station_id = pending.pop()
+        if station_id not in members:
+            members.add(station_id)
+            pending.extend(curriculum.station(station_id).prerequisites)
+    if len(_PATH_CACHE) > 64:
+        _PATH_CACHE.clear()
+    _PATH_CACHE[key] = (curriculum, frozenset(members))
+    return _PATH_CACHE[key][1]
+
+
+def path_choices(curriculum: Curriculum) -> list[str]:
+    """The filter cycle: all, then each line after the first (the shared trunk)."""
+    return [ALL_PATHS, *(line.id for line in curriculum.lines[1:])]

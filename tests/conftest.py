@@ -1,0 +1,32 @@
+"""Shared fixtures: every test runs with its own config folder, never the real one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from metrotui.curriculum import Curriculum, load_curriculum
+from metrotui.locations import bundled_curriculum
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path_factory.mktemp("xdg-config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    return config
+
+
+@pytest.fixture(scope="session")
+def genai() -> Curriculum:
+    return load_curriculum(bundled_curriculum())
+
+
+@pytest.fixture
+def genai_raw() -> dict[str, Any]:
+    """The GenAI curriculum as plain JSON, for tests that break it on purpose."""
+    return json.loads(bundled_curriculum().read_text(encoding="utf-8"))
