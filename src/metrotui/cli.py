@@ -137,7 +137,9 @@ def _path_option(func: Any) -> Any:
     type=click.Path(dir_okay=False),
     help="Progress file (default: one per curriculum in the config folder; env METROTUI_PROGRESS).",
 )
-@click.option("--path", "app_path", default=None, metavar="LINE", help="Open the app filtered to LINE.")
+@click.option(
+    "--path", "app_path", default=None, metavar="LINE", help="Open the app filtered to LINE."
+)
 @click.version_option(__version__, "--version", prog_name="metrotui")
 @click.pass_context
 def cli(
@@ -169,12 +171,7 @@ def open_app(session: Session, app_path: str | None) -> None:
         from metrotui.app import run_app
     except ImportError as error:  # pragma: no cover - only when the install is broken
         fail(f"the map app cannot start ({error})")
-    code = run_app(
-        curriculum,
-        session.progress_path(),
-        curriculum_path=session.curriculum_path,
-        path=app_path,
-    )
+    code = run_app(curriculum, session.progress_path(), path=app_path)
     sys.exit(code)
 
 

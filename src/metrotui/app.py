@@ -1,0 +1,339 @@
+"""The metrotui app: the map, the station detail, and ticking topics off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Static
+
+from metrotui.curriculum import Curriculum, Station
+from metrotui.locations import ui_state_file
+from metrotui.progress import Progress, ProgressError, ProgressStore
+from metrotui.search import CurriculumSearch
+from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
+from metrotui.ui_state import UiState
+from metrotui.widgets.help_screen import HelpScreen
+from metrotui.widgets.metro_map import MetroMap
+from metrotui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
+
+EXTERNAL_CHECK_SECONDS = 1.0
+FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """One tick or untick, remembered so that ``u`` can reverse it."""
+
+    topic_id: str
+    marked: bool
+    when: str | None = None  # the original time of a mark that was removed
+
+
+class MetroApp(App[int]):
+    """Follow a curriculum drawn as a metro map."""
+
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    COMMANDS = App.COMMANDS | {CurriculumSearch}
+
+    BINDINGS = [
+        Binding("p", "cycle_path", "Path"),
+        Binding("u", "undo", "Undo"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        progress_path: Path,
+        *,
+        path: str | None = None,
+        ui_state_path: Path | None = None,
+        watch_interval: float = EXTERNAL_CHECK_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.curriculum = curriculum
+        self.store = ProgressStore(progress_path, curriculum.id)
+        progress = self.store.load()  # ProgressError propagates: run_app reports it
+        self.tracker = Tracker(curriculum, progress.done)
+        self.ui_state = UiState.load(ui_state_path or ui_state_file(curriculum.id))
+        chosen = path or self.ui_state.path
+        self.path = (
+            chosen
+            if chosen in path_choices(curriculum) or (chosen and curriculum.has_line(chosen))
+            else ALL_PATHS
+        )
+        self.undo_stack: list[Toggle] = []
+        self.watch_interval = watch_interval
+        self._seen_signature = self.store.signature()
+        self.title = curriculum.title
+        visible = path_members(curriculum, self.path)
+        selected = self.ui_state.selected
+        if (
+            selected is None
+            or not curriculum.has_station(selected)
+            or (visible is not None and selected not in visible)
+        ):
+            selected = self._first_station(visible)
+        self._selected = selected
+
+    # Composition ------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◉")
+        with Horizontal(id="panes"):
+            yield MetroMap(
+                self.curriculum,
+                self.tracker,
+                path_members(self.curriculum, self.path),
+                self._selected,
+                id="map",
+            )
+            yield StationDetail(self.curriculum, id="detail")
+        yield Static(Text(FIRST_LAUNCH_HINT), id="hint")
+        yield Footer()
+
+    @property
+    def map(self) -> MetroMap:
+        return self.query_one(MetroMap)
+
+    @property
+    def detail(self) -> StationDetail:
+        return self.query_one(StationDetail)
+
+    def on_mount(self) -> None:
+        self.map.focus()
+        self.detail.show(self.curriculum.station(self._selected), self.tracker)
+        self._update_header()
+        self.query_one("#hint").display = not self.ui_state.hint_dismissed and not self.tracker.done
+        self._report_store_notices()
+        if self.watch_interval > 0:
+            self.set_interval(self.watch_interval, self.check_external_changes)
+
+    def on_unmount(self) -> None:
+        self.ui_state.path = self.path
+        self.ui_state.selected = self.selected
+        self.ui_state.save()
+
+    @property
+    def selected(self) -> str:
+        return self._selected
+
+    # Selection and focus --------------------------------------------------------
+    def on_metro_map_station_selected(self, event: MetroMap.StationSelected) -> None:
+        self._selected = event.station_id
+        self.detail.show(self.curriculum.station(event.station_id), self.tracker)
+
+    def action_open_topics(self) -> None:
+        self.screen.add_class("-show-detail")
+        topics = self.detail.topics
+        if topics.highlighted is None and topics.option_count:
+            topics.highlighted = 0
+        topics.focus()
+
+    def action_after_topics(self) -> None:
+        references = self.detail.references
+        if references.display and references.option_count:
+            if references.highlighted is None:
+                references.highlighted = 0
+            references.focus()
+        else:
+            self.action_focus_map()
+
+    def action_focus_map(self) -> None:
+        self.screen.remove_class("-show-detail")
+        self.map.focus()
+        self.map.reveal_selected()
+
+    def jump_to(
+        self, station_id: str, topic_id: str | None = None, reference_url: str | None = None
+    ) -> None:
+        """Select a station (leaving a filter that hides it), maybe a topic or link."""
+        visible = path_members(self.curriculum, self.path)
+        if visible is not None and station_id not in visible:
+            self._set_path(ALL_PATHS, station_id)
+            self.notify("Switched to all paths to show it.", markup=False)
+        self.map.select(station_id, announce=False)
+        self._selected = station_id
+        self.detail.show(self.curriculum.station(station_id), self.tracker)
+        if topic_id is not None:
+            self.action_open_topics()
+            topics = self.detail.topics
+            topics.highlighted = topics.get_option_index(topic_id)
+        elif reference_url is not None:
+            self.screen.add_class("-show-detail")
+            references = self.detail.references
+            references.highlighted = references.urls.index(reference_url)
+            references.focus()
+        else:
+            self.action_focus_map()
+
+    # Ticking -------------------------------------------------------------------
+    def on_topic_checklist_toggled(self, event: TopicChecklist.Toggled) -> None:
+        self.toggle_topic(event.topic_id)
+
+    def toggle_topic(self, topic_id: str) -> None:
+        station = self.curriculum.station_of(topic_id)
+        if self.tracker.is_done(topic_id):
+            when = self._current_time_of(topic_id)
+            if self._save(lambda: self.store.unmark([topic_id])):
+                self.undo_stack.append(Toggle(topic_id, marked=False, when=when))
+            return
+        if self.tracker.state(station.id) is StationState.LOCKED:
+            self._explain_locked(station)
+            return
+        if self._save(lambda: self.store.mark([topic_id])):
+            self.undo_stack.append(Toggle(topic_id, marked=True))
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        last = self.undo_stack.pop()
+        title = self.curriculum.topic(last.topic_id).title
+        if last.marked:
+            saved = self._save(lambda: self.store.unmark([last.topic_id]))
+        else:
+            saved = self._save(lambda: self.store.mark([last.topic_id], when=last.when))
+        if saved:
+            verb = "unticked" if last.marked else "ticked again"
+            self.notify(f"Undone: {title} {verb}.", markup=False)
+        else:
+            self.undo_stack.append(last)
+
+    def _current_time_of(self, topic_id: str) -> str | None:
+        try:
+            return self.store.load().done.get(topic_id)
+        except ProgressError:
+            return None
+
+    def _explain_locked(self, station: Station) -> None:
+        unfinished = self.tracker.unfinished_prerequisites(station.id)
+        names = ", ".join(f"{s.number} {s.title}" for s in unfinished)
+        self.notify(
+            f"{station.title} is locked. Finish {names} first.",
+            title="Locked",
+            severity="warning",
+            markup=False,
+        )
+
+    def _save(self, write: object) -> bool:
+        """Run a store write; show its result, or its error, and say if it worked."""
+        try:
+            progress = write()  # type: ignore[operator]
+        except ProgressError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            self._report_store_notices()
+            return False
+        self._report_store_notices()
+        self._seen_signature = self.store.signature()
+        self.show_progress(progress, announce=True)
+        if self.tracker.done and not self.ui_state.hint_dismissed:
+            self.ui_state.hint_dismissed = True
+            self.query_one("#hint").display = False
+            self.ui_state.save()
+        return True
+
+    def show_progress(self, progress: Progress, announce: bool = False) -> None:
+        before = self.tracker
+        self.tracker = Tracker(self.curriculum, progress.done)
+        self.map.show_progress(self.tracker)
+        self.detail.show_progress(self.tracker)
+        self._update_header()
+        if announce:
+            unlocked = self.tracker.newly_unlocked(before)
+            if unlocked:
+                self.notify(
+                    "Unlocked: " + ", ".join(s.title for s in unlocked),
+                    title="Station open",
+                    markup=False,
+                )
+
+    def check_external_changes(self) -> None:
+        """Pick up marks written by another metrotui (say, the CLI in another terminal)."""
+        signature = self.store.signature()
+        if signature == self._seen_signature:
+            return
+        self._seen_signature = signature
+        try:
+            progress = self.store.load()
+        except ProgressError as error:
+            self.notify(str(error), title="Progress", severity="error", markup=False)
+            return
+        self._report_store_notices()
+        self.show_progress(progress)
+
+    def _report_store_notices(self) -> None:
+        for notice in self.store.notices:
+            self.notify(notice, title="Progress", severity="warning", timeout=20, markup=False)
+        self.store.notices.clear()
+
+    # Path filter ------------------------------------------------------------
+    def action_cycle_path(self) -> None:
+        choices = path_choices(self.curriculum)
+        index = choices.index(self.path) if self.path in choices else -1
+        self._set_path(choices[(index + 1) % len(choices)], self.map.selected)
+
+    def _set_path(self, path: str, keep: str) -> None:
+        self.path = path
+        visible = path_members(self.curriculum, path)
+        selected = keep if visible is None or keep in visible else self._first_station(visible)
+        self.map.show_stations(visible, selected)
+        self._selected = selected
+        self.detail.show(self.curriculum.station(selected), self.tracker)
+        self._update_header()
+        self.ui_state.path = path
+        self.ui_state.selected = selected
+        self.ui_state.save()
+
+    def _first_station(self, visible: frozenset[str] | None) -> str:
+        for station in self.curriculum.stations:
+            if visible is None or station.id in visible:
+                return station.id
+        return self.curriculum.stations[0].id
+
+    def _path_label(self) -> str:
+        if self.path == ALL_PATHS:
+            return "All paths"
+        return f"{self.curriculum.line(self.path).name} path"
+
+    def _update_header(self) -> None:
+        count = self.tracker.path_count(self.path)
+        self.sub_title = (
+            f"{count.done}/{count.total} topics · {count.percent}% · {self._path_label()}"
+        )
+
+    # References and help ---------------------------------------------------------
+    def on_reference_list_opened(self, event: ReferenceList.Opened) -> None:
+        url = event.url
+        if not url.lower().startswith(("http://", "https://")):
+            self.notify("Only http and https links are opened.", severity="warning", markup=False)
+            return
+        self.open_url(url)
+        self.notify(f"Opening {url}", markup=False)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+
+def run_app(
+    curriculum: Curriculum,
+    progress_path: Path,
+    *,
+    path: str | None = None,
+) -> int:
+    """Run the app; returns the process exit code."""
+    import sys
+
+    try:
+        app = MetroApp(curriculum, progress_path, path=path)
+    except ProgressError as error:
+        print(f"metrotui: {error}", file=sys.stderr)
+        return 2
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,62 @@
+"""Command palette search over stations, topics and references."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from metrotui.app import MetroApp
+
+
+class CurriculumSearch(Provider):
+    """Find a station, topic or reference by fuzzy match and jump to it."""
+
+    def _entries(self) -> list[tuple[str, str, Callable[[], None]]]:
+        app: MetroApp = self.app  # type: ignore[assignment]
+        entries: list[tuple[str, str, Callable[[], None]]] = []
+        for station in app.curriculum.stations:
+            line = app.curriculum.line(station.line).name
+            entries.append(
+                (
+                    f"{station.number} {station.title}",
+                    f"Station · {line}",
+                    partial(app.jump_to, station.id),
+                )
+            )
+            for topic in station.topics:
+                entries.append(
+                    (
+                        topic.title,
+                        f"Topic · {station.number} {station.title}",
+                        partial(app.jump_to, station.id, topic.id),
+                    )
+                )
+            for reference in station.references:
+                entries.append(
+                    (
+                        reference.title,
+                        f"Reference · {station.number} {station.title}",
+                        partial(app.jump_to, station.id, None, reference.url),
+                    )
+                )
+        return entries
+
+    async def discover(self) -> Hits:
+        app: MetroApp = self.app  # type: ignore[assignment]
+        for station in app.curriculum.stations:
+            yield DiscoveryHit(
+                f"{station.number} {station.title}",
+                partial(app.jump_to, station.id),
+                help="Station",
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, command in self._entries():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)

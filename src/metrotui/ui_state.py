@@ -1,0 +1,65 @@
+"""What the app remembers between launches: the path filter and the selection.
+
+Losing this file costs a learner nothing but a default view, so it is read
+forgivingly and written on a best-effort basis, unlike progress.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class UiState:
+    path_file: Path
+    path: str | None = None
+    selected: str | None = None
+    hint_dismissed: bool = False
+    _saved: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, path_file: Path) -> UiState:
+        try:
+            raw = json.loads(path_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raw = {}
+        if not isinstance(raw, dict):
+            raw = {}
+        state = cls(
+            path_file=path_file,
+            path=raw.get("path") if isinstance(raw.get("path"), str) else None,
+            selected=raw.get("selected") if isinstance(raw.get("selected"), str) else None,
+            hint_dismissed=raw.get("hint_dismissed") is True,
+        )
+        state._saved = state._as_json()
+        return state
+
+    def _as_json(self) -> dict[str, object]:
+        return {"path": self.path, "selected": self.selected, "hint_dismissed": self.hint_dismissed}
+
+    def save(self) -> None:
+        data = self._as_json()
+        if data == self._saved:
+            return
+        temp: str | None = None
+        try:
+            self.path_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(
+                dir=self.path_file.parent, prefix=".ui-state.", suffix=".tmp"
+            )
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(temp, self.path_file)
+            temp = None
+            self._saved = data
+        except OSError:
+            pass  # a view preference is not worth interrupting the learner for
+        finally:
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)

@@ -1,0 +1,270 @@
+"""The map pane: one Line-API widget that paints a MapLayout.
+
+Only the rows on screen are rendered, and each rendered row is cached as a
+Strip until something on it changes (progress, selection, size or theme), so
+a map of thousands of stations scrolls as fast as a small one.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from metrotui.curriculum import Curriculum
+from metrotui.glyphs import STATION_GLYPH, TOPIC_DONE, TOPIC_OPEN
+from metrotui.layout import MapLayout, Placed, layout_map
+from metrotui.tracker import StationState, Tracker
+
+STATE_KEY = (
+    (StationState.DONE, "done"),
+    (StationState.IN_PROGRESS, "in progress"),
+    (StationState.AVAILABLE, "open"),
+    (StationState.LOCKED, "locked"),
+)
+
+
+def _fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+class MetroMap(ScrollView, can_focus=True):
+    """The curriculum as a metro map, with one selected station."""
+
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Prev", show=False),
+        Binding("down,j", "move(1)", "Next", show=False),
+        Binding("left,h", "beside(-1)", "Line left", show=False),
+        Binding("right,l", "beside(1)", "Line right", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("tab,enter", "app.open_topics", "Topics"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "metro-map--selected",
+        "metro-map--selected-blurred",
+        "metro-map--locked",
+        "metro-map--muted",
+    }
+
+    class StationSelected(Message):
+        """The selection moved to another station."""
+
+        def __init__(self, station_id: str) -> None:
+            super().__init__()
+            self.station_id = station_id
+
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        tracker: Tracker,
+        visible: frozenset[str] | None,
+        selected: str,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.curriculum = curriculum
+        self.tracker = tracker
+        self.shown = visible
+        self.selected = selected
+        self.layout_: MapLayout = layout_map(curriculum, visible, 80)
+        self._strips: dict[int, Strip] = {}
+        self._line_styles = {line.id: Style(color=line.color) for line in curriculum.lines}
+
+    # Public API used by the app --------------------------------------------
+    def show_progress(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self._strips.clear()
+        self.refresh()
+
+    def show_stations(self, visible: frozenset[str] | None, selected: str) -> None:
+        self.shown = visible
+        self.selected = selected
+        self._relayout(self.scrollable_content_region.width or 80)
+        self.reveal_selected()
+
+    def select(self, station_id: str, announce: bool = True) -> None:
+        if station_id not in self.layout_.places or station_id == self.selected:
+            return
+        old = self.layout_.place(self.selected).y if self.selected in self.layout_.places else None
+        self.selected = station_id
+        for y in (old, self.layout_.place(station_id).y):
+            if y is not None:
+                self._strips.pop(y, None)
+                self.refresh_line(y)
+        self.reveal_selected()
+        if announce:
+            self.post_message(self.StationSelected(station_id))
+
+    def reveal_selected(self) -> None:
+        if self.selected not in self.layout_.places:
+            return
+        place = self.layout_.place(self.selected)
+        top = 0 if self.layout_.order and self.selected == self.layout_.order[0] else place.y - 1
+        region = Region(max(place.x - 2, 0), top, place.label_width + 4, place.y - top + 2)
+        self.scroll_to_region(region, animate=False, force=True)
+
+    # Actions ----------------------------------------------------------------
+    def action_move(self, delta: int) -> None:
+        self.select(self.layout_.step(self.selected, delta))
+
+    def action_beside(self, direction: int) -> None:
+        self.select(self.layout_.beside(self.selected, direction))
+
+    def action_first(self) -> None:
+        if self.layout_.order:
+            self.select(self.layout_.order[0])
+
+    def action_last(self) -> None:
+        if self.layout_.order:
+            self.select(self.layout_.order[-1])
+
+    # Events -------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width and width != self._laid_out_width:
+            self._relayout(width)
+
+    def on_click(self, event: events.Click) -> None:
+        x, y = event.x + int(self.scroll_x), event.y + int(self.scroll_y)
+        station_id = self.layout_.station_at(x, y)
+        if station_id is not None:
+            self.select(station_id)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_focus(self) -> None:
+        self._refresh_selected()
+
+    def on_blur(self) -> None:
+        self._refresh_selected()
+
+    # Rendering ---------------------------------------------------------------
+    _laid_out_width = 0
+
+    def _relayout(self, width: int) -> None:
+        self._laid_out_width = width
+        self.layout_ = layout_map(self.curriculum, self.shown, width)
+        self._strips.clear()
+        self.virtual_size = Size(self.layout_.width, self.layout_.height)
+        self.refresh()
+
+    def _refresh_selected(self) -> None:
+        if self.selected in self.layout_.places:
+            y = self.layout_.place(self.selected).y
+            self._strips.pop(y, None)
+            self.refresh_line(y)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = y + scroll_y
+        base = self.rich_style
+        width = self.scrollable_content_region.width
+        if row >= self.layout_.height:
+            return Strip.blank(width, base)
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._strips[row] = self._render_row(row, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _render_row(self, row: int, base: Style) -> Strip:
+        if row == 0:
+            return Strip(self._legend(base))
+        if row == 1:
+            return Strip(self._state_key(base))
+        cells: list[tuple[int, list[Segment]]] = []
+        map_row = self.layout_.rows[row]
+        for track in map_row.tracks:
+            cells.append((track.x, [Segment(track.glyph, base + self._line_styles[track.line_id])]))
+        for place in map_row.stations:
+            cells.append((place.x, self._station_segments(place, base)))
+        cells.sort(key=lambda cell: cell[0])
+        segments: list[Segment] = []
+        cursor = 0
+        for x, parts in cells:
+            if x < cursor:
+                continue
+            if x > cursor:
+                segments.append(Segment(" " * (x - cursor), base))
+            segments.extend(parts)
+            cursor = x + sum(len(part.text) for part in parts)
+        return Strip(segments)
+
+    def _station_segments(self, place: Placed, base: Style) -> list[Segment]:
+        station = self.curriculum.station(place.station_id)
+        state = self.tracker.state(station.id)
+        count = self.tracker.count(station.id)
+        line_style = base + self._line_styles[station.line]
+        locked = self.get_component_rich_style("metro-map--locked", partial=True)
+        muted = self.get_component_rich_style("metro-map--muted", partial=True)
+
+        if state is StationState.LOCKED:
+            marker_style, label_style = base + locked, base + locked
+        elif state is StationState.DONE:
+            marker_style, label_style = line_style + Style(bold=True), line_style
+        elif state is StationState.IN_PROGRESS:
+            marker_style, label_style = line_style + Style(bold=True), base + Style(bold=True)
+        else:
+            marker_style, label_style = line_style + Style(bold=True), base
+
+        if count.total <= 8:
+            progress = [
+                (
+                    TOPIC_DONE * count.done,
+                    line_style if state is not StationState.LOCKED else base + locked,
+                ),
+                (TOPIC_OPEN * (count.total - count.done), base + muted),
+            ]
+            progress_len = count.total
+        else:
+            text = f"{count.done}/{count.total}"
+            progress = [(text, base + muted)]
+            progress_len = len(text)
+        label = f"{station.number:>2} {station.title}"
+        room = place.label_width - progress_len - 1
+        if room < 4:  # too narrow for both: the title matters more
+            progress, progress_len, room = [], 0, place.label_width
+        label = _fit(label, room)
+
+        if station.id == self.selected:
+            highlight = self.get_component_rich_style(
+                "metro-map--selected" if self.has_focus else "metro-map--selected-blurred",
+                partial=True,
+            )
+            marker_style += highlight
+            label_style += highlight
+        segments = [
+            Segment(STATION_GLYPH[state], marker_style),
+            Segment(" ", label_style if station.id == self.selected else base),
+            Segment(label, label_style),
+        ]
+        if progress:
+            segments.append(Segment(" ", base))
+            segments.extend(Segment(text, style) for text, style in progress if text)
+        return segments
+
+    def _legend(self, base: Style) -> list[Segment]:
+        segments: list[Segment] = [Segment(" ", base)]
+        for line_id in self.layout_.legend:
+            line = self.curriculum.line(line_id)
+            segments.append(Segment(" ━━ ", base + self._line_styles[line_id] + Style(bold=True)))
+            segments.append(Segment(line.name + " ", base))
+        return segments
+
+    def _state_key(self, base: Style) -> list[Segment]:
+        muted = base + self.get_component_rich_style("metro-map--muted", partial=True)
+        segments: list[Segment] = [Segment("  ", base)]
+        for state, word in STATE_KEY:
+            segments.append(Segment(f"{STATION_GLYPH[state]} {word}   ", muted))
+        return segments

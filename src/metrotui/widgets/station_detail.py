@@ -1,0 +1,204 @@
+"""The detail pane: everything about the selected station, and its checklist.
+
+All curriculum text is put in as rich ``Text`` (never as a markup string), so a
+title such as ``[@click=app.quit]`` shows literally and runs nothing.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from metrotui.curriculum import Curriculum, Station
+from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, TOPIC_DONE, TOPIC_OPEN
+from metrotui.tracker import StationState, Tracker
+
+
+def station_name(station: Station) -> str:
+    return f"{station.number} {station.title}"
+
+
+def state_text(state: StationState) -> Text:
+    return Text(f"{STATION_GLYPH[state]} {state.label}", style=STATE_STYLE[state])
+
+
+def _hanging(mark: Text, body: Text) -> Table:
+    """A mark in its own column so wrapped lines of the body stay indented."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(mark, body)
+    return grid
+
+
+class TopicChecklist(OptionList):
+    """The station's topics; space, enter or a click asks to toggle one."""
+
+    BINDINGS = [
+        Binding("space", "select", "Tick"),
+        Binding("tab", "app.after_topics", "Links", show=False),
+        Binding("shift+tab,escape", "app.focus_map", "Map"),
+    ]
+
+    class Toggled(Message):
+        def __init__(self, topic_id: str) -> None:
+            super().__init__()
+            self.topic_id = topic_id
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Toggled(event.option.id))
+
+
+class ReferenceList(OptionList):
+    """The station's references; enter or a click opens one in the browser."""
+
+    BINDINGS = [
+        Binding("space", "select", "Open", show=False),
+        Binding("tab,escape", "app.focus_map", "Map"),
+        Binding("shift+tab", "app.open_topics", "Topics", show=False),
+    ]
+
+    class Opened(Message):
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.urls: list[str] = []
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Opened(self.urls[event.option_index]))
+
+
+class StationDetail(VerticalScroll, can_focus=False):
+    """Number, title, line, state, summary, topics, references, needs, unlocks."""
+
+    def __init__(self, curriculum: Curriculum, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.curriculum = curriculum
+        self.station: Station | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        yield Static(id="detail-meta")
+        yield Static(id="detail-summary")
+        yield Static("Topics", classes="detail-heading")
+        yield TopicChecklist(id="topics")
+        yield Static("References", classes="detail-heading", id="references-heading")
+        yield ReferenceList(id="references")
+        yield Static(id="detail-needs")
+        yield Static(id="detail-unlocks")
+
+    @property
+    def topics(self) -> TopicChecklist:
+        return self.query_one(TopicChecklist)
+
+    @property
+    def references(self) -> ReferenceList:
+        return self.query_one(ReferenceList)
+
+    def show(self, station: Station, tracker: Tracker) -> None:
+        """Show a station from the top, its first topic highlighted."""
+        changed = self.station is None or self.station.id != station.id
+        self.station = station
+        self.query_one("#detail-title", Static).update(Text(station_name(station), style="bold"))
+        self.query_one("#detail-summary", Static).update(Text(station.summary))
+        references = self.references
+        references.urls = [reference.url for reference in station.references]
+        references.set_options(
+            Option(
+                _hanging(
+                    Text("↗", style="bold"),
+                    Text.assemble(
+                        reference.title,
+                        "\n",
+                        (f"{reference.kind} · ", "italic"),
+                        (reference.url, "dim"),
+                    ),
+                )
+            )
+            for reference in station.references
+        )
+        references.display = bool(station.references)
+        self.query_one("#references-heading").display = bool(station.references)
+        self.show_progress(tracker, keep_highlight=not changed)
+        if changed:
+            self.scroll_home(animate=False)
+
+    def show_progress(self, tracker: Tracker, keep_highlight: bool = True) -> None:
+        """Redraw what depends on progress: state, checklist, needs, unlocks."""
+        station = self.station
+        if station is None:
+            return
+        line = self.curriculum.line(station.line)
+        state = tracker.state(station.id)
+        count = tracker.count(station.id)
+        self.query_one("#detail-meta", Static).update(
+            Text.assemble(
+                ("━━ ", Style(color=line.color, bold=True)),
+                (line.name, Style(color=line.color)),
+                "   ",
+                state_text(state),
+                f"   {count.done}/{count.total} topics",
+            )
+        )
+        topics = self.topics
+        highlighted = topics.highlighted if keep_highlight else 0
+        locked = state is StationState.LOCKED
+        topics.set_options(
+            Option(
+                _hanging(
+                    Text(
+                        TOPIC_DONE if tracker.is_done(topic.id) else TOPIC_OPEN,
+                        style="dim" if locked else "bold",
+                    ),
+                    Text.assemble(
+                        (topic.title, "dim" if locked else "bold"),
+                        *(("\n", (topic.summary, "dim")) if topic.summary else ()),
+                    ),
+                ),
+                id=topic.id,
+            )
+            for topic in station.topics
+        )
+        if station.topics:
+            topics.highlighted = min(highlighted or 0, len(station.topics) - 1)
+        self.query_one("#detail-needs", Static).update(
+            self._station_list("Needs", station.prerequisites, tracker, "nothing: start here")
+        )
+        self.query_one("#detail-unlocks", Static).update(
+            self._station_list(
+                "Unlocks",
+                [s.id for s in tracker.unlocks(station.id)],
+                tracker,
+                "nothing: end of the line",
+            )
+        )
+
+    def _station_list(
+        self, heading: str, station_ids: list[str], tracker: Tracker, empty: str
+    ) -> Text:
+        text = Text.assemble((heading, "bold"), "\n")
+        if not station_ids:
+            text.append(f"  {empty}", style="dim")
+        for index, station_id in enumerate(station_ids):
+            other = self.curriculum.station(station_id)
+            state = tracker.state(station_id)
+            if index:
+                text.append("\n")
+            text.append("  ")
+            text.append(STATION_GLYPH[state], style=STATE_STYLE[state])
+            text.append(f" {station_name(other)}")
+            text.append(f"  {state.label}", style="dim")
+        return text
