@@ -300,7 +300,7 @@ class MetroApp(App[int]):
     def _path_label(self) -> str:
         if self.path == ALL_PATHS:
             return "All paths"
-        return f"{self.curriculum.line(self.path).name} path"
+        return self.curriculum.line(self.path).name
 
     def _update_header(self) -> None:
         count = self.tracker.path_count(self.path)

@@ -334,4 +334,10 @@ def where(session: Session) -> None:
 
 
 def main() -> None:
+    # A terminal whose encoding lacks a glyph (say, Latin-1) shows '?' instead:
+    # a traceback after a mark was saved would read as if nothing happened.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     cli.main(prog_name="metrotui")

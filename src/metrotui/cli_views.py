@@ -164,7 +164,8 @@ def unmarked_view(
     relocked = [
         s
         for s in curriculum.stations
-        if after.state(s.id) is StationState.LOCKED and before.state(s.id) is not StationState.LOCKED
+        if after.state(s.id) is StationState.LOCKED
+        and before.state(s.id) is not StationState.LOCKED
     ]
     if relocked:
         lines.append(Text(f"Locked again: {_titles(relocked)}", style="yellow"))

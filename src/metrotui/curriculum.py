@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -55,7 +56,9 @@ def _check_url(value: str) -> str:
     scheme, sep, rest = value.partition("://")
     if not sep or scheme.lower() not in ("http", "https") or not rest:
         raise ValueError(f"{value[:80]!r} is not an http(s) URL")
-    if any(ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+    # Format characters (bidi overrides, zero-width spaces) would make the URL
+    # shown differ from the URL opened; a real URL percent-encodes them.
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         raise ValueError("a URL must not contain spaces or control characters")
     return value
 
@@ -152,7 +155,9 @@ class Curriculum(_Model):
                 self._topic_station[topic.id] = station
                 self._topics[topic.id] = topic
             for prerequisite in station.prerequisites:
-                self._dependents[prerequisite].append(station)
+                # An unknown prerequisite is reported by the cross-reference
+                # pass; building the index must not crash before it runs.
+                self._dependents.setdefault(prerequisite, []).append(station)
 
     # Lookups -------------------------------------------------------------
     def line(self, line_id: str) -> Line:
@@ -240,12 +245,20 @@ def load_curriculum(path: str | Path) -> Curriculum:
         if path.is_dir():
             raise CurriculumError(source, ["is a folder, not a curriculum file"])
         size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            # Read at most one byte past the limit: a pipe or a device such as
+            # /dev/zero reports no size, and must not be read without end.
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+            size = max(size, len(data))
         if size > MAX_FILE_BYTES:
             raise CurriculumError(
                 source,
-                [f"is {size / 1e6:.1f} MB; a curriculum may be at most {MAX_FILE_BYTES // 2**20} MB"],
+                [
+                    f"is {size / 1e6:.1f} MB; "
+                    f"a curriculum may be at most {MAX_FILE_BYTES // 2**20} MB"
+                ],
             )
-        data = path.read_bytes()
     except FileNotFoundError:
         raise CurriculumError(source, ["no such file"]) from None
     except PermissionError:
@@ -258,7 +271,9 @@ def load_curriculum(path: str | Path) -> Curriculum:
 def parse_curriculum(data: bytes, source: str = "<curriculum>") -> Curriculum:
     raw = _parse_json(data, source)
     if not isinstance(raw, dict):
-        raise CurriculumError(source, [f"the top level must be a JSON object, not {_json_type(raw)}"])
+        raise CurriculumError(
+            source, [f"the top level must be a JSON object, not {_json_type(raw)}"]
+        )
     version = raw.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise CurriculumError(
@@ -269,9 +284,8 @@ def parse_curriculum(data: bytes, source: str = "<curriculum>") -> Curriculum:
             ],
         )
     problems: list[str] = []
-    if version != SCHEMA_VERSION and not (version is None or isinstance(version, bool)):
-        if isinstance(version, int):
-            problems.append(f"schema_version: {version} is not supported (expected {SCHEMA_VERSION})")
+    if version != SCHEMA_VERSION and isinstance(version, int) and not isinstance(version, bool):
+        problems.append(f"schema_version: {version} is not supported (expected {SCHEMA_VERSION})")
     curriculum: Curriculum | None = None
     try:
         curriculum = Curriculum.model_validate(raw)
@@ -303,9 +317,14 @@ def _parse_json(data: bytes, source: str) -> Any:
             source, [f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"]
         ) from None
     except _DuplicateKey as error:
-        raise CurriculumError(source, [f"the key {error.key!r} appears twice in one object"]) from None
+        raise CurriculumError(
+            source, [f"the key {error.key!r} appears twice in one object"]
+        ) from None
     except RecursionError:
         raise CurriculumError(source, ["is nested too deeply to be a curriculum"]) from None
+    except ValueError:
+        # An integer with thousands of digits, which Python refuses to convert.
+        raise CurriculumError(source, ["not valid JSON (a number in it is too long)"]) from None
 
 
 class _DuplicateKey(ValueError):
@@ -335,7 +354,16 @@ _FIELD_NAMES = {
     "Curriculum": ["schema_version", "id", "title", "description", "source", "lines", "stations"],
     "Source": ["url", "license", "attribution"],
     "Line": ["id", "name", "color", "description"],
-    "Station": ["id", "number", "title", "line", "summary", "prerequisites", "topics", "references"],
+    "Station": [
+        "id",
+        "number",
+        "title",
+        "line",
+        "summary",
+        "prerequisites",
+        "topics",
+        "references",
+    ],
     "Topic": ["id", "title", "summary"],
     "Reference": ["title", "url", "kind"],
 }
@@ -382,7 +410,11 @@ def _describe(error: Any) -> str:
         message = f"{error.get('input')!r} is not one of: {', '.join(REFERENCE_KINDS)}"
     elif kind in ("too_short", "list_too_short", "tuple_too_short"):
         where = location(loc)
-        message = "must not be empty" if loc and loc[-1] != "topics" else "a station needs at least one topic"
+        message = (
+            "must not be empty"
+            if loc and loc[-1] != "topics"
+            else "a station needs at least one topic"
+        )
     elif kind == "value_error":
         where = location(loc)
         message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
@@ -456,7 +488,8 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
         if isinstance(number, int) and not isinstance(number, bool):
             if number in numbers:
                 problems.append(
-                    f"stations[{index}].number: {number} is already used by stations[{numbers[number]}]"
+                    f"stations[{index}].number: {number} is already used by "
+                    f"stations[{numbers[number]}]"
                 )
             else:
                 numbers[number] = index
@@ -483,7 +516,8 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
         line_id = _text(station, "line")
         if line_id is not None and line_ids and line_id not in line_ids:
             problems.append(
-                f"stations[{index}].line: unknown line {line_id!r}{_did_you_mean(line_id, line_ids)}"
+                f"stations[{index}].line: unknown line {line_id!r}"
+                f"{_did_you_mean(line_id, line_ids)}"
             )
         prerequisites = station.get("prerequisites")
         if not isinstance(prerequisites, list):

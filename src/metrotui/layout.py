@@ -184,9 +184,9 @@ def layout_map(
             connect(x, end_y, UP | LEFT | RIGHT, line_id)
             connect(x - 1, end_y, RIGHT, line_id)
             connect(x + 1, end_y, LEFT, line_id)
+        same_line = {s.id for s in line_stations}
         for station in line_stations:
             drawn = {fork} if station is line_stations[0] and fork else set()
-            same_line = {s.id for s in line_stations}
             transfers = tuple(
                 p
                 for p in station.prerequisites

@@ -14,6 +14,8 @@ Three promises, each with its reason:
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -64,7 +66,8 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise _Damaged("it is not UTF-8 text") from None
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
+        # ValueError covers JSONDecodeError and integers too long to convert.
         raise _Damaged("it is not valid JSON") from None
     if not isinstance(raw, dict):
         raise _Damaged("it is not a JSON object")
@@ -74,9 +77,13 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
     if version > PROGRESS_SCHEMA_VERSION:
         raise ProgressError(
             f"{source} was written by a newer metrotui (progress schema {version}; this one "
-            f"understands {PROGRESS_SCHEMA_VERSION}). Upgrade metrotui; the file was left untouched."
+            f"understands {PROGRESS_SCHEMA_VERSION}). Upgrade metrotui; "
+            "the file was left untouched."
         )
     owner = raw.get("curriculum")
+    if not isinstance(owner, str):
+        # Not a file for some other curriculum (that would name it): a damaged one.
+        raise _Damaged("it does not say which curriculum it is for")
     if owner != curriculum_id:
         raise ProgressError(
             f"{source} holds progress for the curriculum {owner!r}, not {curriculum_id!r}; "
@@ -243,6 +250,7 @@ class ProgressStore:
         target = self._target()
         payload = (json.dumps(progress.to_json(), indent=2, ensure_ascii=False) + "\n").encode()
         temp_name: str | None = None
+        _remove_stale_temp_files(target)
         try:
             fd, temp_name = tempfile.mkstemp(
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
@@ -261,10 +269,16 @@ class ProgressStore:
             ) from None
         finally:
             if temp_name is not None:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(temp_name)
-                except OSError:
-                    pass
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    # Called under the lock, so no other writer is using a temp file now: any
+    # left over is from a process killed mid-write, and holds nothing new.
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _fsync_folder(folder: Path) -> None:

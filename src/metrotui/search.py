@@ -7,9 +7,22 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 if TYPE_CHECKING:
     from metrotui.app import MetroApp
+
+
+def _highlight(matcher: Matcher, text: str) -> Content:
+    """Like ``Matcher.highlight``, but curriculum text is never parsed as markup."""
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class CurriculumSearch(Provider):
@@ -48,10 +61,9 @@ class CurriculumSearch(Provider):
     async def discover(self) -> Hits:
         app: MetroApp = self.app  # type: ignore[assignment]
         for station in app.curriculum.stations:
+            name = f"{station.number} {station.title}"
             yield DiscoveryHit(
-                f"{station.number} {station.title}",
-                partial(app.jump_to, station.id),
-                help="Station",
+                Content(name), partial(app.jump_to, station.id), text=name, help="Station"
             )
 
     async def search(self, query: str) -> Hits:
@@ -59,4 +71,7 @@ class CurriculumSearch(Provider):
         for text, help_text, command in self._entries():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
+                # The palette reads help as markup: escape it, it holds titles.
+                yield Hit(
+                    score, _highlight(matcher, text), command, text=text, help=escape(help_text)
+                )

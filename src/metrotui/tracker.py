@@ -40,7 +40,9 @@ class Count:
 
 
 class UnknownIdError(LookupError):
-    def __init__(self, unknown: str, suggestion: str | None, kind: str = "station or topic") -> None:
+    def __init__(
+        self, unknown: str, suggestion: str | None, kind: str = "station or topic"
+    ) -> None:
         hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
         super().__init__(f"unknown {kind} {unknown!r}{hint}")
         self.unknown = unknown

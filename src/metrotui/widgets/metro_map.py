@@ -78,6 +78,7 @@ class MetroMap(ScrollView, can_focus=True):
         self.selected = selected
         self.layout_: MapLayout = layout_map(curriculum, visible, 80)
         self._strips: dict[int, Strip] = {}
+        self._component_colors: dict[str, Style] = {}
         self._line_styles = {line.id: Style(color=line.color) for line in curriculum.lines}
 
     # Public API used by the app --------------------------------------------
@@ -143,6 +144,7 @@ class MetroMap(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._component_colors.clear()
 
     def on_focus(self) -> None:
         self._refresh_selected()
@@ -206,8 +208,8 @@ class MetroMap(ScrollView, can_focus=True):
         state = self.tracker.state(station.id)
         count = self.tracker.count(station.id)
         line_style = base + self._line_styles[station.line]
-        locked = self.get_component_rich_style("metro-map--locked", partial=True)
-        muted = self.get_component_rich_style("metro-map--muted", partial=True)
+        locked = self._component_color("metro-map--locked")
+        muted = self._component_color("metro-map--muted")
 
         if state is StationState.LOCKED:
             marker_style, label_style = base + locked, base + locked
@@ -239,10 +241,9 @@ class MetroMap(ScrollView, can_focus=True):
 
         if station.id == self.selected:
             highlight = self.get_component_rich_style(
-                "metro-map--selected" if self.has_focus else "metro-map--selected-blurred",
-                partial=True,
+                "metro-map--selected" if self.has_focus else "metro-map--selected-blurred"
             )
-            marker_style += highlight
+            marker_style += Style(bgcolor=highlight.bgcolor, bold=highlight.bold)
             label_style += highlight
         segments = [
             Segment(STATION_GLYPH[state], marker_style),
@@ -262,8 +263,17 @@ class MetroMap(ScrollView, can_focus=True):
             segments.append(Segment(line.name + " ", base))
         return segments
 
+    def _component_color(self, name: str) -> Style:
+        # Only the colour: the full component style would also repaint the
+        # background, and partial styles lose the theme's alpha blending.
+        style = self._component_colors.get(name)
+        if style is None:
+            style = Style(color=self.get_component_rich_style(name).color)
+            self._component_colors[name] = style
+        return style
+
     def _state_key(self, base: Style) -> list[Segment]:
-        muted = base + self.get_component_rich_style("metro-map--muted", partial=True)
+        muted = base + self._component_color("metro-map--muted")
         segments: list[Segment] = [Segment("  ", base)]
         for state, word in STATE_KEY:
             segments.append(Segment(f"{STATION_GLYPH[state]} {word}   ", muted))

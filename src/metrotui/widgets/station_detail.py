@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -38,7 +39,35 @@ def _hanging(mark: Text, body: Text) -> Table:
     return grid
 
 
-class TopicChecklist(OptionList):
+class _PaneOptionList(OptionList):
+    """An OptionList that grows with its options inside the scrolling detail pane.
+
+    OptionList only scrolls itself to its highlighted option; here the pane is
+    what scrolls, so without this the highlight can move off the screen.
+    """
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        super().scroll_to_highlight(top)
+        if self.highlighted is not None and self.is_mounted:
+            self.call_after_refresh(self._reveal_highlight_in_pane)
+
+    def _reveal_highlight_in_pane(self) -> None:
+        index, pane = self.highlighted, self.parent
+        # Only while the learner is in this list: moving on the map shows a
+        # station from its top instead.
+        if index is None or not self.has_focus or not isinstance(pane, VerticalScroll):
+            return
+        self._update_lines()
+        line, height = self._index_to_line.get(index), self._heights.get(index)
+        if line is None or height is None:
+            return
+        top = self.virtual_region.y + line - int(self.scroll_y)
+        pane.scroll_to_region(
+            Region(0, top, self.size.width, height), animate=False, force=True, immediate=True
+        )
+
+
+class TopicChecklist(_PaneOptionList):
     """The station's topics; space, enter or a click asks to toggle one."""
 
     BINDINGS = [
@@ -58,7 +87,7 @@ class TopicChecklist(OptionList):
             self.post_message(self.Toggled(event.option.id))
 
 
-class ReferenceList(OptionList):
+class ReferenceList(_PaneOptionList):
     """The station's references; enter or a click opens one in the browser."""
 
     BINDINGS = [
@@ -92,6 +121,7 @@ class StationDetail(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
+        yield Static(id="detail-locked")
         yield Static(id="detail-summary")
         yield Static("Topics", classes="detail-heading")
         yield TopicChecklist(id="topics")
@@ -122,8 +152,8 @@ class StationDetail(VerticalScroll, can_focus=False):
                     Text("↗", style="bold"),
                     Text.assemble(
                         reference.title,
+                        (f"  {reference.kind}", "italic dim"),
                         "\n",
-                        (f"{reference.kind} · ", "italic"),
                         (reference.url, "dim"),
                     ),
                 )
@@ -153,6 +183,11 @@ class StationDetail(VerticalScroll, can_focus=False):
                 f"   {count.done}/{count.total} topics",
             )
         )
+        blocked = self.query_one("#detail-locked", Static)
+        blocked.display = state is StationState.LOCKED
+        if blocked.display:
+            names = ", ".join(station_name(s) for s in tracker.unfinished_prerequisites(station.id))
+            blocked.update(Text.assemble(("Locked. ", "bold"), f"Finish {names} first."))
         topics = self.topics
         highlighted = topics.highlighted if keep_highlight else 0
         locked = state is StationState.LOCKED

@@ -1,0 +1,562 @@
+"""The ``metrotui`` command, through click's runner and as a real installed program."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from metrotui import __version__
+from metrotui.cli import cli
+from metrotui.locations import bundled_curriculum
+from tests.helpers import chain
+
+GENAI_PROGRESS = Path("metrotui") / "progress" / "genai-metromap.json"
+STATION_KEYS = {"id", "number", "line", "state", "done", "total"}
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder that is neither the repository nor the config folder."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def progress_path(isolated_config: Path) -> Path:
+    return isolated_config / GENAI_PROGRESS
+
+
+@pytest.fixture
+def run(elsewhere: Path) -> Run:
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        result = runner.invoke(cli, list(args), env=env, prog_name="metrotui")
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception  # an unexpected exception is a traceback for a user
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+def status_json(run: Run, *global_options: str, path: str = "all") -> dict[str, Any]:
+    result = run(*global_options, "status", "--path", path, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def station_states(data: dict[str, Any]) -> dict[str, str]:
+    return {station["id"]: station["state"] for station in data["stations"]}
+
+
+def write_curriculum(path: Path, raw: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return path
+
+
+# status -----------------------------------------------------------------------------
+
+
+def test_status_on_a_fresh_start(run: Run, genai: Any) -> None:
+    result = run("status")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "GenAI Learning Metromap" in out
+    for name in ("Foundational", "GenAI Scientist", "GenAI Engineer"):
+        assert f"━━ {name}" in out
+    rows = [line for line in out.splitlines() if re.search(r"\b(available|locked)\b", line)]
+    assert len(rows) == 18
+    for station, row in zip(genai.stations, rows, strict=True):
+        assert f"{station.number} {station.title}" in row
+    assert [row for row in rows if "available" in row] == [rows[0]]
+    assert "Math Basics" in rows[0] and "0/3" in rows[0]
+    assert result.stderr == ""
+
+
+def test_status_json_shape_on_a_fresh_start(run: Run, genai: Any) -> None:
+    data = status_json(run)
+    assert set(data) == {"curriculum", "path", "overall", "lines", "stations"}
+    assert data["curriculum"] == "genai-metromap"
+    assert data["path"] == "all"
+    assert data["overall"] == {"done": 0, "total": 67}
+    assert data["lines"] == [
+        {"id": "foundational", "done": 0, "total": 11},
+        {"id": "scientist", "done": 0, "total": 30},
+        {"id": "engineer", "done": 0, "total": 26},
+    ]
+    assert [s["id"] for s in data["stations"]] == [s.id for s in genai.stations]
+    assert all(set(s) == STATION_KEYS for s in data["stations"])
+    assert data["stations"][0] == {
+        "id": "math-basics",
+        "number": 1,
+        "line": "foundational",
+        "state": "available",
+        "done": 0,
+        "total": 3,
+    }
+    assert list(station_states(data).values()) == ["available"] + ["locked"] * 17
+
+
+def test_done_then_status_json(run: Run, progress_path: Path) -> None:
+    result = run("done", "linear-algebra")
+    assert result.exit_code == 0
+    assert "Marked 1 topic done" in result.stdout
+    assert "Linear Algebra" in result.stdout
+    assert progress_path.is_file()
+    data = status_json(run)
+    assert data["stations"][0] == {
+        "id": "math-basics",
+        "number": 1,
+        "line": "foundational",
+        "state": "in_progress",
+        "done": 1,
+        "total": 3,
+    }
+    assert data["overall"] == {"done": 1, "total": 67}
+    assert data["lines"][0] == {"id": "foundational", "done": 1, "total": 11}
+
+
+def test_status_path_scientist(run: Run) -> None:
+    data = status_json(run, path="scientist")
+    assert data["path"] == "scientist"
+    assert len(data["stations"]) == 11
+    assert {s["line"] for s in data["stations"]} == {"foundational", "scientist"}
+    assert [line["id"] for line in data["lines"]] == ["foundational", "scientist"]
+    assert data["overall"] == {"done": 0, "total": 41}
+
+
+def test_status_path_engineer_as_text(run: Run) -> None:
+    result = run("status", "--path", "engineer")
+    assert result.exit_code == 0
+    assert "Consuming LLMs" in result.stdout
+    assert "Pre-Training" not in result.stdout
+    assert "GenAI Scientist" not in result.stdout
+
+
+@pytest.mark.parametrize("command", ["status", "next"])
+def test_unknown_path_exits_2(run: Run, command: str) -> None:
+    result = run(command, "--path", "nonsense")
+    assert result.exit_code == 2
+    assert "unknown path 'nonsense'" in result.stderr
+    result = run(command, "--path", "enginer")
+    assert result.exit_code == 2
+    assert "did you mean 'engineer'?" in result.stderr
+
+
+# done / undo ------------------------------------------------------------------------------
+
+
+def test_marking_a_locked_topic_exits_1_and_writes_nothing(run: Run, progress_path: Path) -> None:
+    result = run("done", "data-management")
+    assert result.exit_code == 1
+    assert "Pre-Training is locked" in result.stderr
+    assert "LLM/SLM Foundations" in result.stderr
+    assert "Nothing was recorded" in result.stderr
+    assert not progress_path.exists()
+
+
+def test_a_refused_mark_leaves_an_existing_file_unchanged(run: Run, progress_path: Path) -> None:
+    assert run("done", "linear-algebra").exit_code == 0
+    before = progress_path.read_bytes()
+    result = run("done", "calculus", "pre-training")  # one fine id, one locked: nothing done
+    assert result.exit_code == 1
+    assert progress_path.read_bytes() == before
+
+
+def test_unknown_id_exits_2_with_a_suggestion(run: Run, progress_path: Path) -> None:
+    result = run("done", "linear-algebr")
+    assert result.exit_code == 2
+    assert "unknown station or topic 'linear-algebr'" in result.stderr
+    assert "did you mean 'linear-algebra'?" in result.stderr
+    assert not progress_path.exists()
+    result = run("undo", "calculs")
+    assert result.exit_code == 2
+    assert "did you mean 'calculus'?" in result.stderr
+
+
+def test_done_with_station_ids_in_order(run: Run) -> None:
+    result = run("done", "math-basics", "programming")
+    assert result.exit_code == 0
+    assert "Marked 7 topics done" in result.stdout
+    assert "Finished: Math Basics, Programming" in result.stdout
+    assert "Unlocked: Programming, Neural Nets & LLMs" in result.stdout
+    states = station_states(status_json(run))
+    assert states["neural-nets-llms"] == "available"
+
+
+def test_done_twice_says_already_done(run: Run, progress_path: Path) -> None:
+    run("done", "calculus")
+    before = progress_path.read_bytes()
+    result = run("done", "calculus")
+    assert result.exit_code == 0
+    assert "Already done: Calculus" in result.stdout
+    assert progress_path.read_bytes() == before
+
+
+def test_undo_relocks(run: Run) -> None:
+    run("done", "math-basics", "python-basics")
+    assert station_states(status_json(run))["programming"] == "in_progress"
+    result = run("undo", "calculus")
+    assert result.exit_code == 0
+    assert "Unmarked 1 topic" in result.stdout
+    assert "Locked again: Programming" in result.stdout
+    data = status_json(run)
+    assert station_states(data)["math-basics"] == "in_progress"
+    assert station_states(data)["programming"] == "locked"
+    assert data["overall"]["done"] == 3
+
+
+def test_undo_of_something_not_done_changes_nothing(run: Run, progress_path: Path) -> None:
+    result = run("undo", "math-basics")
+    assert result.exit_code == 0
+    assert "nothing changed" in result.stdout
+    assert not progress_path.exists()
+
+
+def test_done_needs_an_id(run: Run) -> None:
+    result = run("done")
+    assert result.exit_code == 2
+
+
+# next / validate / where / version ---------------------------------------------------------
+
+
+def test_next_on_a_fresh_start(run: Run) -> None:
+    result = run("next")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Math Basics" in out
+    for topic in ("linear-algebra", "calculus", "probability-and-statistics"):
+        assert topic in out
+    assert "Programming" not in out
+
+
+def test_next_after_the_trunk(run: Run) -> None:
+    run("done", "math-basics", "programming", "neural-nets-llms", "llm-apis")
+    out = run("next").stdout
+    assert "LLM/SLM Foundations" in out and "Consuming LLMs" in out
+    assert "llm-apis" not in out  # done topics are not listed
+    assert "open-source-llms" in out
+    scientist = run("next", "--path", "scientist").stdout
+    assert "LLM/SLM Foundations" in scientist and "Consuming LLMs" not in scientist
+
+
+def test_next_when_everything_is_done(run: Run, genai: Any) -> None:
+    run("done", *[s.id for s in genai.stations])
+    assert "Everything on this path is done" in run("next").stdout
+
+
+def test_validate_the_bundled_curriculum(run: Run) -> None:
+    result = run("validate", str(bundled_curriculum()))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert "valid" in lines[0]
+    assert "3 lines, 18 stations, 67 topics and 78 references" in lines[0]
+
+
+def test_validate_a_bad_file_lists_every_problem(run: Run, elsewhere: Path) -> None:
+    raw = json.loads(bundled_curriculum().read_text(encoding="utf-8"))
+    raw["stations"][4]["prerequisites"] = ["pre-trainig"]
+    raw["lines"][0]["color"] = "purple"
+    raw["stations"][2]["topcs"] = []
+    bad = write_curriculum(elsewhere / "bad.json", raw)
+    result = run("validate", "bad.json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    err = result.stderr
+    assert "bad.json: 3 problems" in err
+    assert (
+        "stations[4].prerequisites[0]: unknown station 'pre-trainig' (did you mean 'pre-training'?)"
+        in err
+    )
+    assert "lines[0].color: 'purple' is not a colour" in err
+    assert "stations[2]: unknown key 'topcs' (did you mean 'topics'?)" in err
+    assert bad.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"", "is empty"), (b"{,}", "line 1, column 2"), (b"[" * 100_000, "nested too deeply")],
+)
+def test_validate_files_that_are_not_curricula(
+    run: Run, elsewhere: Path, content: bytes, expected: str
+) -> None:
+    (elsewhere / "c.json").write_bytes(content)
+    result = run("validate", "c.json")
+    assert result.exit_code == 2
+    assert expected in result.stderr
+
+
+def test_validate_a_missing_file(run: Run) -> None:
+    result = run("validate", "nope.json")
+    assert result.exit_code == 2
+    assert "nope.json: no such file" in result.stderr
+
+
+def test_where(run: Run, isolated_config: Path) -> None:
+    result = run("where")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"curriculum: {bundled_curriculum()}",
+        f"progress:   {isolated_config / GENAI_PROGRESS}",
+        f"config:     {isolated_config / 'metrotui'}",
+    ]
+
+
+def test_version(run: Run) -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"metrotui, version {__version__}"
+
+
+# Choosing files --------------------------------------------------------------------------
+
+
+def test_progress_option(run: Run, elsewhere: Path, progress_path: Path) -> None:
+    chosen = elsewhere / "mine.json"
+    assert run("--progress", str(chosen), "done", "calculus").exit_code == 0
+    assert "calculus" in json.loads(chosen.read_text())["done"]
+    assert not progress_path.exists()
+    assert f"progress:   {chosen}" in run("--progress", str(chosen), "where").stdout
+    assert status_json(run, "--progress", str(chosen))["overall"]["done"] == 1
+    assert status_json(run)["overall"]["done"] == 0
+
+
+def test_progress_environment_variable(run: Run, elsewhere: Path, progress_path: Path) -> None:
+    chosen = elsewhere / "env.json"
+    env = {"METROTUI_PROGRESS": str(chosen)}
+    assert run("done", "calculus", env=env).exit_code == 0
+    assert "calculus" in json.loads(chosen.read_text())["done"]
+    assert not progress_path.exists()
+    assert f"progress:   {chosen}" in run("where", env=env).stdout
+    # The option wins over the environment.
+    option = elsewhere / "option.json"
+    assert run("--progress", str(option), "done", "linear-algebra", env=env).exit_code == 0
+    assert set(json.loads(option.read_text())["done"]) == {"linear-algebra"}
+
+
+def test_a_bad_curriculum_option_exits_2_naming_the_file(run: Run, elsewhere: Path) -> None:
+    bad = elsewhere / "broken.json"
+    bad.write_text('{"schema_version": 1, "id": "x"')
+    for command in (["status"], ["done", "x"], ["where"]):
+        result = run("--curriculum", str(bad), *command)
+        assert result.exit_code == 2
+        assert f"{bad}: line 1" in result.stderr
+    result = run("--curriculum", str(elsewhere / "missing.json"), "status")
+    assert result.exit_code == 2
+    assert "missing.json: no such file" in result.stderr
+
+
+def test_a_small_curriculum_by_option_and_environment(
+    run: Run, elsewhere: Path, isolated_config: Path
+) -> None:
+    path = write_curriculum(elsewhere / "tiny.json", chain(["trunk", "branch"], 2))
+    data = status_json(run, "--curriculum", str(path))
+    assert data["curriculum"] == "tiny"
+    assert [s["id"] for s in data["stations"]] == ["trunk-1", "trunk-2", "branch-1", "branch-2"]
+    result = run("done", "trunk-1", env={"METROTUI_CURRICULUM": str(path)})
+    assert result.exit_code == 0
+    # Each curriculum keeps its own progress file.
+    assert (isolated_config / "metrotui" / "progress" / "tiny.json").is_file()
+    assert not (isolated_config / GENAI_PROGRESS).exists()
+
+
+def test_curriculum_text_is_shown_as_text_not_markup(run: Run, elsewhere: Path) -> None:
+    raw = chain(["trunk"], 1)
+    raw["stations"][0]["title"] = "[bold red]Literal[/] \x1b[2Jtitle"
+    path = write_curriculum(elsewhere / "markup.json", raw)
+    out = run("--curriculum", str(path), "status").stdout
+    assert "[bold red]Literal[/] title" in out
+    assert "\x1b" not in out
+
+
+# Progress problems seen from the command line ------------------------------------------------
+
+
+def test_a_damaged_progress_file_is_set_aside_and_the_command_works(
+    run: Run, progress_path: Path
+) -> None:
+    progress_path.parent.mkdir(parents=True)
+    progress_path.write_bytes(b"{ this is not json")
+    result = run("done", "calculus")
+    assert result.exit_code == 0
+    match = re.search(r"moved, bytes untouched, to (\S+?);", result.stderr)
+    assert match, result.stderr
+    aside = Path(match.group(1))
+    assert aside.parent == progress_path.parent
+    assert aside.read_bytes() == b"{ this is not json"
+    assert set(json.loads(progress_path.read_text())["done"]) == {"calculus"}
+
+
+def test_a_newer_progress_file_is_refused_and_left_alone(run: Run, progress_path: Path) -> None:
+    progress_path.parent.mkdir(parents=True)
+    raw = b'{"schema_version": 9, "curriculum": "genai-metromap", "done": {}}'
+    progress_path.write_bytes(raw)
+    for command in (["status"], ["done", "linear-algebra"], ["undo", "calculus"]):
+        result = run(*command)
+        assert result.exit_code == 2
+        assert "newer metrotui" in result.stderr
+    assert progress_path.read_bytes() == raw
+
+
+def test_marks_for_unknown_topics_are_kept_and_mentioned(run: Run, progress_path: Path) -> None:
+    progress_path.parent.mkdir(parents=True)
+    progress_path.write_text(
+        json.dumps(
+            {"schema_version": 1, "curriculum": "genai-metromap", "done": {"gone": "2024-01-01Z"}}
+        )
+    )
+    result = run("status", "--json")
+    assert json.loads(result.stdout)["overall"]["done"] == 0  # stdout stays clean JSON
+    assert "1 marks" in result.stderr and "kept" in result.stderr
+    run("done", "calculus")
+    assert set(json.loads(progress_path.read_text())["done"]) == {"gone", "calculus"}
+
+
+def test_a_write_failure_is_a_clean_error(
+    run: Run, progress_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    result = run("done", "calculus")
+    assert result.exit_code == 2
+    assert "no space left on device" in result.stderr
+    assert not progress_path.exists()
+
+
+# The installed program ----------------------------------------------------------------------
+
+
+def program_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("METROTUI_")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def test_the_done_when_story_through_python_m(tmp_path: Path) -> None:
+    cwd = tmp_path / "somewhere-else"
+    cwd.mkdir()
+    env = program_env(tmp_path)
+    progress = tmp_path / "xdg" / GENAI_PROGRESS
+
+    def metrotui(*args: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "metrotui", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert "Traceback" not in result.stdout + result.stderr
+        return result
+
+    status = metrotui("status")
+    assert status.returncode == 0
+    assert len(re.findall(r"\b(available|locked)\b", status.stdout)) == 18
+    assert re.search(r"1 Math Basics\s+○ available", status.stdout)
+    assert status.stdout.count("available") == 1
+
+    assert metrotui("done", "linear-algebra").returncode == 0
+    data = json.loads(metrotui("status", "--json").stdout)
+    assert data["stations"][0]["state"] == "in_progress"
+    assert data["stations"][0]["done"] == 1
+
+    before = progress.read_bytes()
+    refused = metrotui("done", "data-management")
+    assert refused.returncode == 1
+    assert "locked" in refused.stderr
+    assert progress.read_bytes() == before
+
+    unknown = metrotui("done", "linear-algebr")
+    assert unknown.returncode == 2
+    assert "did you mean" in unknown.stderr
+
+
+def test_the_console_script(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "metrotui"
+    assert script.is_file(), "the metrotui console script is not installed beside python"
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    env = program_env(tmp_path)
+    version = subprocess.run(
+        [str(script), "--version"], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"metrotui, version {__version__}"
+    where = subprocess.run(
+        [str(script), "where"], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert where.returncode == 0
+    assert f"progress:   {tmp_path / 'xdg' / GENAI_PROGRESS}" in where.stdout
+    bad = subprocess.run(
+        [str(script), "validate", "missing.json"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+
+
+def test_a_terminal_that_cannot_show_the_glyphs_gets_no_traceback(tmp_path: Path) -> None:
+    env = {**program_env(tmp_path), "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run(
+        [sys.executable, "-m", "metrotui", "done", "linear-algebra"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Linear Algebra" in result.stdout
+    assert (tmp_path / "xdg" / GENAI_PROGRESS).is_file()
+
+
+NO_TEXTUAL = """
+import sys
+from metrotui.cli import cli
+try:
+    cli.main(["status", "--json"], prog_name="metrotui")
+except SystemExit as done:
+    assert done.code in (0, None), done.code
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+print("textual modules:", loaded, file=sys.stderr)
+sys.exit(1 if loaded else 0)
+"""
+
+
+def test_commands_do_not_import_textual(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", NO_TEXTUAL],
+        cwd=tmp_path,
+        env=program_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,207 @@
+"""The map layout: a pure function from curriculum (and filter) to cells."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrotui.curriculum import Curriculum
+from metrotui.layout import MapLayout, layout_map
+from metrotui.tracker import path_members
+from tests.helpers import chain, curriculum_raw, make_curriculum, station
+
+
+def sketch(layout: MapLayout, curriculum: Curriculum) -> list[str]:
+    """The map as plain text: tracks, 'o' for stations, station numbers as labels."""
+    lines = []
+    for row in layout.rows:
+        cells = [" "] * (layout.width + 2)
+        for track in row.tracks:
+            cells[track.x] = track.glyph
+        for place in row.stations:
+            cells[place.x] = "o"
+            label = str(curriculum.station(place.station_id).number)
+            for i, ch in enumerate(label):
+                cells[place.x + 2 + i] = ch
+        lines.append("".join(cells).rstrip())
+    return lines
+
+
+def glyph_at(layout: MapLayout, x: int, y: int) -> str | None:
+    for track in layout.rows[y].tracks:
+        if track.x == x:
+            return track.glyph
+    return None
+
+
+def assert_well_formed(layout: MapLayout, expected: set[str]) -> None:
+    assert set(layout.places) == expected
+    cells = [(p.x, p.y) for p in layout.places.values()]
+    assert len(cells) == len(set(cells)), "two stations share a cell"
+    for place in layout.places.values():
+        assert 0 <= place.x and place.x + 2 + place.label_width <= layout.width
+        assert 0 <= place.y < layout.height
+        assert place in layout.rows[place.y].stations
+    for y, row in enumerate(layout.rows):
+        for track in row.tracks:
+            assert 0 <= track.x < layout.width, f"track outside the map at ({track.x}, {y})"
+            assert (track.x, y) not in cells, "a track hides a station marker"
+
+
+# The GenAI map ------------------------------------------------------------------
+
+
+def test_genai_trunk_forks_into_two_lines(genai: Curriculum) -> None:
+    layout = layout_map(genai, None, 100)
+    assert_well_formed(layout, {s.id for s in genai.stations})
+    place = layout.place
+    # Trunk and scientist line share the first lane; the engineer line branches right.
+    assert {place(s.id).lane for s in genai.stations_on("foundational")} == {0}
+    assert {place(s.id).lane for s in genai.stations_on("scientist")} == {0}
+    assert {place(s.id).lane for s in genai.stations_on("engineer")} == {1}
+    # Both branches start on the row right after the fork station.
+    fork = place("neural-nets-llms")
+    assert place("llm-foundations").y == place("consuming-llms").y == fork.y + 2
+    # The fork itself: a junction under Neural Nets & LLMs, a corner above Consuming LLMs.
+    assert glyph_at(layout, fork.x, fork.y + 1) == "┣"
+    assert glyph_at(layout, place("consuming-llms").x, fork.y + 1) == "┓"
+    assert layout.rows[fork.y + 1].tracks[1].line_id == "engineer"
+
+
+def test_genai_lines_end_in_a_terminus_but_the_trunk_does_not(genai: Curriculum) -> None:
+    layout = layout_map(genai, None, 100)
+    ends = [p.station_id for p in layout.places.values() if p.terminus]
+    assert sorted(ends) == ["emerging-trends", "securing-llms"]
+    for station_id in ends:
+        place = layout.place(station_id)
+        assert glyph_at(layout, place.x, place.y + 1) == "┻"
+    neural = layout.place("neural-nets-llms")
+    assert glyph_at(layout, neural.x, neural.y + 1) == "┣"
+
+
+def test_genai_map_fits_140_by_40(genai: Curriculum) -> None:
+    # The map pane at 140 columns is about 85 wide; header and footer take two rows.
+    layout = layout_map(genai, None, 85)
+    assert layout.width <= 85
+    assert layout.height <= 38
+
+
+def test_sketch_of_genai_map(genai: Curriculum) -> None:
+    drawing = "\n".join(sketch(layout_map(genai, None, 40), genai))
+    assert drawing.splitlines()[3:9] == [
+        "  o 1",
+        "  ┃",
+        "  o 2",
+        "  ┃",
+        "  o 3",
+        "  ┣━━━━━━━━━━━━━━━━━━┓",
+    ]
+
+
+def test_path_filter_lays_out_only_its_stations(genai: Curriculum) -> None:
+    scientist = layout_map(genai, path_members(genai, "scientist"), 100)
+    assert_well_formed(scientist, path_members(genai, "scientist") or set())
+    assert scientist.lanes == 1
+    assert all("┓" not in "".join(t.glyph for t in row.tracks) for row in scientist.rows)
+    engineer = layout_map(genai, path_members(genai, "engineer"), 100)
+    assert engineer.lanes == 1
+    assert "consuming-llms" in engineer.places and "pre-training" not in engineer.places
+
+
+# Small hand-made maps ---------------------------------------------------------------
+
+
+def test_two_independent_lines_run_side_by_side() -> None:
+    raw = curriculum_raw(
+        ["a", "b"],
+        [station("a1", "a", 1), station("a2", "a", 2, ["a1"]), station("b1", "b", 3)],
+    )
+    curriculum = make_curriculum(raw)
+    layout = layout_map(curriculum, None, 60)
+    assert_well_formed(layout, {"a1", "a2", "b1"})
+    assert layout.place("a1").lane != layout.place("b1").lane
+    assert layout.place("a1").y == layout.place("b1").y
+
+
+def test_cross_line_prerequisite_puts_the_station_below_what_it_needs() -> None:
+    raw = curriculum_raw(
+        ["a", "b"],
+        [
+            station("a1", "a", 1),
+            station("a2", "a", 2, ["a1"]),
+            station("a3", "a", 3, ["a2"]),
+            station("b1", "b", 4),
+            station("b2", "b", 5, ["b1", "a3"]),
+        ],
+    )
+    curriculum = make_curriculum(raw)
+    layout = layout_map(curriculum, None, 60)
+    assert_well_formed(layout, {"a1", "a2", "a3", "b1", "b2"})
+    assert layout.place("b2").y > layout.place("a3").y
+    assert layout.place("b2").transfers == ("a3",)
+    # The b line's track is unbroken down to b2.
+    b = layout.place("b1")
+    for y in range(b.y + 1, layout.place("b2").y):
+        assert glyph_at(layout, b.x, y) == "┃"
+
+
+def test_single_station_map() -> None:
+    curriculum = make_curriculum(curriculum_raw(["solo"], [station("only", "solo", 1)]))
+    layout = layout_map(curriculum, None, 20)
+    assert_well_formed(layout, {"only"})
+    assert layout.place("only").terminus
+    assert layout.order == ["only"]
+    assert layout.step("only", 1) == "only"
+    assert layout.beside("only", 1) == "only"
+
+
+def test_line_that_starts_after_another_ends_reuses_its_lane() -> None:
+    raw = chain(["trunk", "next"], per_line=2)
+    curriculum = make_curriculum(raw)
+    layout = layout_map(curriculum, None, 60)
+    assert layout.lanes == 1
+    assert sketch(layout, curriculum)[3:10] == [
+        "  o 1",
+        "  ┃",
+        "  o 2",
+        "  ┃",
+        "  o 3",
+        "  ┃",
+        "  o 4",
+    ]
+
+
+def test_three_branches_from_one_station() -> None:
+    raw = chain(["trunk", "x", "y", "z"], per_line=2)
+    curriculum = make_curriculum(raw)
+    layout = layout_map(curriculum, None, 120)
+    assert_well_formed(layout, {s.id for s in curriculum.stations})
+    assert layout.lanes == 3
+    fork = layout.place("trunk-2")
+    row = "".join(sketch(layout, curriculum)[fork.y + 1])
+    assert row.strip().startswith("┣") and "┳" in row and row.rstrip().endswith("┓")
+
+
+def test_navigation_follows_map_order_and_lanes(genai: Curriculum) -> None:
+    layout = layout_map(genai, None, 100)
+    assert layout.step("math-basics", 1) == "programming"
+    assert layout.step("math-basics", -1) == "math-basics"
+    assert layout.step("securing-llms", 1) == "securing-llms"
+    assert layout.beside("llm-foundations", 1) == "consuming-llms"
+    assert layout.beside("consuming-llms", -1) == "llm-foundations"
+    assert layout.beside("pre-training", 1) == "vector-store"
+    assert layout.beside("math-basics", 1) == "consuming-llms"
+
+
+def test_station_at_finds_markers_and_labels(genai: Curriculum) -> None:
+    layout = layout_map(genai, None, 100)
+    place = layout.place("rag")
+    assert layout.station_at(place.x, place.y) == "rag"
+    assert layout.station_at(place.x + 5, place.y) == "rag"
+    assert layout.station_at(place.x, place.y + 1) is None
+    assert layout.station_at(0, 0) is None
+
+
+@pytest.mark.parametrize("width", [20, 33, 60, 80, 140, 300])
+def test_every_width_stays_inside_its_bounds(genai: Curriculum, width: int) -> None:
+    layout = layout_map(genai, None, width)
+    assert_well_formed(layout, {s.id for s in genai.stations})
