@@ -312,9 +312,21 @@ def test_where(run: Run, isolated_config: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         f"curriculum: {bundled_curriculum()}",
-        f"progress:   {isolated_config / GENAI_PROGRESS}",
         f"config:     {isolated_config / 'metrotui'}",
+        f"progress:   {isolated_config / GENAI_PROGRESS}",
     ]
+
+
+def test_where_still_names_the_folders_when_the_curriculum_is_broken(
+    run: Run, tmp_path: Path, isolated_config: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    result = run("--curriculum", str(broken), "where")
+    assert result.exit_code == 2
+    assert f"curriculum: {broken}" in result.stdout
+    assert f"config:     {isolated_config / 'metrotui'}" in result.stdout
+    assert "not valid JSON" in result.stderr
 
 
 def test_version(run: Run) -> None:

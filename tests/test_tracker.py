@@ -291,6 +291,12 @@ def test_plan_marks_in_order_opens_the_next_station(genai: Curriculum) -> None:
     assert planned == topics_of(genai, "math-basics", "programming")
 
 
+def test_plan_marks_does_not_depend_on_the_order_given(genai: Curriculum) -> None:
+    planned = Tracker(genai, []).plan_marks(["neural-nets-llms", "programming", "math-basics"])
+    assert set(planned) == set(topics_of(genai, "math-basics", "programming", "neural-nets-llms"))
+    assert Tracker(genai, planned).state("llm-foundations") is StationState.AVAILABLE
+
+
 def test_plan_marks_is_all_or_nothing(genai: Curriculum) -> None:
     tracker = Tracker(genai, [])
     with pytest.raises(LockedError) as caught:

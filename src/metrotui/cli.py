@@ -329,8 +329,10 @@ def validate(file: str) -> None:
 def where(session: Session) -> None:
     """The curriculum, progress file and config folder in use."""
     click.echo(f"curriculum: {session.curriculum_path}")
-    click.echo(f"progress:   {session.progress_path()}")
     click.echo(f"config:     {config_dir()}")
+    # Last, because naming the progress file needs the curriculum's id: a
+    # curriculum that does not load still leaves the two lines above to go on.
+    click.echo(f"progress:   {session.progress_path()}")
 
 
 def main() -> None:

@@ -72,8 +72,8 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
     if not isinstance(raw, dict):
         raise _Damaged("it is not a JSON object")
     version = raw.get("schema_version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise _Damaged("it has no schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _Damaged("it has no valid schema_version")
     if version > PROGRESS_SCHEMA_VERSION:
         raise ProgressError(
             f"{source} was written by a newer metrotui (progress schema {version}; this one "
@@ -255,6 +255,9 @@ class ProgressStore:
             fd, temp_name = tempfile.mkstemp(
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
             )
+            # mkstemp makes the file private (0600); keep the mode the file had,
+            # or give a new one the mode any file created here would get.
+            os.fchmod(fd, _file_mode(target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
@@ -279,6 +282,15 @@ def _remove_stale_temp_files(target: Path) -> None:
     for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         with contextlib.suppress(OSError):
             stale.unlink()
+
+
+def _file_mode(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_folder(folder: Path) -> None:

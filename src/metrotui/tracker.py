@@ -164,24 +164,30 @@ class Tracker:
         return list(dict.fromkeys(topics))
 
     def plan_marks(self, ids: Iterable[str]) -> list[str]:
-        """The topics to mark done for ``ids``, or LockedError if any is locked.
+        """The topics to mark done for ``ids``, or LockedError if any stays locked.
 
-        Ids are taken in order, so ``math-basics programming`` works: finishing
-        the first opens the second.
+        The order of ``ids`` does not matter: ``programming math-basics`` works,
+        because finishing Math Basics in the same command opens Programming.
         """
+        wanted = [topic_id for topic_id in self.resolve(ids) if topic_id not in self.done]
         planned: list[str] = []
         done = set(self.done)
         snapshot = self
-        for topic_id in self.resolve(ids):
-            if topic_id in done:
-                continue
-            station = self.curriculum.station_of(topic_id)
-            if snapshot.state(station.id) is StationState.LOCKED:
+        while wanted:
+            still_locked = [
+                t
+                for t in wanted
+                if snapshot.state(self.curriculum.station_of(t).id) is StationState.LOCKED
+            ]
+            opened = [t for t in wanted if t not in still_locked]
+            if not opened:
+                station = self.curriculum.station_of(still_locked[0])
+                raise LockedError(station, snapshot.unfinished_prerequisites(station.id))
+            planned += opened
+            done.update(opened)
+            wanted = still_locked
+            if wanted:
                 snapshot = Tracker(self.curriculum, done)
-                if snapshot.state(station.id) is StationState.LOCKED:
-                    raise LockedError(station, snapshot.unfinished_prerequisites(station.id))
-            planned.append(topic_id)
-            done.add(topic_id)
         return planned
 
 
