@@ -233,10 +233,6 @@ class MetroApp(App[int]):
         self._report_store_notices()
         self._seen_signature = self.store.signature()
         self.show_progress(progress, announce=True)
-        if self.tracker.done and not self.ui_state.hint_dismissed:
-            self.ui_state.hint_dismissed = True
-            self.query_one("#hint").display = False
-            self.ui_state.save()
         return True
 
     def show_progress(self, progress: Progress, announce: bool = False) -> None:
@@ -245,6 +241,11 @@ class MetroApp(App[int]):
         self.map.show_progress(self.tracker)
         self.detail.show_progress(self.tracker)
         self._update_header()
+        if self.tracker.done and not self.ui_state.hint_dismissed:
+            # The learner has found their way; the first-launch hint never returns.
+            self.ui_state.hint_dismissed = True
+            self.query_one("#hint").display = False
+            self.ui_state.save()
         if announce:
             unlocked = self.tracker.newly_unlocked(before)
             if unlocked:
