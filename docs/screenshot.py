@@ -33,9 +33,7 @@ async def capture(folder: Path) -> None:
     progress_path = folder / "progress.json"
     tracker = Tracker(curriculum, [])
     ProgressStore(progress_path, curriculum.id).mark(tracker.plan_marks(SAMPLE_DONE))
-    app = MetroApp(
-        curriculum, progress_path, ui_state_path=folder / "ui.json", watch_interval=0
-    )
+    app = MetroApp(curriculum, progress_path, ui_state_path=folder / "ui.json", watch_interval=0)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("j", "j", "tab", "down", "down")
         await pilot.pause()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -224,6 +225,25 @@ async def test_tab_then_space_marks_linear_algebra(genai, tmp_path):
         assert "in progress" in app.detail.query_one("#detail-meta", Static).visual.plain
         assert topics.has_focus  # ticking keeps you in the checklist
         assert topics.highlighted == 0
+
+
+async def test_keys_typed_faster_than_a_redraw_act_on_the_new_station(genai, tmp_path):
+    """A real terminal delivers "j tab space" in one burst: the tick must land on
+    the station j moved to, even before the selection message has been handled."""
+    ProgressStore(tmp_path / "progress.json", genai.id).mark(genai.station("math-basics").topic_ids)
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        for key, char in (("j", "j"), ("tab", "\t"), ("space", " ")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # no waiting in between, like a burst
+        await pilot.pause()
+        await pilot.pause()
+        assert app.map.selected == "programming"
+        assert set(done_on_disk(tmp_path)) == {
+            *genai.station("math-basics").topic_ids,
+            "python-basics",
+        }
 
 
 async def test_enter_opens_topics_and_enter_ticks(genai, tmp_path):

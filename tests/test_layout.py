@@ -38,7 +38,7 @@ def assert_well_formed(layout: MapLayout, expected: set[str]) -> None:
     cells = [(p.x, p.y) for p in layout.places.values()]
     assert len(cells) == len(set(cells)), "two stations share a cell"
     for place in layout.places.values():
-        assert 0 <= place.x and place.x + 2 + place.label_width <= layout.width
+        assert place.x >= 0 and place.x + 2 + place.label_width <= layout.width
         assert 0 <= place.y < layout.height
         assert place in layout.rows[place.y].stations
     for y, row in enumerate(layout.rows):

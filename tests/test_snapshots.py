@@ -25,9 +25,7 @@ def make_app(
     progress = folder / "progress.json"
     if done:
         ProgressStore(progress, genai.id).mark(Tracker(genai, []).plan_marks(done))
-    return MetroApp(
-        genai, progress, path=path, ui_state_path=folder / "ui.json", watch_interval=0
-    )
+    return MetroApp(genai, progress, path=path, ui_state_path=folder / "ui.json", watch_interval=0)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -48,9 +46,7 @@ def test_filtered_to_scientist_path(snap_compare, genai: Curriculum, tmp_path: P
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_detail_of_a_locked_station(
-    snap_compare, genai: Curriculum, tmp_path: Path, size
-) -> None:
+def test_detail_of_a_locked_station(snap_compare, genai: Curriculum, tmp_path: Path, size) -> None:
     app = make_app(genai, tmp_path, ["math-basics"])
     # Down to 4 LLM/SLM Foundations, locked behind 2 and 3, then into its topics.
     assert snap_compare(app, press=["j", "j", "j", "tab"], terminal_size=size)

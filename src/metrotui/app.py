@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from metrotui.curriculum import Curriculum, Station
@@ -126,28 +127,50 @@ class MetroApp(App[int]):
 
     # Selection and focus --------------------------------------------------------
     def on_metro_map_station_selected(self, event: MetroMap.StationSelected) -> None:
-        self._selected = event.station_id
-        self.detail.show(self.curriculum.station(event.station_id), self.tracker)
+        # Let the map repaint first: the detail pane is the slow part, and when
+        # keys arrive faster than it renders, only the last station is drawn.
+        self.call_after_refresh(self._sync_detail)
+
+    def _sync_detail(self) -> None:
+        """Make the detail pane show the map's selection, if it does not already.
+
+        Called from the selection message and, synchronously, before anything
+        that acts on the detail pane: keys typed fast ("j tab space") can run
+        before the message arrives, and must act on the station now selected.
+        Rapid moves coalesce: once synced, the queued messages cost nothing.
+        """
+        selected = self.map.selected
+        self._selected = selected
+        if self.detail.station is None or self.detail.station.id != selected:
+            self.detail.show(self.curriculum.station(selected), self.tracker)
+
+    def _focus_now(self, widget: Widget) -> None:
+        # Widget.focus() waits for the message queue, so a key typed right
+        # after tab (say, space) would still reach the old widget; a learner
+        # typing "tab space" quickly must tick the topic, not lose the key.
+        self.screen.set_focus(widget)
 
     def action_open_topics(self) -> None:
+        self._sync_detail()
         self.screen.add_class("-show-detail")
         topics = self.detail.topics
         if topics.highlighted is None and topics.option_count:
             topics.highlighted = 0
-        topics.focus()
+        self._focus_now(topics)
 
     def action_after_topics(self) -> None:
+        self._sync_detail()
         references = self.detail.references
         if references.display and references.option_count:
             if references.highlighted is None:
                 references.highlighted = 0
-            references.focus()
+            self._focus_now(references)
         else:
             self.action_focus_map()
 
     def action_focus_map(self) -> None:
         self.screen.remove_class("-show-detail")
-        self.map.focus()
+        self._focus_now(self.map)
         self.map.reveal_selected()
 
     def jump_to(
@@ -169,7 +192,7 @@ class MetroApp(App[int]):
             self.screen.add_class("-show-detail")
             references = self.detail.references
             references.highlighted = references.urls.index(reference_url)
-            references.focus()
+            self._focus_now(references)
         else:
             self.action_focus_map()
 

@@ -6,8 +6,9 @@ title such as ``[@click=app.quit]`` shows literally and runs nothing.
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,13 +31,16 @@ def state_text(state: StationState) -> Text:
     return Text(f"{STATION_GLYPH[state]} {state.label}", style=STATE_STYLE[state])
 
 
-def _hanging(mark: Text, body: Text) -> Table:
-    """A mark in its own column so wrapped lines of the body stay indented."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(mark, body)
-    return grid
+def _hanging(mark: Text, title: Text, detail: Text | None = None) -> RenderableType:
+    """``mark title`` with the detail below it, indented to line up with the title.
+
+    (A Table would do hanging indents too, but measuring one per option made
+    every move on the map several times slower.)
+    """
+    head = Text.assemble(mark, " ", title)
+    if detail is None:
+        return head
+    return Group(head, Padding(detail, (0, 0, 0, mark.cell_len + 1)))
 
 
 class _PaneOptionList(OptionList):
@@ -150,12 +154,8 @@ class StationDetail(VerticalScroll, can_focus=False):
             Option(
                 _hanging(
                     Text("↗", style="bold"),
-                    Text.assemble(
-                        reference.title,
-                        (f"  {reference.kind}", "italic dim"),
-                        "\n",
-                        (reference.url, "dim"),
-                    ),
+                    Text.assemble(reference.title, (f"  {reference.kind}", "italic dim")),
+                    Text(reference.url, style="dim", no_wrap=True, overflow="ellipsis"),
                 )
             )
             for reference in station.references
@@ -198,10 +198,8 @@ class StationDetail(VerticalScroll, can_focus=False):
                         TOPIC_DONE if tracker.is_done(topic.id) else TOPIC_OPEN,
                         style="dim" if locked else "bold",
                     ),
-                    Text.assemble(
-                        (topic.title, "dim" if locked else "bold"),
-                        *(("\n", (topic.summary, "dim")) if topic.summary else ()),
-                    ),
+                    Text(topic.title, style="dim" if locked else "bold"),
+                    Text(topic.summary, style="dim") if topic.summary else None,
                 ),
                 id=topic.id,
             )
