@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from metrotui.curriculum import Curriculum
-    from metrotui.progress import ProgressStore
+    from metrotui.progress import Progress, ProgressStore
     from metrotui.tracker import Tracker
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
@@ -233,13 +234,26 @@ def _count_json(count: Any) -> dict[str, int]:
 # done / undo ---------------------------------------------------------------------
 
 
+def _record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tracker:
+    """Save a change through the store and return the progress it leaves."""
+    from metrotui.progress import ProgressError
+    from metrotui.tracker import Tracker
+
+    try:
+        progress = change(session.store())
+    except ProgressError as error:
+        fail(str(error))
+    finally:
+        session.flush_notices()
+    return Tracker(session.curriculum(), progress.done)
+
+
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @click.pass_obj
 def done(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics done.  ID is a topic id, or a station id for all its topics."""
-    from metrotui.progress import ProgressError
-    from metrotui.tracker import LockedError, Tracker, UnknownIdError
+    from metrotui.tracker import LockedError, UnknownIdError
 
     before = session.tracker()
     try:
@@ -248,16 +262,7 @@ def done(session: Session, ids: tuple[str, ...]) -> None:
         fail(str(error))
     except LockedError as error:
         fail(f"{error}. Nothing was recorded.", EXIT_REFUSED)
-    if planned:
-        try:
-            progress = session.store().mark(planned)
-        except ProgressError as error:
-            fail(str(error))
-        finally:
-            session.flush_notices()
-        after = Tracker(session.curriculum(), progress.done)
-    else:
-        after = before
+    after = _record(session, lambda store: store.mark(planned)) if planned else before
     from metrotui.cli_views import marked_view
 
     console().print(marked_view(before, after, before.resolve(ids), planned))
@@ -268,8 +273,7 @@ def done(session: Session, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def undo(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics not done.  Stations that needed them lock again."""
-    from metrotui.progress import ProgressError
-    from metrotui.tracker import Tracker, UnknownIdError
+    from metrotui.tracker import UnknownIdError
 
     before = session.tracker()
     try:
@@ -277,16 +281,7 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
     except UnknownIdError as error:
         fail(str(error))
     undone = [topic_id for topic_id in topics if before.is_done(topic_id)]
-    if undone:
-        try:
-            progress = session.store().unmark(undone)
-        except ProgressError as error:
-            fail(str(error))
-        finally:
-            session.flush_notices()
-        after = Tracker(session.curriculum(), progress.done)
-    else:
-        after = before
+    after = _record(session, lambda store: store.unmark(undone)) if undone else before
     from metrotui.cli_views import unmarked_view
 
     console().print(unmarked_view(before, after, topics, undone))

@@ -9,7 +9,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from metrotui.curriculum import Station
+from metrotui.curriculum import Curriculum, Station
 from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, topic_dots
 from metrotui.tracker import ALL_PATHS, Count, StationState, Tracker
 
@@ -121,16 +121,22 @@ def _titles(stations: Iterable[Station]) -> str:
     return ", ".join(station.title for station in stations)
 
 
+def _topic_list(
+    curriculum: Curriculum, heading: str, glyph: str, topic_ids: list[str]
+) -> list[Text]:
+    noun = "1 topic" if len(topic_ids) == 1 else f"{len(topic_ids)} topics"
+    lines = [Text(heading.format(noun), style="bold")]
+    lines += [Text.assemble(f"  {glyph} ", curriculum.topic(t).title) for t in topic_ids]
+    return lines
+
+
 def marked_view(
     before: Tracker, after: Tracker, asked: list[str], marked: list[str]
 ) -> RenderableType:
     curriculum = after.curriculum
     lines: list[Text] = []
     if marked:
-        noun = "topic" if len(marked) == 1 else "topics"
-        lines.append(Text(f"Marked {len(marked)} {noun} done:", style="bold"))
-        for topic_id in marked:
-            lines.append(Text.assemble("  ● ", curriculum.topic(topic_id).title))
+        lines += _topic_list(curriculum, "Marked {} done:", "●", marked)
     already = [t for t in asked if t not in marked]
     if already:
         lines.append(Text(f"Already done: {', '.join(curriculum.topic(t).title for t in already)}"))
@@ -155,10 +161,7 @@ def unmarked_view(
     curriculum = after.curriculum
     lines: list[Text] = []
     if undone:
-        noun = "topic" if len(undone) == 1 else "topics"
-        lines.append(Text(f"Unmarked {len(undone)} {noun}:", style="bold"))
-        for topic_id in undone:
-            lines.append(Text.assemble("  ○ ", curriculum.topic(topic_id).title))
+        lines += _topic_list(curriculum, "Unmarked {}:", "○", undone)
     else:
         lines.append(Text("None of those topics were marked done; nothing changed."))
     relocked = [
