@@ -287,6 +287,70 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
     console().print(unmarked_view(before, after, topics, undone))
 
 
+# route ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the station ids as a JSON list.")
+@click.pass_obj
+def route(session: Session, target: str, as_json: bool) -> None:
+    """The stations still to finish, in order, to reach station ID (or a topic's station)."""
+    curriculum = session.curriculum()
+    if curriculum.has_topic(target) and not curriculum.has_station(target):
+        target = curriculum.station_of(target).id
+    if not curriculum.has_station(target):
+        suggestion = curriculum.suggest(target)
+        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+        fail(f"unknown station {target!r}{hint}")
+    tracker = session.tracker()
+    stops = tracker.route(target)
+    if as_json:
+        click.echo(json.dumps([station.id for station in stops]))
+        return
+    from metrotui.cli_views import route_view
+
+    console().print(route_view(tracker, curriculum.station(target), stops))
+
+
+# stats ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def stats(session: Session, as_json: bool) -> None:
+    """Topics per week, streaks, completion per line and the pace to the end."""
+    from datetime import date
+
+    from metrotui.stats import compute_stats
+
+    tracker = session.tracker()
+    figures = compute_stats(tracker, session.store().load().done, date.today())
+    if as_json:
+        click.echo(json.dumps(stats_json(tracker, figures), indent=2))
+        return
+    from metrotui.cli_views import stats_view
+
+    console().print(stats_view(tracker, figures))
+
+
+def stats_json(tracker: Tracker, figures: Any) -> dict[str, Any]:
+    def count(c: Any) -> dict[str, int]:
+        return {"done": c.done - c.known, "known": c.known, "total": c.total}
+
+    return {
+        "curriculum": tracker.curriculum.id,
+        "overall": count(figures.overall),
+        "weeks": [{"week": week.isoformat(), "topics": n} for week, n in figures.weeks],
+        "streak": {"current": figures.current_streak, "longest": figures.longest_streak},
+        "active_days": figures.active_days,
+        "lines": [{"id": line_id, **count(c)} for line_id, c in figures.lines],
+        "pace_per_week": None if figures.per_week is None else round(figures.per_week, 2),
+        "finish_by": figures.finish_by.isoformat() if figures.finish_by else None,
+    }
+
+
 # next / validate / where ---------------------------------------------------------
 
 

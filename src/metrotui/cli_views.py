@@ -11,6 +11,7 @@ from rich.text import Text
 
 from metrotui.curriculum import Curriculum, Station
 from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, topic_dots
+from metrotui.stats import Stats, sparkline
 from metrotui.tracker import ALL_PATHS, Count, StationState, Tracker
 
 
@@ -175,3 +176,82 @@ def unmarked_view(
     overall = after.overall
     lines.append(Text(f"{overall.done}/{overall.total} topics · {overall.percent}%", style="dim"))
     return Group(*lines)
+
+
+def route_view(tracker: Tracker, target: Station, stops: list[Station]) -> RenderableType:
+    if not stops:
+        return Text(f"{target.number} {target.title} is already done.")
+    remaining = sum(tracker.count(s.id).total - tracker.count(s.id).done for s in stops)
+    noun = "station" if len(stops) == 1 else "stations"
+    parts: list[RenderableType] = [
+        Text.assemble(
+            ("Route to ", "bold"),
+            f"{target.number} {target.title}",
+            f": {len(stops)} {noun}, {remaining} topics to go",
+        )
+    ]
+    for step, station in enumerate(stops, start=1):
+        line = tracker.curriculum.line(station.line)
+        count = tracker.count(station.id)
+        parts.append(
+            Text.assemble(
+                "\n",
+                (f"{step:>3}. ", "dim"),
+                _state_text(tracker.state(station.id)),
+                " ",
+                _station_label(station),
+                ("  " + line.name, line.color),
+                f"  {count.done}/{count.total}",
+            )
+        )
+        for topic in station.topics:
+            if not tracker.is_done(topic.id):
+                parts.append(Text.assemble("        ○ ", (topic.id, "cyan"), "  ", topic.title))
+    return Group(*parts)
+
+
+def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
+    overall = figures.overall
+    days = "day" if figures.current_streak == 1 else "days"
+    parts: list[RenderableType] = [
+        Text.assemble(
+            (tracker.curriculum.title, "bold"),
+            f"  ·  {overall.done}/{overall.total} topics · {overall.percent}%",
+            f" ({overall.known} already known)" if overall.known else "",
+        ),
+        Text.assemble(
+            ("\nStreak ", "bold"),
+            f"{figures.current_streak} {days} (longest {figures.longest_streak}); "
+            f"studied on {figures.active_days} day{'' if figures.active_days == 1 else 's'}",
+        ),
+    ]
+    if figures.per_week is not None:
+        pace = f"{figures.per_week:.1f} topics a week"
+        if figures.finish_by is not None and overall.done < overall.total:
+            pace += f"; at that pace you finish around {figures.finish_by:%d %B %Y}"
+        parts.append(Text.assemble(("Pace ", "bold"), pace))
+    if figures.weeks:
+        recent = figures.weeks[-12:]
+        parts.append(Text("\nTopics per week", style="bold"))
+        parts.append(
+            Text.assemble(
+                f"  {recent[0][0]:%d %b} ",
+                (sparkline([n for _, n in recent]), "cyan"),
+                f" this week: {recent[-1][1]}",
+            )
+        )
+    else:
+        parts.append(
+            Text("\nNo topics ticked yet: metrotui next shows where to start.", style="dim")
+        )
+    parts.append(Text("\nLines", style="bold"))
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    for line_id, count in figures.lines:
+        line = tracker.curriculum.line(line_id)
+        table.add_row(
+            Text(f"━━ {line.name}", style=f"bold {line.color}"),
+            _bar(count, line.color),
+            Text(f"{count.done}/{count.total}"),
+        )
+    parts.append(table)
+    return Group(*parts)

@@ -28,15 +28,18 @@ class StationState(StrEnum):
 
 @dataclass(frozen=True)
 class Count:
+    """Topics completed out of a total; ``known`` of the completed were already known."""
+
     done: int
     total: int
+    known: int = 0
 
     @property
     def percent(self) -> int:
         return (100 * self.done) // self.total if self.total else 0
 
     def __add__(self, other: Count) -> Count:
-        return Count(self.done + other.done, self.total + other.total)
+        return Count(self.done + other.done, self.total + other.total, self.known + other.known)
 
 
 class UnknownIdError(LookupError):
@@ -62,16 +65,29 @@ class LockedError(Exception):
 class Tracker:
     """A snapshot of one learner's progress through one curriculum."""
 
-    def __init__(self, curriculum: Curriculum, done_topics: Iterable[str]) -> None:
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        done_topics: Iterable[str],
+        known_topics: Iterable[str] = (),
+    ) -> None:
         self.curriculum = curriculum
         marked = set(done_topics)
-        self.done = frozenset(t for t in marked if curriculum.has_topic(t))
+        known = set(known_topics) - marked
+        # Already-known topics count as done for unlocking and progress; they
+        # are kept apart only so that they can be shown (and counted) apart.
+        self.known = frozenset(t for t in known if curriculum.has_topic(t))
+        self.done = frozenset(t for t in marked if curriculum.has_topic(t)) | self.known
         # Marks for topics this curriculum does not have: kept on disk, reported.
-        self.orphans = sorted(marked - self.done)
+        self.orphans = sorted((marked | known) - self.done)
         self._counts: dict[str, Count] = {}
         finished: set[str] = set()
         for station in curriculum.stations:
-            count = Count(sum(t.id in self.done for t in station.topics), len(station.topics))
+            count = Count(
+                sum(t.id in self.done for t in station.topics),
+                len(station.topics),
+                sum(t.id in self.known for t in station.topics) if self.known else 0,
+            )
             self._counts[station.id] = count
             if count.done == count.total:
                 finished.add(station.id)
@@ -96,7 +112,11 @@ class Tracker:
         return self._counts[station_id]
 
     def is_done(self, topic_id: str) -> bool:
+        """Done or already known: either way the topic counts as finished."""
         return topic_id in self.done
+
+    def is_known(self, topic_id: str) -> bool:
+        return topic_id in self.known
 
     def unfinished_prerequisites(self, station_id: str) -> list[Station]:
         station = self.curriculum.station(station_id)
@@ -140,7 +160,7 @@ class Tracker:
 
     @property
     def overall(self) -> Count:
-        return Count(len(self.done), self.curriculum.topic_count)
+        return Count(len(self.done), self.curriculum.topic_count, len(self.known))
 
     def next_up(self, path: str = ALL_PATHS) -> list[Station]:
         """Stations open to study now, in map order."""
@@ -149,6 +169,51 @@ class Tracker:
             for station in self.path_stations(path)
             if self._states[station.id] in (StationState.AVAILABLE, StationState.IN_PROGRESS)
         ]
+
+    def route(self, target_id: str) -> list[Station]:
+        """The stations still to finish to reach ``target_id``, itself included.
+
+        Prerequisites always come first.  Among stations ready at the same
+        time the route carries on along the line it is on, then takes the line
+        with the fewest stations left to finish, then the map's order.
+        """
+        needed: set[str] = set()
+        pending = [target_id]
+        while pending:
+            station_id = pending.pop()
+            if station_id in needed or self._states[station_id] is StationState.DONE:
+                continue
+            needed.add(station_id)
+            pending.extend(self.curriculum.station(station_id).prerequisites)
+        waiting = {
+            s: sum(p in needed for p in self.curriculum.station(s).prerequisites) for s in needed
+        }
+        left_on_line: dict[str, int] = {}
+        for station_id in needed:
+            line = self.curriculum.station(station_id).line
+            left_on_line[line] = left_on_line.get(line, 0) + 1
+        ready = {s for s, count in waiting.items() if count == 0}
+        order: list[Station] = []
+        line = None
+        while ready:
+            chosen = min(
+                (self.curriculum.station(s) for s in ready),
+                key=lambda st: (
+                    st.line != line,
+                    left_on_line[st.line],
+                    self.curriculum.index(st.id),
+                ),
+            )
+            ready.discard(chosen.id)
+            order.append(chosen)
+            line = chosen.line
+            left_on_line[line] -= 1
+            for dependent in self.curriculum.dependents(chosen.id):
+                if dependent.id in waiting:
+                    waiting[dependent.id] -= 1
+                    if waiting[dependent.id] == 0:
+                        ready.add(dependent.id)
+        return order
 
     # Marking ---------------------------------------------------------------
     def resolve(self, ids: Iterable[str]) -> list[str]:

@@ -1,0 +1,113 @@
+"""Learning history: topics per week, streaks, completion and pace.
+
+Pure: computed from a Tracker and the times topics were ticked.  Topics marked
+as already known are credit, not study, so they count for completion but not
+for pace, weeks or streaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from metrotui.tracker import Count, Tracker
+
+PACE_WINDOW_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Stats:
+    weeks: list[tuple[date, int]]  # Monday of each week since the first tick, topics ticked
+    current_streak: int  # days in a row with a tick, up to today (or yesterday)
+    longest_streak: int
+    active_days: int
+    overall: Count
+    lines: list[tuple[str, Count]]
+    per_week: float | None  # recent pace in topics a week
+    finish_by: date | None  # at that pace, when everything would be done
+
+
+def local_day(stamp: str) -> date | None:
+    """The learner's calendar day for a stored UTC time; None if it is unreadable."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone().date()
+
+
+def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stats:
+    days = sorted(
+        day
+        for topic_id, stamp in ticked.items()
+        if topic_id in tracker.done and not tracker.is_known(topic_id)
+        for day in [local_day(stamp)]
+        if day is not None
+    )
+    per_day: dict[date, int] = {}
+    for day in days:
+        per_day[day] = per_day.get(day, 0) + 1
+    weeks: list[tuple[date, int]] = []
+    if days:
+        week = _monday(days[0])
+        last = _monday(max(today, days[-1]))
+        while week <= last:
+            weeks.append(
+                (week, sum(n for d, n in per_day.items() if week <= d < week + timedelta(7)))
+            )
+            week += timedelta(7)
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(per_day):
+        run = run + 1 if previous is not None and day - previous == timedelta(1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    # A streak is still alive today if yesterday had a tick and today has none yet.
+    cursor = today if today in per_day else today - timedelta(1)
+    while cursor in per_day:
+        current += 1
+        cursor -= timedelta(1)
+    overall = tracker.overall
+    per_week: float | None = None
+    if days:
+        # Recent weeks say most about the pace to come; a learner who started
+        # three days ago is judged on a week, not on four.
+        window = min(max((today - days[0]).days + 1, 7), PACE_WINDOW_DAYS)
+        recent = sum(n for d, n in per_day.items() if (today - d).days < window)
+        if not recent:  # a pause: fall back to the whole history
+            window = max((today - days[0]).days + 1, 7)
+            recent = len(days)
+        per_week = recent * 7 / window
+    remaining = overall.total - overall.done
+    finish_by: date | None = None
+    if remaining == 0:
+        finish_by = today
+    elif per_week:
+        finish_by = today + timedelta(days=round(remaining / per_week * 7))
+    return Stats(
+        weeks=weeks,
+        current_streak=current,
+        longest_streak=longest,
+        active_days=len(per_day),
+        overall=overall,
+        lines=[(line.id, tracker.line_count(line.id)) for line in tracker.curriculum.lines],
+        per_week=per_week,
+        finish_by=finish_by,
+    )
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def sparkline(values: list[int]) -> str:
+    """One bar per value, scaled to the largest; a quiet week is the lowest bar."""
+    bars = " ▁▂▃▄▅▆▇█"
+    top = max(values, default=0)
+    if top == 0:
+        return "▁" * len(values)
+    # Any activity shows at least two eighths, so it never looks like a quiet week.
+    return "".join(bars[max(2, round(v / top * 8))] if v else "▁" for v in values)
