@@ -44,7 +44,10 @@ class MetroApp(App[int]):
 
     BINDINGS = [
         Binding("p", "cycle_path", "Path"),
+        Binding("g", "route", "Route"),
+        Binding("s", "stats", "Stats"),
         Binding("u", "undo", "Undo"),
+        Binding("escape", "clear_route", "Clear route", show=False),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "quit", "Quit"),
     ]
@@ -71,6 +74,7 @@ class MetroApp(App[int]):
             else ALL_PATHS
         )
         self.undo_stack: list[Toggle] = []
+        self.route_target: str | None = None
         self.watch_interval = watch_interval
         self._seen_signature = self.store.signature()
         self.title = curriculum.title
@@ -264,6 +268,8 @@ class MetroApp(App[int]):
         self.map.show_progress(self.tracker)
         self.detail.show_progress(self.tracker)
         self._update_header()
+        if self.route_target is not None:
+            self._show_route(self.route_target)
         if self.tracker.done and not self.ui_state.hint_dismissed:
             # The learner has found their way; the first-launch hint never returns.
             self.ui_state.hint_dismissed = True
@@ -340,6 +346,61 @@ class MetroApp(App[int]):
             return
         self.open_url(url)
         self.notify(f"Opening {url}", markup=False)
+
+    # Route planner and stats ---------------------------------------------------
+    def action_route(self) -> None:
+        """Plan the way to the selected station; again on the same station clears it."""
+        self._sync_detail()
+        target = self.map.selected
+        if self.route_target == target:
+            self.action_clear_route()
+            return
+        self.route_target = target
+        self._show_route(target)
+        stops = self.tracker.route(target)
+        station = self.curriculum.station(target)
+        if stops:
+            topics = sum(
+                self.tracker.count(s.id).total - self.tracker.count(s.id).done for s in stops
+            )
+            message = (
+                f"{len(stops)} stations, {topics} topics to {station.title}. "
+                "g again or esc clears it."
+            )
+        else:
+            message = f"{station.title} is already done."
+        self.notify(message, title="Route", markup=False)
+
+    def _show_route(self, target: str) -> None:
+        stops = self.tracker.route(target)
+        members = frozenset(s.id for s in stops) | {target}
+        visible = path_members(self.curriculum, self.path)
+        if visible is not None and not members <= visible:
+            self._set_path(ALL_PATHS, self.map.selected)
+        self.map.show_route(members)
+        self.detail.show_route(self.curriculum.station(target), stops, self.tracker)
+
+    def action_clear_route(self) -> None:
+        if self.route_target is None:
+            return
+        self.route_target = None
+        self.map.show_route(None)
+        self.detail.show_route(None, [], self.tracker)
+
+    def action_stats(self) -> None:
+        from datetime import date
+
+        from metrotui.stats import compute_stats
+        from metrotui.widgets.stats_screen import StatsScreen
+
+        try:
+            ticked = self.store.load().done
+        except ProgressError as error:
+            self.notify(str(error), title="Progress", severity="error", markup=False)
+            return
+        self.push_screen(
+            StatsScreen(self.tracker, compute_stats(self.tracker, ticked, date.today()))
+        )
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -241,9 +241,7 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
             )
         )
     else:
-        parts.append(
-            Text("\nNo topics ticked yet: metrotui next shows where to start.", style="dim")
-        )
+        parts.append(Text("\nNothing ticked yet: your first topic starts the streak.", style="dim"))
     parts.append(Text("\nLines", style="bold"))
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
     for line_id, count in figures.lines:

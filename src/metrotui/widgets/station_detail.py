@@ -123,6 +123,7 @@ class StationDetail(VerticalScroll, can_focus=False):
         self.station: Station | None = None
 
     def compose(self) -> ComposeResult:
+        yield Static(id="detail-route")
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
         yield Static(id="detail-locked")
@@ -165,6 +166,26 @@ class StationDetail(VerticalScroll, can_focus=False):
         self.show_progress(tracker, keep_highlight=not changed)
         if changed:
             self.scroll_home(animate=False)
+
+    def show_route(self, target: Station | None, stops: list[Station], tracker: Tracker) -> None:
+        """List a route's stops with the topics each still needs (None hides it)."""
+        panel = self.query_one("#detail-route", Static)
+        panel.display = target is not None
+        if target is None:
+            return
+        text = Text.assemble(("Route to ", "bold"), (station_name(target), "bold"))
+        if not stops:
+            text.append("\nAlready done.", style="dim")
+        for step, stop in enumerate(stops, start=1):
+            state = tracker.state(stop.id)
+            left = [t.title for t in stop.topics if not tracker.is_done(t.id)]
+            text.append(f"\n{step:>2}. ")
+            text.append(STATION_GLYPH[state], style=STATE_STYLE[state])
+            text.append(f" {station_name(stop)}")
+            text.append(f"  {len(left)} to go", style="dim")
+            for title in left:
+                text.append(f"\n      ○ {title}", style="dim")
+        panel.update(text)
 
     def show_progress(self, tracker: Tracker, keep_highlight: bool = True) -> None:
         """Redraw what depends on progress: state, checklist, needs, unlocks."""

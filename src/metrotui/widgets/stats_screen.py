@@ -1,0 +1,28 @@
+"""The learner's history at a glance: weeks, streaks, lines and pace."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from metrotui.cli_views import stats_view
+from metrotui.stats import Stats
+from metrotui.tracker import Tracker
+
+
+class StatsScreen(ModalScreen[None]):
+    """The same figures as ``metrotui stats``; escape, q or s closes it."""
+
+    BINDINGS = [Binding("escape,q,s", "dismiss", "Close")]
+
+    def __init__(self, tracker: Tracker, figures: Stats) -> None:
+        super().__init__()
+        self.tracker = tracker
+        self.figures = figures
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="stats"):
+            yield Static(stats_view(self.tracker, self.figures))
