@@ -78,10 +78,21 @@ class MetroMap(ScrollView, can_focus=True):
         self.selected = selected
         self.layout_: MapLayout = layout_map(curriculum, visible, 80)
         self._strips: dict[int, Strip] = {}
+        self.route: frozenset[str] | None = None
+        self._route_lines: set[str] = set()
         self._component_colors: dict[str, Style] = {}
         self._line_styles = {line.id: Style(color=line.color) for line in curriculum.lines}
 
     # Public API used by the app --------------------------------------------
+    def show_route(self, route: frozenset[str] | None) -> None:
+        """Highlight a route's stations and dim everything else (None clears it)."""
+        self.route = route
+        self._route_lines = (
+            {self.curriculum.station(s).line for s in route} if route is not None else set()
+        )
+        self._strips.clear()
+        self.refresh()
+
     def show_progress(self, tracker: Tracker) -> None:
         self.tracker = tracker
         self._strips.clear()
@@ -188,7 +199,12 @@ class MetroMap(ScrollView, can_focus=True):
         cells: list[tuple[int, list[Segment]]] = []
         map_row = self.layout_.rows[row]
         for track in map_row.tracks:
-            cells.append((track.x, [Segment(track.glyph, base + self._line_styles[track.line_id])]))
+            track_style = (
+                self._component_color("metro-map--locked")
+                if self.route is not None and track.line_id not in self._route_lines
+                else self._line_styles[track.line_id]
+            )
+            cells.append((track.x, [Segment(track.glyph, base + track_style)]))
         for place in map_row.stations:
             cells.append((place.x, self._station_segments(place, base)))
         cells.sort(key=lambda cell: cell[0])
@@ -211,8 +227,11 @@ class MetroMap(ScrollView, can_focus=True):
         locked = self._component_color("metro-map--locked")
         muted = self._component_color("metro-map--muted")
 
-        if state is StationState.LOCKED:
+        off_route = self.route is not None and station.id not in self.route
+        if off_route or (state is StationState.LOCKED and self.route is None):
             marker_style, label_style = base + locked, base + locked
+        elif state is StationState.LOCKED:  # on the route: still locked, but part of the plan
+            marker_style, label_style = line_style, base
         elif state is StationState.DONE:
             marker_style, label_style = line_style + Style(bold=True), line_style
         elif state is StationState.IN_PROGRESS:
