@@ -20,7 +20,7 @@ from metrotui.locations import bundled_curriculum
 from tests.helpers import chain
 
 GENAI_PROGRESS = Path("metrotui") / "progress" / "genai-metromap.json"
-STATION_KEYS = {"id", "number", "line", "state", "done", "total"}
+STATION_KEYS = {"id", "number", "line", "state", "done", "known", "total"}
 Run = Callable[..., Result]
 
 
@@ -91,11 +91,11 @@ def test_status_json_shape_on_a_fresh_start(run: Run, genai: Any) -> None:
     assert set(data) == {"curriculum", "path", "overall", "lines", "stations"}
     assert data["curriculum"] == "genai-metromap"
     assert data["path"] == "all"
-    assert data["overall"] == {"done": 0, "total": 67}
+    assert data["overall"] == {"done": 0, "known": 0, "total": 67}
     assert data["lines"] == [
-        {"id": "foundational", "done": 0, "total": 11},
-        {"id": "scientist", "done": 0, "total": 30},
-        {"id": "engineer", "done": 0, "total": 26},
+        {"id": "foundational", "done": 0, "known": 0, "total": 11},
+        {"id": "scientist", "done": 0, "known": 0, "total": 30},
+        {"id": "engineer", "done": 0, "known": 0, "total": 26},
     ]
     assert [s["id"] for s in data["stations"]] == [s.id for s in genai.stations]
     assert all(set(s) == STATION_KEYS for s in data["stations"])
@@ -105,6 +105,7 @@ def test_status_json_shape_on_a_fresh_start(run: Run, genai: Any) -> None:
         "line": "foundational",
         "state": "available",
         "done": 0,
+        "known": 0,
         "total": 3,
     }
     assert list(station_states(data).values()) == ["available"] + ["locked"] * 17
@@ -123,10 +124,11 @@ def test_done_then_status_json(run: Run, progress_path: Path) -> None:
         "line": "foundational",
         "state": "in_progress",
         "done": 1,
+        "known": 0,
         "total": 3,
     }
-    assert data["overall"] == {"done": 1, "total": 67}
-    assert data["lines"][0] == {"id": "foundational", "done": 1, "total": 11}
+    assert data["overall"] == {"done": 1, "known": 0, "total": 67}
+    assert data["lines"][0] == {"id": "foundational", "done": 1, "known": 0, "total": 11}
 
 
 def test_status_path_scientist(run: Run) -> None:
@@ -135,7 +137,7 @@ def test_status_path_scientist(run: Run) -> None:
     assert len(data["stations"]) == 11
     assert {s["line"] for s in data["stations"]} == {"foundational", "scientist"}
     assert [line["id"] for line in data["lines"]] == ["foundational", "scientist"]
-    assert data["overall"] == {"done": 0, "total": 41}
+    assert data["overall"] == {"done": 0, "known": 0, "total": 41}
 
 
 def test_status_path_engineer_as_text(run: Run) -> None:

@@ -147,14 +147,14 @@ def test_unknown_top_level_keys_survive_a_rewrite(tmp_path: Path) -> None:
             "schema_version": 1,
             "curriculum": CURRICULUM,
             "done": {},
-            "notes": {"calculus": "revisit chapter 3"},
+            "reminders": {"calculus": "revisit chapter 3"},
             "streak": 4,
         },
     )
     store_at(path).mark(["calculus"])
     store_at(path).unmark(["calculus"])
     on_disk = json.loads(path.read_text())
-    assert on_disk["notes"] == {"calculus": "revisit chapter 3"}
+    assert on_disk["reminders"] == {"calculus": "revisit chapter 3"}
     assert on_disk["streak"] == 4
     assert on_disk["done"] == {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
@@ -16,6 +16,7 @@ from metrotui.curriculum import Curriculum, Station
 from metrotui.locations import ui_state_file
 from metrotui.progress import Progress, ProgressError, ProgressStore
 from metrotui.search import CurriculumSearch
+from metrotui.text import clean_block
 from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.ui_state import UiState
 from metrotui.widgets.help_screen import HelpScreen
@@ -27,12 +28,13 @@ FIRST_LAUNCH_HINT = "New here? tab opens a station's topics Â· space ticks one Â
 
 
 @dataclass(frozen=True)
-class Toggle:
-    """One tick or untick, remembered so that ``u`` can reverse it."""
+class Change:
+    """One tick, untick or "known", remembered so that ``u`` can reverse it exactly."""
 
-    topic_id: str
-    marked: bool
-    when: str | None = None  # the original time of a mark that was removed
+    label: str  # what was done, for the undo message
+    topic_ids: tuple[str, ...]
+    done_before: dict[str, str]  # the times these topics had, to put back
+    known_before: dict[str, str]
 
 
 class MetroApp(App[int]):
@@ -45,7 +47,8 @@ class MetroApp(App[int]):
     BINDINGS = [
         Binding("p", "cycle_path", "Path"),
         Binding("g", "route", "Route"),
-        Binding("s", "stats", "Stats"),
+        Binding("n", "edit_note", "Notes", show=False),
+        Binding("s", "stats", "Stats", show=False),
         Binding("u", "undo", "Undo"),
         Binding("escape", "clear_route", "Clear route", show=False),
         Binding("question_mark", "help", "Keys"),
@@ -65,7 +68,8 @@ class MetroApp(App[int]):
         self.curriculum = curriculum
         self.store = ProgressStore(progress_path, curriculum.id)
         progress = self.store.load()  # ProgressError propagates: run_app reports it
-        self.tracker = Tracker(curriculum, progress.done)
+        self.progress = progress
+        self.tracker = Tracker(curriculum, progress.done, progress.known)
         self.ui_state = UiState.load(ui_state_path or ui_state_file(curriculum.id))
         chosen = path or self.ui_state.path
         self.path = (
@@ -73,7 +77,7 @@ class MetroApp(App[int]):
             if chosen in path_choices(curriculum) or (chosen and curriculum.has_line(chosen))
             else ALL_PATHS
         )
-        self.undo_stack: list[Toggle] = []
+        self.undo_stack: list[Change] = []
         self.route_target: str | None = None
         self.watch_interval = watch_interval
         self._seen_signature = self.store.signature()
@@ -113,6 +117,7 @@ class MetroApp(App[int]):
 
     def on_mount(self) -> None:
         self.map.focus()
+        self.detail.notes = self.progress.notes
         self.detail.show(self.curriculum.station(self._selected), self.tracker)
         self._update_header()
         self.query_one("#hint").display = not self.ui_state.hint_dismissed and not self.tracker.done
@@ -206,38 +211,88 @@ class MetroApp(App[int]):
 
     def toggle_topic(self, topic_id: str) -> None:
         station = self.curriculum.station_of(topic_id)
+        title = self.curriculum.topic(topic_id).title
         if self.tracker.is_done(topic_id):
-            when = self._current_time_of(topic_id)
-            if self._save(lambda: self.store.unmark([topic_id])):
-                self.undo_stack.append(Toggle(topic_id, marked=False, when=when))
+            self._change(f"{title} unticked", [topic_id], lambda: self.store.unmark([topic_id]))
             return
         if self.tracker.state(station.id) is StationState.LOCKED:
-            self._explain_locked(station)
+            self._offer_known_prerequisites(station, topic_id)
             return
-        if self._save(lambda: self.store.mark([topic_id])):
-            self.undo_stack.append(Toggle(topic_id, marked=True))
+        self._change(f"{title} ticked", [topic_id], lambda: self.store.mark([topic_id]))
+
+    def action_mark_known(self, topic_id: str | None = None) -> None:
+        """Mark a topic (or, from the map, the whole station) as already known."""
+        self._sync_detail()
+        if topic_id is None:
+            station = self.curriculum.station(self.map.selected)
+            ids = [t for t in station.topic_ids if not self.tracker.is_done(t)]
+            label = f"{station.title} marked known"
+            if not ids:
+                self.notify(f"{station.title} is already finished.", markup=False)
+                return
+        elif self.tracker.is_known(topic_id):
+            title = self.curriculum.topic(topic_id).title
+            self._change(
+                f"{title} no longer known", [topic_id], lambda: self.store.unmark([topic_id])
+            )
+            return
+        elif self.tracker.is_done(topic_id):
+            self.notify("That topic is already ticked as done.", markup=False)
+            return
+        else:
+            ids = [topic_id]
+            label = f"{self.curriculum.topic(topic_id).title} marked known"
+        self._change(label, ids, lambda: self.store.mark_known(ids))
+
+    def _offer_known_prerequisites(self, station: Station, topic_id: str) -> None:
+        """A locked station: explain why, and offer to credit what the learner knows."""
+        from metrotui.widgets.known_dialog import KnownDialog
+
+        self._explain_locked(station)
+        before = [s for s in self.tracker.route(station.id) if s.id != station.id]
+        ids = [t for s in before for t in s.topic_ids if not self.tracker.is_done(t)]
+
+        def answer(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            label = f"{len(before)} stations marked known"
+            if self._change(label, ids, lambda: self.store.mark_known(ids)):
+                title = self.curriculum.topic(topic_id).title
+                self._change(f"{title} ticked", [topic_id], lambda: self.store.mark([topic_id]))
+
+        self.push_screen(KnownDialog(station, before), answer)
+
+    def _change(self, label: str, topic_ids: list[str], write: object) -> bool:
+        """Save a change to some topics, remembering how they were for ``u``."""
+        ids = tuple(topic_ids)
+        change = Change(
+            label,
+            ids,
+            {t: self.progress.done[t] for t in ids if t in self.progress.done},
+            {t: self.progress.known[t] for t in ids if t in self.progress.known},
+        )
+        if not self._save(write):
+            return False
+        self.undo_stack.append(change)
+        return True
 
     def action_undo(self) -> None:
         if not self.undo_stack:
             self.notify("Nothing to undo.", markup=False)
             return
         last = self.undo_stack.pop()
-        title = self.curriculum.topic(last.topic_id).title
-        if last.marked:
-            saved = self._save(lambda: self.store.unmark([last.topic_id]))
-        else:
-            saved = self._save(lambda: self.store.mark([last.topic_id], when=last.when))
-        if saved:
-            verb = "unticked" if last.marked else "ticked again"
-            self.notify(f"Undone: {title} {verb}.", markup=False)
+
+        def restore(progress: Progress) -> Progress:
+            done = {k: v for k, v in progress.done.items() if k not in last.topic_ids}
+            known = {k: v for k, v in progress.known.items() if k not in last.topic_ids}
+            return replace(
+                progress, done={**done, **last.done_before}, known={**known, **last.known_before}
+            )
+
+        if self._save(lambda: self.store.update(restore)):
+            self.notify(f"Undone: {last.label}.", markup=False)
         else:
             self.undo_stack.append(last)
-
-    def _current_time_of(self, topic_id: str) -> str | None:
-        try:
-            return self.store.load().done.get(topic_id)
-        except ProgressError:
-            return None
 
     def _explain_locked(self, station: Station) -> None:
         unfinished = self.tracker.unfinished_prerequisites(station.id)
@@ -264,8 +319,10 @@ class MetroApp(App[int]):
 
     def show_progress(self, progress: Progress, announce: bool = False) -> None:
         before = self.tracker
-        self.tracker = Tracker(self.curriculum, progress.done)
+        self.progress = progress
+        self.tracker = Tracker(self.curriculum, progress.done, progress.known)
         self.map.show_progress(self.tracker)
+        self.detail.notes = progress.notes
         self.detail.show_progress(self.tracker)
         self._update_header()
         if self.route_target is not None:
@@ -346,6 +403,27 @@ class MetroApp(App[int]):
             return
         self.open_url(url)
         self.notify(f"Opening {url}", markup=False)
+
+    def action_known_topic(self) -> None:
+        option = self.detail.topics.highlighted_option
+        if option is not None and option.id is not None:
+            self.action_mark_known(option.id)
+
+    # Notes -------------------------------------------------------------------
+    def action_edit_note(self) -> None:
+        from metrotui.widgets.note_editor import NoteEditor
+
+        self._sync_detail()
+        station = self.curriculum.station(self.map.selected)
+        note = self.progress.notes.get(station.id)
+
+        def save(text: str | None) -> None:
+            if text is None or text == (note.text if note else ""):
+                return
+            if self._save(lambda: self.store.set_note(station.id, clean_block(text))):
+                self.notify(f"Notes on {station.title} saved.", markup=False)
+
+        self.push_screen(NoteEditor(station, note.text if note else ""), save)
 
     # Route planner and stats ---------------------------------------------------
     def action_route(self) -> None:

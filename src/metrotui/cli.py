@@ -78,7 +78,7 @@ class Session:
             fail(str(error))
         finally:
             self.flush_notices()
-        tracker = Tracker(self.curriculum(), progress.done)
+        tracker = Tracker(self.curriculum(), progress.done, progress.known)
         if tracker.orphans:
             note(
                 f"{len(tracker.orphans)} marks in {store.path} are for topics this curriculum "
@@ -210,7 +210,7 @@ def status_json(tracker: Tracker, path: str) -> dict[str, Any]:
     return {
         "curriculum": tracker.curriculum.id,
         "path": path,
-        "overall": {"done": overall.done, "total": overall.total},
+        "overall": _count_json(overall),
         "lines": [
             {"id": line.id, **_count_json(tracker.line_count(line.id))} for line in shown_lines
         ],
@@ -228,7 +228,8 @@ def status_json(tracker: Tracker, path: str) -> dict[str, Any]:
 
 
 def _count_json(count: Any) -> dict[str, int]:
-    return {"done": count.done, "total": count.total}
+    # "done" counts ticked topics; "known" those marked as already known.
+    return {"done": count.done - count.known, "known": count.known, "total": count.total}
 
 
 # done / undo ---------------------------------------------------------------------
@@ -245,7 +246,7 @@ def _record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tr
         fail(str(error))
     finally:
         session.flush_notices()
-    return Tracker(session.curriculum(), progress.done)
+    return Tracker(session.curriculum(), progress.done, progress.known)
 
 
 @cli.command()
@@ -285,6 +286,136 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
     from metrotui.cli_views import unmarked_view
 
     console().print(unmarked_view(before, after, topics, undone))
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.pass_obj
+def known(session: Session, ids: tuple[str, ...]) -> None:
+    """Mark topics (or whole stations) as already known: they count as done."""
+    from metrotui.tracker import UnknownIdError
+
+    before = session.tracker()
+    try:
+        topics = before.resolve(ids)
+    except UnknownIdError as error:
+        fail(str(error))
+    fresh = [topic_id for topic_id in topics if not before.is_done(topic_id)]
+    after = _record(session, lambda store: store.mark_known(fresh)) if fresh else before
+    from metrotui.cli_views import known_view
+
+    console().print(known_view(before, after, topics, fresh))
+
+
+# notes ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", metavar="ID")
+@click.option("--set", "new_text", metavar="TEXT", help="Replace the note ('' removes it).")
+@click.pass_obj
+def notes(session: Session, target: str, new_text: str | None) -> None:
+    """Print a station's Markdown notes, or set them with --set."""
+    from metrotui.text import clean_block
+
+    station_id = _station_id(session, target)
+    if new_text is not None:
+        _record(session, lambda store: store.set_note(station_id, clean_block(new_text)))
+        title = session.curriculum().station(station_id).title
+        verb = "Saved" if new_text.strip() else "Removed"
+        click.echo(f"{verb} the note on {title}.")
+        return
+    note = _load_progress(session).notes.get(station_id)
+    if note is None:
+        click.echo("No notes yet. Add some with: metrotui notes ID --set TEXT", err=True)
+        return
+    click.echo(clean_block(note.text))
+
+
+def _station_id(session: Session, target: str) -> str:
+    """A station id, from a station id or one of its topics' ids."""
+    curriculum = session.curriculum()
+    if curriculum.has_station(target):
+        return target
+    if curriculum.has_topic(target):
+        return curriculum.station_of(target).id
+    suggestion = curriculum.suggest(target)
+    hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+    fail(f"unknown station {target!r}{hint}")
+
+
+def _load_progress(session: Session) -> Progress:
+    from metrotui.progress import ProgressError
+
+    try:
+        return session.store().load()
+    except ProgressError as error:
+        fail(str(error))
+    finally:
+        session.flush_notices()
+
+
+# export / import -----------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+@click.pass_obj
+def export(session: Session, format_: str, output: str | None) -> None:
+    """Your progress as a Markdown checklist, or as JSON that import can merge."""
+    from metrotui.exchange import export_json, export_markdown
+
+    progress = _load_progress(session)
+    if format_ == "json":
+        text = export_json(progress)
+    else:
+        text = export_markdown(session.curriculum(), progress)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output} ({error.strerror or error})")
+    click.echo(f"Wrote {output}.", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_obj
+def import_(session: Session, file: str) -> None:
+    """Merge a JSON export into your progress: nothing is dropped, repeats change nothing."""
+    from metrotui.exchange import merge, read_export
+    from metrotui.progress import ProgressError
+
+    curriculum = session.curriculum()
+    try:
+        theirs = read_export(Path(file).read_bytes(), curriculum.id, file)
+    except OSError as error:
+        fail(f"cannot read {file} ({error.strerror or error})")
+    except (ValueError, ProgressError) as error:
+        fail(str(error))
+    before = _load_progress(session)
+    after_tracker = _record(session, lambda store: store.update(lambda ours: merge(ours, theirs)))
+    after = _load_progress(session)
+    new_marks = len(set(after.done) - set(before.done)) + len(set(after.known) - set(before.known))
+    earlier = sum(1 for k, v in after.done.items() if k in before.done and before.done[k] != v)
+    merged_notes = sum(1 for k, v in after.notes.items() if before.notes.get(k) != v)
+    if not (new_marks or earlier or merged_notes):
+        click.echo("Nothing new: your progress already has everything in that file.")
+        return
+    overall = after_tracker.overall
+    click.echo(
+        f"Merged {file}: {new_marks} new marks, {earlier} earlier times, "
+        f"{merged_notes} notes. Now {overall.done}/{overall.total} topics."
+    )
 
 
 # route ---------------------------------------------------------------------------
@@ -392,6 +523,32 @@ def where(session: Session) -> None:
     # Last, because naming the progress file needs the curriculum's id: a
     # curriculum that does not load still leaves the two lines above to go on.
     click.echo(f"progress:   {session.progress_path()}")
+
+
+# serve ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.pass_obj
+def serve(session: Session, host: str, port: int) -> None:
+    """Serve the map app to a web browser (needs the web extra)."""
+    import metrotui.serve as web
+
+    curriculum = session.curriculum()
+    session.tracker()  # a broken progress file is reported here, not in every browser tab
+    command = web.app_command(session.curriculum_option, session.progress_option)
+    try:
+        web.serve(command=command, title=curriculum.title, host=host, port=port)
+    except web.ServeError as error:
+        fail(str(error))
 
 
 def main() -> None:

@@ -253,3 +253,22 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
         )
     parts.append(table)
     return Group(*parts)
+
+
+def known_view(
+    before: Tracker, after: Tracker, asked: list[str], marked: list[str]
+) -> RenderableType:
+    curriculum = after.curriculum
+    lines: list[Text] = []
+    if marked:
+        lines += _topic_list(curriculum, "Marked {} as already known:", "◆", marked)
+    already = [t for t in asked if t not in marked]
+    if already:
+        titles = ", ".join(curriculum.topic(t).title for t in already)
+        lines.append(Text(f"Already done or known: {titles}"))
+    unlocked = after.newly_unlocked(before)
+    if unlocked:
+        lines.append(Text(f"Unlocked: {_titles(unlocked)}", style="bold"))
+    overall = after.overall
+    lines.append(Text(f"{overall.done}/{overall.total} topics · {overall.percent}%", style="dim"))
+    return Group(*lines)

@@ -20,6 +20,7 @@ STATE_STYLE = {
 }
 
 TOPIC_DONE = "●"
+TOPIC_KNOWN = "◆"  # already known: counts as done, shown apart
 TOPIC_OPEN = "○"
 
 

@@ -38,20 +38,40 @@ def now_utc() -> str:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A learner's Markdown note on a station, and when it last changed."""
+
+    text: str
+    updated: str
+
+
+@dataclass(frozen=True)
 class Progress:
     curriculum: str
-    done: dict[str, str] = field(default_factory=dict)
+    done: dict[str, str] = field(default_factory=dict)  # topic id -> when it was ticked
+    known: dict[str, str] = field(default_factory=dict)  # topic id -> when marked known
+    notes: dict[str, Note] = field(default_factory=dict)  # station id -> note
     # Top-level keys this version does not know, kept so that rewriting a file
     # never drops what someone else put there.
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             **self.extra,
             "schema_version": PROGRESS_SCHEMA_VERSION,
             "curriculum": self.curriculum,
             "done": dict(sorted(self.done.items())),
         }
+        # Written only when used, so files of learners who never use them stay
+        # exactly as older metrotui versions wrote them.
+        if self.known:
+            data["known"] = dict(sorted(self.known.items()))
+        if self.notes:
+            data["notes"] = {
+                station_id: {"text": note.text, "updated": note.updated}
+                for station_id, note in sorted(self.notes.items())
+            }
+        return data
 
 
 class _Damaged(Exception):
@@ -94,12 +114,32 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
         isinstance(key, str) and isinstance(value, str) for key, value in done.items()
     ):
         raise _Damaged("its 'done' entry is not a map of topic ids to times")
+    known = raw.get("known", {})
+    if not isinstance(known, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in known.items()
+    ):
+        raise _Damaged("its 'known' entry is not a map of topic ids to times")
+    notes = raw.get("notes", {})
+    if not isinstance(notes, dict) or not all(
+        isinstance(key, str)
+        and isinstance(value, dict)
+        and isinstance(value.get("text"), str)
+        and isinstance(value.get("updated"), str)
+        for key, value in notes.items()
+    ):
+        raise _Damaged("its 'notes' entry is not a map of station ids to notes")
     extra = {
         key: value
         for key, value in raw.items()
-        if key not in ("schema_version", "curriculum", "done")
+        if key not in ("schema_version", "curriculum", "done", "known", "notes")
     }
-    return Progress(curriculum=curriculum_id, done=done, extra=extra)
+    return Progress(
+        curriculum=curriculum_id,
+        done=done,
+        known=known,
+        notes={key: Note(value["text"], value["updated"]) for key, value in notes.items()},
+        extra=extra,
+    )
 
 
 class ProgressStore:
@@ -141,15 +181,50 @@ class ProgressStore:
             done = dict(progress.done)
             for topic_id in ids:
                 done.setdefault(topic_id, stamp)
-            return replace(progress, done=done)
+            # Ticking a topic that was only "known" makes it properly done.
+            known = {k: v for k, v in progress.known.items() if k not in done}
+            return replace(progress, done=done, known=known)
+
+        return self.update(apply)
+
+    def mark_known(self, topic_ids: Iterable[str], when: str | None = None) -> Progress:
+        """Record topics as already known; a topic ticked as done stays done."""
+        stamp = when or now_utc()
+        ids = list(topic_ids)
+
+        def apply(progress: Progress) -> Progress:
+            known = dict(progress.known)
+            for topic_id in ids:
+                if topic_id not in progress.done:
+                    known.setdefault(topic_id, stamp)
+            return replace(progress, known=known)
 
         return self.update(apply)
 
     def unmark(self, topic_ids: Iterable[str]) -> Progress:
+        """Forget that topics were done or known."""
         ids = set(topic_ids)
 
         def apply(progress: Progress) -> Progress:
-            return replace(progress, done={k: v for k, v in progress.done.items() if k not in ids})
+            return replace(
+                progress,
+                done={k: v for k, v in progress.done.items() if k not in ids},
+                known={k: v for k, v in progress.known.items() if k not in ids},
+            )
+
+        return self.update(apply)
+
+    def set_note(self, station_id: str, text: str, when: str | None = None) -> Progress:
+        """Replace a station's note; empty text removes it."""
+        stamp = when or now_utc()
+
+        def apply(progress: Progress) -> Progress:
+            notes = dict(progress.notes)
+            if text.strip():
+                notes[station_id] = Note(text, stamp)
+            else:
+                notes.pop(station_id, None)
+            return replace(progress, notes=notes)
 
         return self.update(apply)
 

@@ -46,6 +46,7 @@ class MetroMap(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
         Binding("tab,enter", "app.open_topics", "Topics"),
+        Binding("K", "app.mark_known", "Known", show=False),
     ]
 
     COMPONENT_CLASSES = {

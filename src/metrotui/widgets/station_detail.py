@@ -7,6 +7,7 @@ title such as ``[@click=app.quit]`` shows literally and runs nothing.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
@@ -19,7 +20,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from metrotui.curriculum import Curriculum, Station
-from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, TOPIC_DONE, TOPIC_OPEN
+from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN
+from metrotui.progress import Note
+from metrotui.text import clean_block
 from metrotui.tracker import StationState, Tracker
 
 
@@ -76,8 +79,9 @@ class TopicChecklist(_PaneOptionList):
 
     BINDINGS = [
         Binding("space", "select", "Tick"),
+        Binding("k", "app.known_topic", "Known"),
         Binding("tab", "app.after_topics", "Links", show=False),
-        Binding("shift+tab,escape", "app.focus_map", "Map"),
+        Binding("escape,shift+tab", "app.focus_map", "Map"),
     ]
 
     class Toggled(Message):
@@ -121,6 +125,7 @@ class StationDetail(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.curriculum = curriculum
         self.station: Station | None = None
+        self.notes: dict[str, Note] = {}  # the learner's notes, kept current by the app
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-route")
@@ -132,6 +137,8 @@ class StationDetail(VerticalScroll, can_focus=False):
         yield TopicChecklist(id="topics")
         yield Static("References", classes="detail-heading", id="references-heading")
         yield ReferenceList(id="references")
+        yield Static("Notes", classes="detail-heading", id="notes-heading")
+        yield Static(id="detail-notes")
         yield Static(id="detail-needs")
         yield Static(id="detail-unlocks")
 
@@ -202,6 +209,7 @@ class StationDetail(VerticalScroll, can_focus=False):
                 "   ",
                 state_text(state),
                 f"   {count.done}/{count.total} topics",
+                f" ({count.known} known)" if count.known else "",
             )
         )
         blocked = self.query_one("#detail-locked", Static)
@@ -216,10 +224,17 @@ class StationDetail(VerticalScroll, can_focus=False):
             Option(
                 _hanging(
                     Text(
-                        TOPIC_DONE if tracker.is_done(topic.id) else TOPIC_OPEN,
+                        TOPIC_KNOWN
+                        if tracker.is_known(topic.id)
+                        else TOPIC_DONE
+                        if tracker.is_done(topic.id)
+                        else TOPIC_OPEN,
                         style="dim" if locked else "bold",
                     ),
-                    Text(topic.title, style="dim" if locked else "bold"),
+                    Text.assemble(
+                        (topic.title, "dim" if locked else "bold"),
+                        ("  known", "italic dim") if tracker.is_known(topic.id) else "",
+                    ),
                     Text(topic.summary, style="dim") if topic.summary else None,
                 ),
                 id=topic.id,
@@ -228,6 +243,12 @@ class StationDetail(VerticalScroll, can_focus=False):
         )
         if station.topics:
             topics.highlighted = min(highlighted or 0, len(station.topics) - 1)
+        note = self.notes.get(station.id)
+        self.query_one("#notes-heading").display = note is not None
+        notes_view = self.query_one("#detail-notes", Static)
+        notes_view.display = note is not None
+        if note is not None:
+            notes_view.update(Markdown(clean_block(note.text)))
         self.query_one("#detail-needs", Static).update(
             self._station_list("Needs", station.prerequisites, tracker, "nothing: start here")
         )

@@ -1,0 +1,125 @@
+"""Progress a learner owns: export it as Markdown or JSON, merge it back in.
+
+Merging is how two machines stay in step through git or a synced folder, so it
+must be safe to repeat and must not care which side is which: marks are a
+union (the earliest time wins, and done beats known), and notes that differ are
+both kept.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from metrotui.curriculum import Curriculum
+from metrotui.progress import Note, Progress, now_utc, parse_progress
+from metrotui.text import clean_block
+from metrotui.tracker import StationState, Tracker
+
+NOTE_SEPARATOR = "\n\n---\n\n"
+
+
+def _earlier(a: str, b: str) -> str:
+    def key(stamp: str) -> tuple[int, datetime | str]:
+        try:
+            return (0, datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+        except ValueError:
+            return (1, stamp)  # unreadable times sort last, and among themselves by text
+
+    try:
+        return min(a, b, key=key)
+    except TypeError:  # an aware and a naive time: fall back to the text
+        return min(a, b)
+
+
+def _union(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
+    merged = dict(a)
+    for key, stamp in b.items():
+        merged[key] = _earlier(merged[key], stamp) if key in merged else stamp
+    return merged
+
+
+def _merge_note(a: Note, b: Note) -> Note:
+    updated = max(a.updated, b.updated)
+    if a.text == b.text or b.text in a.text:
+        return Note(a.text, updated)
+    if a.text in b.text:
+        return Note(b.text, updated)
+    first, second = sorted((a.text, b.text))
+    return Note(first + NOTE_SEPARATOR + second, updated)
+
+
+def merge(ours: Progress, theirs: Progress) -> Progress:
+    """Everything either side recorded; merge(a, b) == merge(b, a); repeating is a no-op."""
+    done = _union(ours.done, theirs.done)
+    known = {k: v for k, v in _union(ours.known, theirs.known).items() if k not in done}
+    notes = dict(ours.notes)
+    for station_id, note in theirs.notes.items():
+        notes[station_id] = _merge_note(notes[station_id], note) if station_id in notes else note
+    extra = {**theirs.extra, **ours.extra}
+    return Progress(ours.curriculum, done=done, known=known, notes=notes, extra=extra)
+
+
+def read_export(data: bytes, curriculum_id: str, source: str) -> Progress:
+    """A JSON export (or a progress file) for this curriculum; ValueError if it is not one."""
+    from metrotui.progress import _Damaged
+
+    try:
+        return parse_progress(data, curriculum_id, source)
+    except _Damaged as damage:
+        raise ValueError(f"{source} is not a metrotui progress export: {damage}") from None
+
+
+def export_json(progress: Progress) -> str:
+    data: dict[str, Any] = progress.to_json()
+    data["exported"] = now_utc()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def _md(text: str) -> str:
+    """Curriculum text as literal Markdown: nothing in it can become a link or markup."""
+    return text.translate(_MARKDOWN_SPECIAL)
+
+
+def export_markdown(curriculum: Curriculum, progress: Progress) -> str:
+    """A checklist per line and station, readable on any code host."""
+    tracker = Tracker(curriculum, progress.done, progress.known)
+    overall = tracker.overall
+    out = [
+        f"# {_md(curriculum.title)}",
+        "",
+        f"{overall.done} of {overall.total} topics done ({overall.percent}%)"
+        + (f", {overall.known} of them already known." if overall.known else "."),
+        "",
+    ]
+    for line in curriculum.lines:
+        count = tracker.line_count(line.id)
+        out += [f"## {_md(line.name)} ({count.done}/{count.total})", ""]
+        for station in curriculum.stations_on(line.id):
+            state = tracker.state(station.id)
+            word = (
+                "known"
+                if state is StationState.DONE
+                and tracker.count(station.id).known == len(station.topics)
+                else state.label
+            )
+            out += [f"### {station.number}. {_md(station.title)} ({word})", ""]
+            for topic in station.topics:
+                mark = "x" if tracker.is_done(topic.id) else " "
+                suffix = " *(already known)*" if tracker.is_known(topic.id) else ""
+                out.append(f"- [{mark}] {_md(topic.title)}{suffix}")
+            if station.references:
+                out += ["", "References:", ""]
+                out += [
+                    f"- [{_md(ref.title)}](<{ref.url}>) ({ref.kind})" for ref in station.references
+                ]
+            note = progress.notes.get(station.id)
+            if note is not None:
+                out += ["", "Notes:", ""]
+                out += [f"> {row}" if row else ">" for row in clean_block(note.text).splitlines()]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"

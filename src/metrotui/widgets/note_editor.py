@@ -1,0 +1,47 @@
+"""Write a station's Markdown notes without leaving the app."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from metrotui.curriculum import Station
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Returns the new text on ctrl+s, or None when the learner backs out."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, station: Station, text: str) -> None:
+        super().__init__()
+        self.station = station
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-editor"):
+            yield Static(
+                Text.assemble(
+                    (f"Notes on {self.station.number} {self.station.title}", "bold"),
+                    ("   Markdown · ctrl+s saves · esc cancels", "dim"),
+                )
+            )
+            yield TextArea(self.text, language=None, soft_wrap=True, id="note-text")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
