@@ -234,8 +234,11 @@ class Tracker:
         The order of ``ids`` does not matter: ``programming math-basics`` works,
         because finishing Math Basics in the same command opens Programming.
         """
-        wanted = [topic_id for topic_id in self.resolve(ids) if topic_id not in self.done]
-        planned: list[str] = []
+        topics = self.resolve(ids)
+        # A topic marked as already known and now ticked becomes properly done;
+        # it already counts as finished, so no lock can stand in its way.
+        planned = [topic_id for topic_id in topics if topic_id in self.known]
+        wanted = [topic_id for topic_id in topics if topic_id not in self.done]
         done = set(self.done)
         snapshot = self
         while wanted:

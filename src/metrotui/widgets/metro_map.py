@@ -102,7 +102,7 @@ class MetroMap(ScrollView, can_focus=True):
     def show_stations(self, visible: frozenset[str] | None, selected: str) -> None:
         self.shown = visible
         self.selected = selected
-        self._relayout(self.scrollable_content_region.width or 80)
+        self._relayout(self._layout_width() if self.size.width else 80)
         self.reveal_selected()
 
     def select(self, station_id: str, announce: bool = True) -> None:
@@ -142,9 +142,15 @@ class MetroMap(ScrollView, can_focus=True):
             self.select(self.layout_.order[-1])
 
     # Events -------------------------------------------------------------------
+    def _layout_width(self) -> int:
+        # Leave room for the vertical scrollbar whether or not it shows yet: it
+        # appears only after the first layout, and laying out for the full
+        # width would then need a horizontal scrollbar for one column.
+        return max(self.size.width - self.styles.scrollbar_size_vertical, 1)
+
     def on_resize(self, event: events.Resize) -> None:
-        width = self.scrollable_content_region.width
-        if width and width != self._laid_out_width:
+        width = self._layout_width()
+        if width != self._laid_out_width:
             self._relayout(width)
 
     def on_click(self, event: events.Click) -> None:

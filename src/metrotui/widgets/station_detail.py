@@ -135,10 +135,10 @@ class StationDetail(VerticalScroll, can_focus=False):
         yield Static(id="detail-summary")
         yield Static("Topics", classes="detail-heading")
         yield TopicChecklist(id="topics")
-        yield Static("References", classes="detail-heading", id="references-heading")
-        yield ReferenceList(id="references")
         yield Static("Notes", classes="detail-heading", id="notes-heading")
         yield Static(id="detail-notes")
+        yield Static("References", classes="detail-heading", id="references-heading")
+        yield ReferenceList(id="references")
         yield Static(id="detail-needs")
         yield Static(id="detail-unlocks")
 

@@ -1,0 +1,159 @@
+"""Already known, the locked-station offer and notes, in the app; snapshots of the new views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static, TextArea
+
+from metrotui.app import MetroApp
+from metrotui.curriculum import Curriculum
+from metrotui.progress import ProgressStore
+from metrotui.widgets.known_dialog import KnownDialog
+from metrotui.widgets.note_editor import NoteEditor
+from tests.test_app import screen_text
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((140, 40), id="140x40")]
+
+
+def make_app(genai: Curriculum, tmp_path: Path) -> MetroApp:
+    return MetroApp(
+        genai, tmp_path / "progress.json", ui_state_path=tmp_path / "ui.json", watch_interval=0
+    )
+
+
+def on_disk(genai: Curriculum, tmp_path: Path):
+    return ProgressStore(tmp_path / "progress.json", genai.id).load()
+
+
+async def test_k_marks_the_highlighted_topic_known_and_u_undoes_it(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("tab", "down", "k")
+        await pilot.pause()
+        assert set(on_disk(genai, tmp_path).known) == {"calculus"}
+        assert "◆ Calculus  known" in screen_text(app)
+        meta = app.detail.query_one("#detail-meta", Static).visual.plain
+        assert "1/3 topics (1 known)" in meta
+        await pilot.press("u")
+        await pilot.pause()
+        assert on_disk(genai, tmp_path).known == {}
+
+
+async def test_shift_k_on_the_map_marks_the_station_known_and_unlocks(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("K")
+        await pilot.pause()
+        assert set(on_disk(genai, tmp_path).known) == set(genai.station("math-basics").topic_ids)
+        assert app.tracker.state("programming").value == "available"
+        assert any("Unlocked: Programming" in n.message for n in app._notifications)
+
+
+async def test_locked_station_offers_to_mark_what_comes_before_as_known(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.jump_to("pre-training", "data-management")
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, KnownDialog)
+        assert "4 LLM/SLM Foundations" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        progress = on_disk(genai, tmp_path)
+        assert set(progress.done) == {"data-management"}
+        before = ["math-basics", "programming", "neural-nets-llms", "llm-foundations"]
+        assert set(progress.known) == {t for s in before for t in genai.station(s).topic_ids}
+        assert app.tracker.state("pre-training").value == "in_progress"
+
+
+async def test_declining_the_offer_writes_nothing(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.jump_to("programming", "python-basics")
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, KnownDialog)
+        assert not (tmp_path / "progress.json").exists()
+
+
+async def test_n_edits_notes_that_show_as_markdown_and_persist(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).insert("# Plan\n\n- **3b1b** first")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        note = on_disk(genai, tmp_path).notes["math-basics"]
+        assert note.text == "# Plan\n\n- **3b1b** first"
+        text = screen_text(app)
+        assert "Notes" in text and "3b1b first" in text and "**" not in text
+
+
+async def test_escape_leaves_notes_unchanged(genai, tmp_path) -> None:
+    ProgressStore(tmp_path / "progress.json", genai.id).set_note("math-basics", "keep me")
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one(TextArea).insert("scribble ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert on_disk(genai, tmp_path).notes["math-basics"].text == "keep me"
+
+
+# Snapshots ---------------------------------------------------------------------------
+
+
+def snapshot_app(genai: Curriculum, tmp_path: Path) -> MetroApp:
+    store = ProgressStore(tmp_path / "progress.json", genai.id)
+    store.mark(genai.station("math-basics").topic_ids, when="2026-11-20T09:00:00.000Z")
+    store.mark_known(genai.station("programming").topic_ids, when="2026-11-21T09:00:00.000Z")
+    store.set_note(
+        "neural-nets-llms",
+        "## Plan\n\n- Karpathy's **micrograd** first\n- then the *State of GPT* talk",
+        when="2026-11-21T10:00:00.000Z",
+    )
+    return make_app(genai, tmp_path)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_route_view(snap_compare, genai, tmp_path, size) -> None:
+    app = snapshot_app(genai, tmp_path)
+
+    async def route_to_rag(pilot) -> None:
+        app.jump_to("rag")
+        await pilot.press("g")
+        await pilot.pause()
+        app.clear_notifications()
+
+    assert snap_compare(app, terminal_size=size, run_before=route_to_rag)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_notes_view(snap_compare, genai, tmp_path, size) -> None:
+    app = snapshot_app(genai, tmp_path)
+    assert snap_compare(app, press=["j", "j", "tab", "end"], terminal_size=size)
+
+
+def test_snapshot_stats_screen(snap_compare, genai, tmp_path) -> None:
+    # The stats depend on today's date; the screen is drawn from fixed figures.
+    from datetime import date
+
+    from metrotui.stats import compute_stats
+    from metrotui.widgets.stats_screen import StatsScreen
+
+    app = snapshot_app(genai, tmp_path)
+
+    async def open_stats(pilot) -> None:
+        ticked = app.store.load().done
+        figures = compute_stats(app.tracker, ticked, date(2026, 11, 26))
+        app.push_screen(StatsScreen(app.tracker, figures))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=open_stats)
