@@ -67,7 +67,15 @@ class MetroApp(App[int]):
         super().__init__()
         self.curriculum = curriculum
         self.store = ProgressStore(progress_path, curriculum.id)
-        progress = self.store.load()  # ProgressError propagates: run_app reports it
+        # A progress file that cannot be used (from a newer metrotui, a folder,
+        # unreadable) does not stop the app: it opens without progress and says
+        # why.  Every save re-reads the file first, so it is refused, not overwritten.
+        self._progress_problem: str | None = None
+        try:
+            progress = self.store.load()
+        except ProgressError as error:
+            progress = Progress(curriculum=curriculum.id)
+            self._progress_problem = str(error)
         self.progress = progress
         self.tracker = Tracker(curriculum, progress.done, progress.known)
         self.ui_state = UiState.load(ui_state_path or ui_state_file(curriculum.id))
@@ -122,6 +130,23 @@ class MetroApp(App[int]):
         self._update_header()
         self.query_one("#hint").display = not self.ui_state.hint_dismissed and not self.tracker.done
         self._report_store_notices()
+        if self._progress_problem is not None:
+            self.notify(
+                f"{self._progress_problem} The map opens without your progress, "
+                "and nothing you tick can be saved until this is fixed.",
+                title="Progress not loaded",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+        if self.tracker.orphans:
+            self.notify(
+                f"{len(self.tracker.orphans)} marks in {self.store.path} are for topics "
+                "this curriculum does not have; they are kept.",
+                title="Progress",
+                timeout=10,
+                markup=False,
+            )
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
 
@@ -320,7 +345,8 @@ class MetroApp(App[int]):
     def show_progress(self, progress: Progress, announce: bool = False) -> None:
         before = self.tracker
         self.progress = progress
-        self.tracker = Tracker(self.curriculum, progress.done, progress.known)
+        # Worked out from the last tracker: only what changed is looked at again.
+        self.tracker = Tracker(self.curriculum, progress.done, progress.known, since=before)
         self.map.show_progress(self.tracker)
         self.detail.notes = progress.notes
         self.detail.show_progress(self.tracker)
@@ -372,7 +398,10 @@ class MetroApp(App[int]):
         selected = keep if visible is None or keep in visible else self._first_station(visible)
         self.map.show_stations(visible, selected)
         self._selected = selected
-        self.detail.show(self.curriculum.station(selected), self.tracker)
+        if self.detail.station is None or self.detail.station.id != selected:
+            # Most filter changes keep the station: its pane is already right,
+            # and showing it again would lay the whole pane out anew.
+            self.detail.show(self.curriculum.station(selected), self.tracker)
         self._update_header()
         self.ui_state.path = path
         self.ui_state.selected = selected

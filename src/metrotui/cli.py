@@ -163,6 +163,12 @@ def open_app(session: Session, app_path: str | None) -> None:
     from metrotui.tracker import UnknownIdError, check_path
 
     curriculum = session.curriculum()
+    # The app keeps the curriculum as long as it runs: take it out of the cyclic
+    # collector's way now, before its next pass scans every object just loaded
+    # (on a big map that pass, and each later one, costs tens of milliseconds).
+    import gc
+
+    gc.freeze()
     if app_path is not None:
         try:
             check_path(curriculum, app_path)

@@ -10,10 +10,13 @@ as ``stations[4].prerequisites[0]``.
 from __future__ import annotations
 
 import difflib
+import functools
+import gc
 import json
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -37,7 +40,7 @@ _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 def _check_id(value: str) -> str:
     if not _ID.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a valid id (use up to 64 letters, digits, '-', '_' or '.', "
+            f"{_quote(value)} is not a valid id (use up to 64 letters, digits, '-', '_' or '.', "
             "starting with a letter or digit)"
         )
     return value
@@ -57,8 +60,10 @@ def _check_url(value: str) -> str:
     if not sep or scheme.lower() not in ("http", "https") or not rest:
         raise ValueError(f"{value[:80]!r} is not an http(s) URL")
     # Format characters (bidi overrides, zero-width spaces) would make the URL
-    # shown differ from the URL opened; a real URL percent-encodes them.
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+    # shown differ from the URL opened; a real URL percent-encodes them.  (Printable
+    # ASCII without a space has none of them: the usual case skips the character loop.)
+    plain = value.isascii() and value.isprintable() and " " not in value
+    if not plain and any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         raise ValueError("a URL must not contain spaces or control characters")
     return value
 
@@ -71,7 +76,10 @@ def _check_color(value: str) -> str:
 
 def _check_number(value: int) -> int:
     if not 0 < value <= MAX_STATION_NUMBER:
-        raise ValueError(f"{value} is out of range (1 to {MAX_STATION_NUMBER:,})")
+        digits = len(str(abs(value)))
+        # A number thousands of digits long would bury the message under it.
+        shown = str(value) if digits <= 20 else f"a {digits}-digit number"
+        raise ValueError(f"{shown} is out of range (1 to {MAX_STATION_NUMBER:,})")
     return value
 
 
@@ -120,9 +128,10 @@ class Station(_Model):
     title: Title
     line: Id
     summary: Summary = ""
-    prerequisites: list[Id] = []
+    # default_factory, not []: pydantic deep-copies a literal default for every station.
+    prerequisites: list[Id] = Field(default_factory=list)
     topics: list[Topic] = Field(min_length=1)
-    references: list[Reference] = []
+    references: list[Reference] = Field(default_factory=list)
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
@@ -146,18 +155,25 @@ class Curriculum(_Model):
     _order: dict[str, int] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, _context: Any) -> None:
-        self._lines = {line.id: line for line in self.lines}
-        self._stations = {station.id: station for station in self.stations}
-        self._order = {station.id: index for index, station in enumerate(self.stations)}
-        self._dependents = {station.id: [] for station in self.stations}
+        # Built in locals and assigned once: every access to a private
+        # attribute goes through pydantic, which made big files slow to load.
+        topic_station: dict[str, Station] = {}
+        topics: dict[str, Topic] = {}
+        dependents: dict[str, list[Station]] = {station.id: [] for station in self.stations}
         for station in self.stations:
             for topic in station.topics:
-                self._topic_station[topic.id] = station
-                self._topics[topic.id] = topic
+                topic_station[topic.id] = station
+                topics[topic.id] = topic
             for prerequisite in station.prerequisites:
                 # An unknown prerequisite is reported by the cross-reference
                 # pass; building the index must not crash before it runs.
-                self._dependents.setdefault(prerequisite, []).append(station)
+                dependents.setdefault(prerequisite, []).append(station)
+        self._lines = {line.id: line for line in self.lines}
+        self._stations = {station.id: station for station in self.stations}
+        self._order = {station.id: index for index, station in enumerate(self.stations)}
+        self._topic_station = topic_station
+        self._topics = topics
+        self._dependents = dependents
 
     # Lookups -------------------------------------------------------------
     def line(self, line_id: str) -> Line:
@@ -229,9 +245,35 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    match = closest(word, candidates)
-    return f" (did you mean {match!r}?)" if match else ""
+def _quote(value: object, limit: int = 60) -> str:
+    """A value from the file, quoted for a message, and cut short if it is long."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+class _Suggestions:
+    """'Did you mean' hints within a budget of comparisons.
+
+    Each hint compares a word with every candidate, so a big file full of
+    unknown ids would take minutes; past the budget, problems come without hints.
+    """
+
+    BUDGET = 200_000
+    MAX_WORD = 100  # an id is at most 64 characters; longer words are not typos of one
+
+    def __init__(self) -> None:
+        self.left = self.BUDGET
+
+    def hint(self, word: str, candidates: Collection[str]) -> str:
+        if len(word) > self.MAX_WORD or len(candidates) > self.left:
+            return ""
+        self.left -= max(len(candidates), 1)
+        match = closest(word, candidates)
+        return f" (did you mean {match!r}?)" if match else ""
+
+
+def _did_you_mean(word: str, candidates: Collection[str]) -> str:
+    return _Suggestions().hint(word, candidates)
 
 
 # Loading -----------------------------------------------------------------
@@ -268,6 +310,28 @@ def load_curriculum(path: str | Path) -> Curriculum:
     return parse_curriculum(data, source)
 
 
+def _without_gc(parse: Callable[[bytes, str], Curriculum]) -> Callable[[bytes, str], Curriculum]:
+    """Run with the cyclic garbage collector paused.
+
+    Loading makes a great many objects and no garbage cycles; on a file of
+    thousands of stations the collector's passes over them took as long as the
+    loading itself.
+    """
+
+    @functools.wraps(parse)
+    def paused(data: bytes, source: str = "<curriculum>") -> Curriculum:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return parse(data, source)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_without_gc
 def parse_curriculum(data: bytes, source: str = "<curriculum>") -> Curriculum:
     raw = _parse_json(data, source)
     if not isinstance(raw, dict):
@@ -310,38 +374,101 @@ def _parse_json(data: bytes, source: str) -> Any:
         ) from None
     if not text.strip():
         raise CurriculumError(source, ["is empty"])
+    repeated: list[_RepeatedKeys] = []
+
+    def keep_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        marked = _RepeatedKeys(result)
+        marked.key = _first_repeated(pairs)
+        repeated.append(marked)
+        return marked
+
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+        raw = json.loads(text, object_pairs_hook=keep_pairs)
     except json.JSONDecodeError as error:
         raise CurriculumError(
-            source, [f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"]
-        ) from None
-    except _DuplicateKey as error:
-        raise CurriculumError(
-            source, [f"the key {error.key!r} appears twice in one object"]
+            source,
+            [
+                f"line {error.lineno}, column {error.colno}: not valid JSON "
+                f"({error.msg}{_syntax_hint(text, error.pos)})"
+            ],
         ) from None
     except RecursionError:
         raise CurriculumError(source, ["is nested too deeply to be a curriculum"]) from None
     except ValueError:
         # An integer with thousands of digits, which Python refuses to convert.
-        raise CurriculumError(source, ["not valid JSON (a number in it is too long)"]) from None
+        raise CurriculumError(source, [_too_long_number(text)]) from None
+    if repeated:
+        where, key = _find_repeated_key(raw)
+        prefix = f"{where}: " if where else ""
+        raise CurriculumError(
+            source, [f"{prefix}the key {_quote(key)} appears twice in one object"]
+        )
+    return raw
 
 
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+def _syntax_hint(text: str, position: int) -> str:
+    """What is at the place JSON stopped, when it is a usual mistake."""
+    here = text[position : position + 2]
+    if here in ("//", "/*"):
+        return "; JSON has no comments"
+    if here[:1] == "\x00":
+        return "; found a NUL byte"
+    return ""
 
 
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return result
+class _RepeatedKeys(dict[str, Any]):
+    """A JSON object in which some key appeared more than once (the last one won)."""
+
+    key: str = ""
+
+
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""
+
+
+def _find_repeated_key(raw: Any) -> tuple[str, str]:
+    """Where the first object with a repeated key is, in document order, and the key."""
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _RepeatedKeys):
+            return location(path), value.key
+        if isinstance(value, dict):
+            children = [(child, (*path, key)) for key, child in value.items()]
+        elif isinstance(value, list):
+            children = [(child, (*path, index)) for index, child in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return "", ""
+
+
+_NUMBER_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')
+
+
+def _too_long_number(text: str) -> str:
+    """Name the integer that Python refused to convert, and where it is."""
+    limit = sys.get_int_max_str_digits() or len(text)
+    for match in _NUMBER_OR_STRING.finditer(text):
+        token = match.group()
+        if not token.lstrip("-").isdigit() or len(token.lstrip("-")) <= limit:
+            continue  # a string, a fraction, or an integer Python converts
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        digits = len(token.lstrip("-"))
+        return (
+            f"not valid JSON (a number in it is too long: {digits} digits, "
+            f"at line {line}, column {column})"
+        )
+    return "not valid JSON (a number in it is too long)"
 
 
 def _unique(problems: list[str]) -> list[str]:
@@ -401,13 +528,13 @@ def _describe(error: Any) -> str:
     elif kind == "extra_forbidden":
         where = location(loc[:-1])
         key = str(loc[-1])
-        message = f"unknown key {key!r}{_did_you_mean(key, _ALL_FIELDS)}"
+        message = f"unknown key {_quote(key)}{_did_you_mean(key, _ALL_FIELDS)}"
     elif kind in _EXPECTED:
         where = location(loc)
         message = f"expected {_EXPECTED[kind]}, got {_json_type(error.get('input'))}"
     elif kind == "literal_error":
         where = location(loc)
-        message = f"{error.get('input')!r} is not one of: {', '.join(REFERENCE_KINDS)}"
+        message = f"{_quote(error.get('input'))} is not one of: {', '.join(REFERENCE_KINDS)}"
     elif kind in ("too_short", "list_too_short", "tuple_too_short"):
         where = location(loc)
         message = (
@@ -457,6 +584,7 @@ def _text(item: dict[str, Any], key: str) -> str | None:
 
 def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
     problems: list[str] = []
+    suggestions = _Suggestions()
     lines = _items(raw, "lines")
     stations = _items(raw, "stations")
 
@@ -467,7 +595,8 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
             continue
         if line_id in line_ids:
             problems.append(
-                f"lines[{index}].id: {line_id!r} is already used by lines[{line_ids[line_id]}]"
+                f"lines[{index}].id: {_quote(line_id)} is already used by "
+                f"lines[{line_ids[line_id]}]"
             )
         else:
             line_ids[line_id] = index
@@ -479,7 +608,7 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
         if station_id is not None:
             if station_id in station_ids:
                 problems.append(
-                    f"stations[{index}].id: {station_id!r} is already used by "
+                    f"stations[{index}].id: {_quote(station_id)} is already used by "
                     f"stations[{station_ids[station_id]}]"
                 )
             else:
@@ -502,10 +631,13 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
                 continue
             where = f"stations[{index}].topics[{topic_index}].id"
             if topic_id in topic_ids:
-                problems.append(f"{where}: {topic_id!r} is already used by {topic_ids[topic_id]}")
+                problems.append(
+                    f"{where}: {_quote(topic_id)} is already used by {topic_ids[topic_id]}"
+                )
             elif topic_id in station_ids:
                 problems.append(
-                    f"{where}: {topic_id!r} is also a station id; a topic needs an id of its own"
+                    f"{where}: {_quote(topic_id)} is also a station id; "
+                    "a topic needs an id of its own"
                 )
             else:
                 topic_ids[topic_id] = where.removesuffix(".id")
@@ -516,13 +648,14 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
         line_id = _text(station, "line")
         if line_id is not None and line_ids and line_id not in line_ids:
             problems.append(
-                f"stations[{index}].line: unknown line {line_id!r}"
-                f"{_did_you_mean(line_id, line_ids)}"
+                f"stations[{index}].line: unknown line {_quote(line_id)}"
+                f"{suggestions.hint(line_id, line_ids)}"
             )
         prerequisites = station.get("prerequisites")
         if not isinstance(prerequisites, list):
             continue
         known: list[str] = []
+        seen: set[str] = set()
         for pre_index, prerequisite in enumerate(prerequisites):
             if not isinstance(prerequisite, str):
                 continue
@@ -531,22 +664,31 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
                 problems.append(f"{where}: a station cannot be its own prerequisite")
             elif prerequisite not in station_ids:
                 problems.append(
-                    f"{where}: unknown station {prerequisite!r}"
-                    f"{_did_you_mean(prerequisite, station_ids)}"
+                    f"{where}: unknown station {_quote(prerequisite)}"
+                    f"{suggestions.hint(prerequisite, station_ids)}"
                 )
-            elif prerequisite in known:
-                problems.append(f"{where}: {prerequisite!r} is listed twice")
+            elif prerequisite in seen:
+                problems.append(f"{where}: {_quote(prerequisite)} is listed twice")
             else:
                 known.append(prerequisite)
+                seen.add(prerequisite)
         if station_id is not None and station_ids.get(station_id) == index:
             graph[station_id] = known
 
     for cycle in _cycles(graph):
         first = station_ids[cycle[0]]
         problems.append(
-            f"stations[{first}].prerequisites: prerequisites form a cycle: {' → '.join(cycle)}"
+            f"stations[{first}].prerequisites: prerequisites form a cycle: {_show_cycle(cycle)}"
         )
     return problems
+
+
+def _show_cycle(cycle: list[str], ends: int = 6) -> str:
+    """A cycle as 'a → b → a', with the middle of a very long one left out."""
+    if len(cycle) <= 2 * ends + 1:
+        return " → ".join(cycle)
+    hidden = len(cycle) - 2 * ends
+    return " → ".join([*cycle[:ends], f"… {hidden} more …", *cycle[-ends:]])
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:

@@ -10,13 +10,23 @@ branches off gets a lane of its own and a fork connector.
 Nothing here knows about progress or colours: the result is geometry only, and
 the widget paints states onto it.  Cells are (x, y) with y counted in screen
 rows; every station row is followed by a connector row for track and forks.
+
+Big maps stay cheap.  The part that needs the whole graph (rows, lanes, where
+track runs) does not depend on the width, so it is computed once per
+curriculum and filter and kept (``_topology``); a new width only changes where
+lanes sit.  The cells of a screen row and the placement of a station are worked
+out when first asked for, so a map of 20,000 stations costs one pass over the
+graph, and only the rows on screen are ever built.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from metrotui.curriculum import Curriculum, Station
 
@@ -74,17 +84,368 @@ class MapRow:
     stations: list[Placed] = field(default_factory=list)
 
 
-@dataclass
-class MapLayout:
-    width: int
-    height: int
-    lane_width: int
-    lanes: int
-    legend: list[str]  # line ids shown, in curriculum order
-    rows: list[MapRow]
-    places: dict[str, Placed]
-    order: list[str]  # visible station ids in curriculum order
+def _y_of(row: int) -> int:
+    return LEGEND_ROWS + 2 * row
 
+
+class _Topology:
+    """Everything about a layout that does not depend on the width.
+
+    Stations are referred to by their position in ``stations`` (the visible
+    ones, in curriculum order); lines by their position in ``line_ids``, which
+    is also the order they are drawn in: where two lines' track meets in one
+    cell, the cell takes the colour of the line drawn first.
+    """
+
+    def __init__(self, curriculum: Curriculum, visible: Collection[str] | None) -> None:
+        stations = [s for s in curriculum.stations if visible is None or s.id in visible]
+        self.stations = stations
+        self.order = [s.id for s in stations]
+        index = self.index = {station_id: i for i, station_id in enumerate(self.order)}
+        needs = [[index[p] for p in s.prerequisites if p in index] for s in stations]
+        self.row, sequence = _rows(stations, needs)
+
+        present = {s.line for s in stations}
+        self.line_ids = [line.id for line in curriculum.lines if line.id in present]
+        # Each line's stations top to bottom (rows grow along a line in the
+        # order stations are placed).
+        by_line: dict[str, list[int]] = {line_id: [] for line_id in self.line_ids}
+        for i in sequence:
+            by_line[stations[i].line].append(i)
+        self.by_line = by_line
+        self.forks = self._forks(needs)
+        self.lanes = self._lanes()
+        self.lane_count = max(self.lanes.values(), default=-1) + 1
+        self.max_row = max(self.row, default=0)
+
+        # Each line's rows, top to bottom: which station sits on a row, and
+        # which is nearest on another lane, are found by binary search.
+        self.line_rows = {line_id: [self.row[i] for i in by_line[line_id]] for line_id in by_line}
+        self.lane_lines: list[list[str]] = [[] for _ in range(self.lane_count)]
+        for line_id in self.line_ids:
+            self.lane_lines[self.lanes[line_id]].append(line_id)
+        self._track_runs()
+
+    # Graph ------------------------------------------------------------------
+    def _forks(self, needs: list[list[int]]) -> dict[str, int]:
+        """For each line that branches off another, the station it branches from.
+
+        That is the latest-row prerequisite of the line's first station that lies
+        on another line; the connector is drawn from it.
+        """
+        forks: dict[str, int] = {}
+        for line_id, members in self.by_line.items():
+            others = [p for p in needs[members[0]] if self.stations[p].line != line_id]
+            if others:
+                forks[line_id] = max(others, key=lambda p: (self.row[p], p))
+        return forks
+
+    def _lanes(self) -> dict[str, int]:
+        """Pack lines into lanes: continue a line's lane when one starts where it ends."""
+        lanes: dict[str, int] = {}
+        lane_end: list[int] = []  # last row used by each lane
+        lane_last_station: list[int] = []
+
+        def start_row(line_id: str) -> int:
+            fork = self.forks.get(line_id)
+            return self.row[fork] if fork is not None else self.row[self.by_line[line_id][0]]
+
+        position = {line_id: k for k, line_id in enumerate(self.line_ids)}
+        for line_id in sorted(self.line_ids, key=lambda lid: (start_row(lid), position[lid])):
+            fork = self.forks.get(line_id)
+            lane: int | None = None
+            if fork is not None:
+                source = lanes.get(self.stations[fork].line)
+                if source is not None and lane_last_station[source] == fork:
+                    lane = source  # carry straight on down the same lane
+            if lane is None:
+                begin = start_row(line_id)
+                # A fork's connector runs along the row under its source, so a lane
+                # is free only if whatever used it ended (with its terminus) above.
+                lane = next((i for i, end in enumerate(lane_end) if end + 1 < begin), None)
+            if lane is None:
+                lane = len(lane_end)
+                lane_end.append(-1)
+                lane_last_station.append(-1)
+            lanes[line_id] = lane
+            last = self.by_line[line_id][-1]
+            lane_end[lane] = self.row[last]
+            lane_last_station[lane] = last
+        return lanes
+
+    # Track ------------------------------------------------------------------
+    def _track_runs(self) -> None:
+        """Record the track as one vertical run per line, plus forks and termini.
+
+        A line's track runs down its lane from its fork (or its first station)
+        to its last station; the cells where its stations sit are markers,
+        which hide track, so one interval describes the whole line, and a row
+        finds its cells by binary search.  Lines that share a lane use rows
+        that do not overlap, so a lane's runs never overlap either.
+        """
+        runs: list[list[tuple[int, int, int]]] = [[] for _ in range(self.lane_count)]
+        self.fork_turns: list[tuple[int, int, int, int]] = []  # (line, from lane, to lane, y)
+        self.termini: list[tuple[int, int, int]] = []  # (line, lane, y)
+        self.terminal: set[int] = set()
+        self.drawn_fork: dict[int, int] = {}  # a line's first station -> its fork station
+        row = self.row
+        for k, line_id in enumerate(self.line_ids):
+            members = self.by_line[line_id]
+            lane = self.lanes[line_id]
+            start = _y_of(row[members[0]]) + 1
+            fork = self.forks.get(line_id)
+            if fork is not None:
+                self.drawn_fork[members[0]] = fork
+                source_lane = self.lanes[self.stations[fork].line]
+                source_y = _y_of(row[fork])
+                if source_lane == lane:
+                    start = source_y + 1
+                else:
+                    self.fork_turns.append((k, source_lane, lane, source_y + 1))
+                    start = source_y + 2
+            last = members[-1]
+            end = _y_of(row[last]) - 1
+            if start <= end:
+                runs[lane].append((start, end, k))
+            continued = any(
+                self.forks.get(other) == last and self.lanes[other] == lane
+                for other in self.line_ids
+            )
+            if not continued:
+                self.termini.append((k, lane, end + 2))
+                self.terminal.add(last)
+        self.runs = [sorted(lane_runs) for lane_runs in runs]
+        self.run_starts = [[start for start, _, _ in lane_runs] for lane_runs in self.runs]
+
+
+def _connect(cells: dict[int, list[int]], x: int, bits: int, line: int) -> None:
+    """Add track directions to a cell; the line drawn first keeps the colour."""
+    cell = cells.get(x)
+    if cell is None:
+        cells[x] = [bits, line]
+    else:
+        cell[0] |= bits
+        cell[1] = min(cell[1], line)
+
+
+def _rows(stations: list[Station], needs: list[list[int]]) -> tuple[list[int], Sequence[int]]:
+    """Each station's row: below its prerequisites and below the station before it on its line.
+
+    Stations are taken in prerequisite order, ties broken by their order in the
+    curriculum (Kahn's algorithm with a heap), so a valid file always lays out.
+    When the curriculum already lists every station after what it needs (the
+    usual case), that order is simply the curriculum's, and no heap is needed.
+    Returns the rows and the order the stations were placed in.
+    """
+    count = len(stations)
+    sequence: Sequence[int]
+    if all(p < i for i, prerequisites in enumerate(needs) for p in prerequisites):
+        sequence = range(count)
+    else:
+        sequence = _prerequisite_order(needs)
+    row = [0] * count
+    line_end: dict[str, int] = {}
+    for i in sequence:
+        line = stations[i].line
+        r = line_end.get(line, -1) + 1
+        for p in needs[i]:
+            if row[p] >= r:
+                r = row[p] + 1
+        row[i] = r
+        line_end[line] = r
+    return row, sequence
+
+
+def _prerequisite_order(needs: list[list[int]]) -> list[int]:
+    waiting = [len(prerequisites) for prerequisites in needs]
+    dependents: list[list[int]] = [[] for _ in needs]
+    for i, prerequisites in enumerate(needs):
+        for p in prerequisites:
+            dependents[p].append(i)
+    ready = [i for i, count in enumerate(waiting) if count == 0]  # sorted: already a heap
+    order: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for dependent in dependents[i]:
+            waiting[dependent] -= 1
+            if waiting[dependent] == 0:
+                heapq.heappush(ready, dependent)
+    return order
+
+
+# Kept per curriculum and filter, so a resize or a return to an earlier filter
+# costs nothing; a few are enough (the app cycles through a handful of filters).
+_TOPOLOGIES: OrderedDict[tuple[int, frozenset[str] | None], tuple[Curriculum, _Topology]] = (
+    OrderedDict()
+)
+_TOPOLOGY_CACHE_SIZE = 12
+
+
+def _topology(curriculum: Curriculum, visible: Collection[str] | None) -> _Topology:
+    shown = None if visible is None else frozenset(visible)
+    key = (id(curriculum), shown)
+    cached = _TOPOLOGIES.get(key)
+    if cached is not None and cached[0] is curriculum:
+        _TOPOLOGIES.move_to_end(key)
+        return cached[1]
+    topology = _Topology(curriculum, shown)
+    _TOPOLOGIES[key] = (curriculum, topology)
+    while len(_TOPOLOGIES) > _TOPOLOGY_CACHE_SIZE:
+        _TOPOLOGIES.popitem(last=False)
+    return topology
+
+
+class _Places(Mapping[str, Placed]):
+    """Station id -> Placed, each made when first asked for."""
+
+    def __init__(self, layout: MapLayout) -> None:
+        self._layout = layout
+        self._index = layout._topology.index
+        self._made: dict[str, Placed] = {}
+
+    def __getitem__(self, station_id: str) -> Placed:
+        placed = self._made.get(station_id)
+        if placed is None:
+            placed = self._made[station_id] = self._layout._place(self._index[station_id])
+        return placed
+
+    def __contains__(self, station_id: object) -> bool:
+        return station_id in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        # Line by line, top to bottom: the order the map is drawn in.
+        topology = self._layout._topology
+        for line_id in topology.line_ids:
+            for i in topology.by_line[line_id]:
+                yield topology.order[i]
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+class _Rows(Sequence[MapRow]):
+    """The map's screen rows, each built when first asked for."""
+
+    def __init__(self, layout: MapLayout) -> None:
+        self._layout = layout
+        self._made: dict[int, MapRow] = {}
+
+    def __len__(self) -> int:
+        return self._layout.height
+
+    @overload
+    def __getitem__(self, y: int) -> MapRow: ...
+
+    @overload
+    def __getitem__(self, y: slice) -> list[MapRow]: ...
+
+    def __getitem__(self, y: int | slice) -> MapRow | list[MapRow]:
+        if isinstance(y, slice):
+            return [self[i] for i in range(*y.indices(len(self)))]
+        if y < 0:
+            y += len(self)
+        if not 0 <= y < len(self):
+            raise IndexError(y)
+        row = self._made.get(y)
+        if row is None:
+            row = self._made[y] = self._layout._row(y)
+        return row
+
+
+class MapLayout:
+    """The map for one curriculum, filter and width."""
+
+    def __init__(self, topology: _Topology, width: int) -> None:
+        self._topology = topology
+        lanes = topology.lane_count
+        self.lane_width = max(
+            MIN_LANE_WIDTH, min(MAX_LANE_WIDTH, (width - LEFT_MARGIN) // max(lanes, 1))
+        )
+        self.lanes = lanes
+        self.width = LEFT_MARGIN + lanes * self.lane_width
+        self.height = LEGEND_ROWS + 2 * topology.max_row + 3
+        self.legend: list[str] = topology.line_ids  # line ids shown, in curriculum order
+        self.order: list[str] = topology.order  # visible station ids in curriculum order
+        self.places: Mapping[str, Placed] = _Places(self)
+        self.rows: Sequence[MapRow] = _Rows(self)
+        self._special = self._fork_and_terminus_cells()
+
+    def _x_of(self, lane: int) -> int:
+        return LEFT_MARGIN + lane * self.lane_width
+
+    def _fork_and_terminus_cells(self) -> dict[int, dict[int, list[int]]]:
+        """Fork connectors and terminus caps, by row then x: [bits, line]."""
+        cells: dict[int, dict[int, list[int]]] = {}
+        for k, source_lane, lane, turn_y in self._topology.fork_turns:
+            row = cells.setdefault(turn_y, {})
+            source_x, x = self._x_of(source_lane), self._x_of(lane)
+            step = 1 if x > source_x else -1
+            _connect(row, source_x, UP | (RIGHT if step > 0 else LEFT), k)
+            for cx in range(source_x + step, x, step):
+                _connect(row, cx, LEFT | RIGHT, k)
+            _connect(row, x, (LEFT if step > 0 else RIGHT) | DOWN, k)
+        for k, lane, end_y in self._topology.termini:
+            row = cells.setdefault(end_y, {})
+            x = self._x_of(lane)
+            _connect(row, x, UP | LEFT | RIGHT, k)
+            _connect(row, x - 1, RIGHT, k)
+            _connect(row, x + 1, LEFT, k)
+        return cells
+
+    def _place(self, i: int) -> Placed:
+        topology = self._topology
+        station = topology.stations[i]
+        lane = topology.lanes[station.line]
+        drawn = topology.drawn_fork.get(i)
+        index = topology.index
+        transfers = tuple(
+            p
+            for p in station.prerequisites
+            if p in index
+            and index[p] != drawn
+            and topology.stations[index[p]].line != station.line
+        )
+        return Placed(
+            station_id=station.id,
+            line_id=station.line,
+            lane=lane,
+            x=self._x_of(lane),
+            y=_y_of(topology.row[i]),
+            label_width=self.lane_width - 3,
+            terminus=i in topology.terminal,
+            transfers=transfers,
+        )
+
+    def _row(self, y: int) -> MapRow:
+        topology = self._topology
+        cells = {x: list(cell) for x, cell in self._special.get(y, {}).items()}
+        for lane, starts in enumerate(topology.run_starts):
+            i = bisect_right(starts, y) - 1
+            if i >= 0:
+                start, end, k = topology.runs[lane][i]
+                if y <= end:
+                    _connect(cells, self._x_of(lane), UP | DOWN, k)
+        stations: list[Placed] = []
+        if y >= LEGEND_ROWS and (y - LEGEND_ROWS) % 2 == 0:
+            row = (y - LEGEND_ROWS) // 2
+            for line_id in topology.line_ids:
+                rows = topology.line_rows[line_id]
+                at = bisect_left(rows, row)
+                if at < len(rows) and rows[at] == row:
+                    i = topology.by_line[line_id][at]
+                    stations.append(self.places[topology.order[i]])
+            stations.sort(key=lambda placed: placed.x)
+        markers = {placed.x for placed in stations}
+        line_ids = topology.line_ids
+        tracks = [
+            TrackCell(x, _TRACK_GLYPH[cells[x][0]], line_ids[cells[x][1]])
+            for x in sorted(cells)
+            if x not in markers
+        ]
+        return MapRow(tracks=tracks, stations=stations)
+
+    # Questions the widget asks ----------------------------------------------
     def place(self, station_id: str) -> Placed:
         return self.places[station_id]
 
@@ -99,18 +460,27 @@ class MapLayout:
 
     def step(self, station_id: str, delta: int) -> str:
         """The station ``delta`` places before or after this one in map order."""
-        index = self.order.index(station_id) + delta
+        index = self._topology.index[station_id] + delta
         return self.order[max(0, min(index, len(self.order) - 1))]
 
     def beside(self, station_id: str, direction: int) -> str:
         """The nearest station on the next lane left (-1) or right (+1)."""
-        here = self.places[station_id]
-        lane = here.lane + direction
+        topology = self._topology
+        here = topology.index[station_id]
+        row = topology.row[here]
+        lane = topology.lanes[topology.stations[here].line] + direction
         while 0 <= lane < self.lanes:
-            candidates = [p for p in self.places.values() if p.lane == lane]
-            if candidates:
-                best = min(candidates, key=lambda p: (abs(p.y - here.y), p.y))
-                return best.station_id
+            nearby: list[tuple[int, int, str]] = []  # (distance, row, station id)
+            for line_id in topology.lane_lines[lane]:
+                rows = topology.line_rows[line_id]
+                at = bisect_left(rows, row)
+                for j in (at - 1, at):
+                    if 0 <= j < len(rows):
+                        station = topology.order[topology.by_line[line_id][j]]
+                        nearby.append((abs(rows[j] - row), rows[j], station))
+            if nearby:
+                # The nearest row; of two equally near, the upper one.
+                return min(nearby)[2]
             lane += direction
         return station_id
 
@@ -119,199 +489,4 @@ def layout_map(
     curriculum: Curriculum, visible: Collection[str] | None = None, width: int = 80
 ) -> MapLayout:
     """Lay out the visible stations (all when ``visible`` is None) for a width."""
-    stations = [s for s in curriculum.stations if visible is None or s.id in visible]
-    shown = {s.id for s in stations}
-    rows = _rows(curriculum, stations, shown)
-    line_ids = [line.id for line in curriculum.lines if any(s.line == line.id for s in stations)]
-    by_line = {
-        line_id: sorted((s for s in stations if s.line == line_id), key=lambda s: rows[s.id])
-        for line_id in line_ids
-    }
-    forks = _forks(by_line, rows, shown, curriculum)
-    lanes = _lanes(line_ids, by_line, rows, forks, curriculum)
-    lane_count = max(lanes.values(), default=-1) + 1
-
-    lane_width = max(
-        MIN_LANE_WIDTH, min(MAX_LANE_WIDTH, (width - LEFT_MARGIN) // max(lane_count, 1))
-    )
-    max_row = max(rows.values(), default=0)
-    height = LEGEND_ROWS + 2 * max_row + 3
-    map_width = LEFT_MARGIN + lane_count * lane_width
-
-    def x_of(lane: int) -> int:
-        return LEFT_MARGIN + lane * lane_width
-
-    def y_of(row: int) -> int:
-        return LEGEND_ROWS + 2 * row
-
-    grid: dict[tuple[int, int], list[int | str]] = {}  # (x, y) -> [bits, line id]
-
-    def connect(x: int, y: int, bits: int, line_id: str) -> None:
-        cell = grid.setdefault((x, y), [0, line_id])
-        cell[0] = int(cell[0]) | bits
-
-    def vertical(x: int, y_from: int, y_to: int, line_id: str) -> None:
-        for y in range(y_from, y_to + 1):
-            connect(x, y, UP | DOWN, line_id)
-
-    places: dict[str, Placed] = {}
-    for line_id in line_ids:
-        line_stations = by_line[line_id]
-        lane = lanes[line_id]
-        x = x_of(lane)
-        fork = forks.get(line_id)
-        first_y = y_of(rows[line_stations[0].id])
-        if fork is not None:
-            source_lane = lanes[curriculum.station(fork).line]
-            source_y = y_of(rows[fork])
-            if source_lane == lane:
-                vertical(x, source_y + 1, first_y - 1, line_id)
-            else:
-                turn_y = source_y + 1
-                source_x = x_of(source_lane)
-                step = 1 if x > source_x else -1
-                connect(source_x, turn_y, UP | (RIGHT if step > 0 else LEFT), line_id)
-                for cx in range(source_x + step, x, step):
-                    connect(cx, turn_y, LEFT | RIGHT, line_id)
-                connect(x, turn_y, (LEFT if step > 0 else RIGHT) | DOWN, line_id)
-                vertical(x, turn_y + 1, first_y - 1, line_id)
-        for previous, station in zip(line_stations, line_stations[1:], strict=False):
-            vertical(x, y_of(rows[previous.id]) + 1, y_of(rows[station.id]) - 1, line_id)
-        last = line_stations[-1]
-        continued = any(forks.get(other) == last.id and lanes[other] == lane for other in line_ids)
-        if not continued:
-            end_y = y_of(rows[last.id]) + 1
-            connect(x, end_y, UP | LEFT | RIGHT, line_id)
-            connect(x - 1, end_y, RIGHT, line_id)
-            connect(x + 1, end_y, LEFT, line_id)
-        same_line = {s.id for s in line_stations}
-        for station in line_stations:
-            drawn = {fork} if station is line_stations[0] and fork else set()
-            transfers = tuple(
-                p
-                for p in station.prerequisites
-                if p in shown and p not in drawn and p not in same_line
-            )
-            places[station.id] = Placed(
-                station_id=station.id,
-                line_id=line_id,
-                lane=lane,
-                x=x,
-                y=y_of(rows[station.id]),
-                label_width=lane_width - 3,
-                terminus=station is last and not continued,
-                transfers=transfers,
-            )
-
-    map_rows = [MapRow() for _ in range(height)]
-    markers = {(p.x, p.y) for p in places.values()}
-    for (x, y), (bits, line_id) in sorted(grid.items(), key=lambda item: (item[0][1], item[0][0])):
-        if (x, y) in markers:
-            continue
-        map_rows[y].tracks.append(TrackCell(x, _TRACK_GLYPH[int(bits)], str(line_id)))
-    for placed in places.values():
-        map_rows[placed.y].stations.append(placed)
-    for row in map_rows:
-        row.stations.sort(key=lambda p: p.x)
-    return MapLayout(
-        width=map_width,
-        height=height,
-        lane_width=lane_width,
-        lanes=lane_count,
-        legend=line_ids,
-        rows=map_rows,
-        places=places,
-        order=[s.id for s in stations],
-    )
-
-
-def _rows(curriculum: Curriculum, stations: list[Station], shown: set[str]) -> dict[str, int]:
-    """Each station's row: below its prerequisites and below the station before it on its line.
-
-    Stations are taken in prerequisite order, ties broken by their order in the
-    curriculum (Kahn's algorithm with a heap), so a valid file always lays out.
-    """
-    index = {s.id: i for i, s in enumerate(stations)}
-    waiting = {s.id: sum(p in shown for p in s.prerequisites) for s in stations}
-    ready = [index[s.id] for s in stations if waiting[s.id] == 0]
-    heapq.heapify(ready)
-    rows: dict[str, int] = {}
-    line_end: dict[str, int] = {}
-    while ready:
-        station = stations[heapq.heappop(ready)]
-        row = line_end.get(station.line, -1) + 1
-        for prerequisite in station.prerequisites:
-            if prerequisite in rows:
-                row = max(row, rows[prerequisite] + 1)
-        rows[station.id] = row
-        line_end[station.line] = row
-        for dependent in curriculum.dependents(station.id):
-            if dependent.id in shown:
-                waiting[dependent.id] -= 1
-                if waiting[dependent.id] == 0:
-                    heapq.heappush(ready, index[dependent.id])
-    return rows
-
-
-def _forks(
-    by_line: dict[str, list[Station]],
-    rows: dict[str, int],
-    shown: set[str],
-    curriculum: Curriculum,
-) -> dict[str, str]:
-    """For each line that branches off another, the station it branches from.
-
-    That is the latest-row prerequisite of the line's first station that lies
-    on another line; the connector is drawn from it.
-    """
-    forks: dict[str, str] = {}
-    for line_id, line_stations in by_line.items():
-        first = line_stations[0]
-        others = [
-            p for p in first.prerequisites if p in shown and curriculum.station(p).line != line_id
-        ]
-        if others:
-            forks[line_id] = max(others, key=lambda p: (rows[p], curriculum.index(p)))
-    return forks
-
-
-def _lanes(
-    line_ids: list[str],
-    by_line: dict[str, list[Station]],
-    rows: dict[str, int],
-    forks: dict[str, str],
-    curriculum: Curriculum,
-) -> dict[str, int]:
-    """Pack lines into lanes: continue a line's lane when one starts where it ends."""
-    lanes: dict[str, int] = {}
-    lane_end: list[int] = []  # last row used by each lane
-    lane_last_station: list[str] = []
-
-    def start_row(line_id: str) -> int:
-        fork = forks.get(line_id)
-        return rows[fork] if fork else rows[by_line[line_id][0].id]
-
-    for line_id in sorted(line_ids, key=lambda lid: (start_row(lid), line_ids.index(lid))):
-        fork = forks.get(line_id)
-        lane: int | None = None
-        if fork is not None:
-            source = lanes.get(curriculum.station(fork).line)
-            if source is not None and lane_last_station[source] == fork:
-                lane = source  # carry straight on down the same lane
-        if lane is None:
-            begin = start_row(line_id)
-            # A fork's connector runs along the row under its source, so a lane
-            # is free only if whatever used it ended (with its terminus) above.
-            lane = next(
-                (i for i, end in enumerate(lane_end) if end + 1 < begin),
-                None,
-            )
-        if lane is None:
-            lane = len(lane_end)
-            lane_end.append(-1)
-            lane_last_station.append("")
-        lanes[line_id] = lane
-        last = by_line[line_id][-1]
-        lane_end[lane] = rows[last.id]
-        lane_last_station[lane] = last.id
-    return lanes
+    return MapLayout(_topology(curriculum, visible), width)

@@ -15,9 +15,11 @@ Three promises, each with its reason:
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -166,10 +168,10 @@ class ProgressStore:
     def signature(self) -> tuple[int, int, int] | None:
         """Changes whenever the file is replaced; cheap enough to poll."""
         try:
-            stat = self._target().stat()
-        except OSError:
+            info = self._target().stat()
+        except (OSError, ProgressError):
             return None
-        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
 
     # Changing -----------------------------------------------------------------
     def mark(self, topic_ids: Iterable[str], when: str | None = None) -> Progress:
@@ -241,7 +243,14 @@ class ProgressStore:
     def _target(self) -> Path:
         # Write through a symlink to the file it names rather than replacing
         # the link with a regular file.
-        return self.path.resolve() if self.path.is_symlink() else self.path
+        try:
+            return self.path.resolve() if self.path.is_symlink() else self.path
+        except RuntimeError:  # how Python before 3.13 reports a symlink loop
+            raise ProgressError(_symlink_loop(self.path)) from None
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise ProgressError(_symlink_loop(self.path)) from None
+            raise ProgressError(f"cannot reach {self.path} ({_reason(error)})") from None
 
     def _lock(self) -> Any:
         from filelock import FileLock, Timeout
@@ -279,9 +288,17 @@ class ProgressStore:
     def _read(self) -> Progress:
         target = self._target()
         try:
-            if target.is_dir():
+            mode = target.stat().st_mode
+            if stat.S_ISDIR(mode):
                 raise ProgressError(
                     f"{self.path} is a folder, not a progress file; move it away or "
+                    "choose another --progress file"
+                )
+            if not stat.S_ISREG(mode):
+                # A pipe would block and a device such as /dev/zero never ends;
+                # and such a thing must never be "set aside" as damaged.
+                raise ProgressError(
+                    f"{self.path} is not a regular file (a device, pipe or socket); "
                     "choose another --progress file"
                 )
             data = target.read_bytes()
@@ -380,6 +397,13 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _symlink_loop(path: Path) -> str:
+    return (
+        f"{path} is a symlink that leads back to itself; point it at a file, "
+        "or choose another --progress file"
+    )
 
 
 def _reason(error: OSError) -> str:

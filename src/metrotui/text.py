@@ -22,11 +22,15 @@ _WHITESPACE_RUN = re.compile(r"[ \t\r\n]+")
 
 
 def _strip_controls(value: str) -> str:
+    if value.isascii() and value.isprintable():
+        return value  # the common case, and nothing to strip: skip the regexes
     return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", value))
 
 
 def clean_line(value: str) -> str:
     """One line of text: controls removed, whitespace runs collapsed to one space."""
+    if value.isascii() and value.isprintable() and "  " not in value:
+        return value.strip()  # the common case: no controls, tabs, breaks or runs of spaces
     return _WHITESPACE_RUN.sub(" ", _strip_controls(value)).strip()
 
 

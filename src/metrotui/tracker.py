@@ -6,6 +6,7 @@ The CLI and the app both ask a Tracker and show its answers.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -70,39 +71,91 @@ class Tracker:
         curriculum: Curriculum,
         done_topics: Iterable[str],
         known_topics: Iterable[str] = (),
+        *,
+        since: Tracker | None = None,
     ) -> None:
+        """``since``, an earlier tracker of the same curriculum, only saves work:
+        stations whose topics did not change keep their counts, and only they
+        and the stations that need them have their state worked out again, so
+        a tick costs the same on a map of thousands of stations as on a small one.
+        """
         self.curriculum = curriculum
+        if since is not None and since.curriculum is not curriculum:
+            since = None
         marked = set(done_topics)
         known = set(known_topics) - marked
+        # Topics ``since`` already found in the curriculum need no second look.
+        checked = since.done if since is not None else frozenset()
+
+        def in_curriculum(topics: set[str]) -> frozenset[str]:
+            new = (t for t in topics - checked if curriculum.has_topic(t))
+            return frozenset(topics & checked).union(new)
+
         # Already-known topics count as done for unlocking and progress; they
         # are kept apart only so that they can be shown (and counted) apart.
-        self.known = frozenset(t for t in known if curriculum.has_topic(t))
-        self.done = frozenset(t for t in marked if curriculum.has_topic(t)) | self.known
+        self.known = in_curriculum(known)
+        self.done = in_curriculum(marked) | self.known
         # Marks for topics this curriculum does not have: kept on disk, reported.
         self.orphans = sorted((marked | known) - self.done)
-        self._counts: dict[str, Count] = {}
-        finished: set[str] = set()
-        for station in curriculum.stations:
-            count = Count(
+        self._path_counts: dict[str, Count] = {}
+        self._since: weakref.ref[Tracker] | None = None
+        self._rechecked: list[Station] = []
+        recount: Iterable[Station]
+        recheck: Iterable[Station]
+        if since is not None:
+            changed = (self.done ^ since.done) | (self.known ^ since.known)
+            touched = {curriculum.station_of(t).id for t in changed}
+            recount = [curriculum.station(station_id) for station_id in touched]
+            needing = {s.id for station_id in touched for s in curriculum.dependents(station_id)}
+            recheck = sorted(
+                (curriculum.station(station_id) for station_id in touched | needing),
+                key=lambda station: curriculum.index(station.id),
+            )
+            self._counts = dict(since._counts)
+            self._states = dict(since._states)
+            self._since = weakref.ref(since)
+            self._rechecked = recheck
+        else:
+            recount = recheck = curriculum.stations
+            self._counts = {}
+            self._states = {}
+        for station in recount:
+            self._counts[station.id] = Count(
                 sum(t.id in self.done for t in station.topics),
                 len(station.topics),
                 sum(t.id in self.known for t in station.topics) if self.known else 0,
             )
-            self._counts[station.id] = count
+        counts = self._counts
+
+        def finished(station_id: str) -> bool:
+            count = counts.get(station_id)
+            return count is not None and count.done == count.total
+
+        for station in recheck:
+            count = counts[station.id]
             if count.done == count.total:
-                finished.add(station.id)
-        self._states: dict[str, StationState] = {}
-        for station in curriculum.stations:
-            count = self._counts[station.id]
-            if station.id in finished:
                 state = StationState.DONE
-            elif any(p not in finished for p in station.prerequisites):
+            elif not all(finished(p) for p in station.prerequisites):
                 state = StationState.LOCKED
             elif count.done:
                 state = StationState.IN_PROGRESS
             else:
                 state = StationState.AVAILABLE
             self._states[station.id] = state
+        if since is not None:
+            self._carry_path_counts(since, recount)
+
+    def _carry_path_counts(self, since: Tracker, recounted: Iterable[Station]) -> None:
+        """Path totals ``since`` had worked out, moved on by what was recounted."""
+        for path, total in since._path_counts.items():
+            members = path_members(self.curriculum, path)
+            done, known = total.done, total.known
+            for station in recounted:
+                if members is None or station.id in members:
+                    before, now = since._counts[station.id], self._counts[station.id]
+                    done += now.done - before.done
+                    known += now.known - before.known
+            self._path_counts[path] = Count(done, total.total, known)
 
     # Stations -----------------------------------------------------------------
     def state(self, station_id: str) -> StationState:
@@ -132,9 +185,11 @@ class Tracker:
 
     def newly_unlocked(self, before: Tracker) -> list[Station]:
         """Stations that were locked in ``before`` and are open now."""
+        # Worked out from ``before``, only the stations looked at again can have changed.
+        derived = self._since is not None and self._since() is before
         return [
             station
-            for station in self.curriculum.stations
+            for station in (self._rechecked if derived else self.curriculum.stations)
             if before.state(station.id) is StationState.LOCKED
             and self._states[station.id] is not StationState.LOCKED
         ]
@@ -147,9 +202,12 @@ class Tracker:
         return [station for station in self.curriculum.stations if station.id in members]
 
     def path_count(self, path: str = ALL_PATHS) -> Count:
-        total = Count(0, 0)
-        for station in self.path_stations(path):
-            total += self._counts[station.id]
+        total = self._path_counts.get(path)
+        if total is None:
+            total = Count(0, 0)
+            for station in self.path_stations(path):
+                total += self._counts[station.id]
+            self._path_counts[path] = total
         return total
 
     def line_count(self, line_id: str) -> Count:

@@ -19,7 +19,7 @@ from textual.strip import Strip
 from metrotui.curriculum import Curriculum
 from metrotui.glyphs import STATION_GLYPH, TOPIC_DONE, TOPIC_OPEN
 from metrotui.layout import MapLayout, Placed, layout_map
-from metrotui.tracker import StationState, Tracker
+from metrotui.tracker import StationState, Tracker, path_choices, path_members
 
 STATE_KEY = (
     (StationState.DONE, "done"),
@@ -79,6 +79,7 @@ class MetroMap(ScrollView, can_focus=True):
         self.selected = selected
         self.layout_: MapLayout = layout_map(curriculum, visible, 80)
         self._strips: dict[int, Strip] = {}
+        self._base_style: Style | None = None  # rich_style, kept until the styles change
         self.route: frozenset[str] | None = None
         self._route_lines: set[str] = set()
         self._component_colors: dict[str, Style] = {}
@@ -95,9 +96,21 @@ class MetroMap(ScrollView, can_focus=True):
         self.refresh()
 
     def show_progress(self, tracker: Tracker) -> None:
-        self.tracker = tracker
-        self._strips.clear()
-        self.refresh()
+        before, self.tracker = self.tracker, tracker
+        # A tick changes a station or two: draw again only the rows on screen
+        # whose stations changed state or count, and forget the rows off screen.
+        top = int(self.scroll_y)
+        bottom = top + self.size.height
+        for row in list(self._strips):
+            if not top <= row < bottom:
+                del self._strips[row]
+            elif any(
+                before.state(place.station_id) is not tracker.state(place.station_id)
+                or before.count(place.station_id) != tracker.count(place.station_id)
+                for place in self.layout_.rows[row].stations
+            ):
+                del self._strips[row]
+                self.refresh_line(row)
 
     def show_stations(self, visible: frozenset[str] | None, selected: str) -> None:
         self.shown = visible
@@ -163,6 +176,21 @@ class MetroMap(ScrollView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
         self._component_colors.clear()
+        self._base_style = None
+
+    def on_mount(self) -> None:
+        # Lay out the other path filters while the learner reads the first
+        # frame, one per idle moment, so that changing the filter later finds
+        # its layout ready instead of working through the whole graph.
+        pending = path_choices(self.curriculum)
+        self.call_after_refresh(self._prepare_filters, pending)
+
+    def _prepare_filters(self, pending: list[str]) -> None:
+        if not pending or not self.is_attached:
+            return
+        layout_map(self.curriculum, path_members(self.curriculum, pending.pop(0)))
+        if pending:
+            self.set_timer(0.02, lambda: self._prepare_filters(pending))
 
     def on_focus(self) -> None:
         self._refresh_selected()
@@ -189,7 +217,10 @@ class MetroMap(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            # Working out the style walks every ancestor; once per style change will do.
+            base = self._base_style = self.rich_style
         width = self.scrollable_content_region.width
         if row >= self.layout_.height:
             return Strip.blank(width, base)

@@ -7,7 +7,6 @@ title such as ``[@click=app.quit]`` shows literally and runs nothing.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
@@ -248,6 +247,10 @@ class StationDetail(VerticalScroll, can_focus=False):
         notes_view = self.query_one("#detail-notes", Static)
         notes_view.display = note is not None
         if note is not None:
+            # Imported here: rich.markdown brings in pygments and markdown-it,
+            # about 50 ms that a launch without notes need not wait for.
+            from rich.markdown import Markdown
+
             notes_view.update(Markdown(clean_block(note.text)))
         self.query_one("#detail-needs", Static).update(
             self._station_list("Needs", station.prerequisites, tracker, "nothing: start here")
