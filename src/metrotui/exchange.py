@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from metrotui.curriculum import Curriculum
-from metrotui.progress import Note, Progress, now_utc, parse_progress
+from metrotui.progress import DamagedProgress, Note, Progress, now_utc, parse_progress
 from metrotui.text import clean_block
 from metrotui.tracker import StationState, Tracker
 
@@ -63,11 +63,9 @@ def merge(ours: Progress, theirs: Progress) -> Progress:
 
 def read_export(data: bytes, curriculum_id: str, source: str) -> Progress:
     """A JSON export (or a progress file) for this curriculum; ValueError if it is not one."""
-    from metrotui.progress import _Damaged
-
     try:
         return parse_progress(data, curriculum_id, source)
-    except _Damaged as damage:
+    except DamagedProgress as damage:
         raise ValueError(f"{source} is not a metrotui progress export: {damage}") from None
 
 

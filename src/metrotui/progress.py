@@ -76,26 +76,26 @@ class Progress:
         return data
 
 
-class _Damaged(Exception):
+class DamagedProgress(Exception):
     """The file's bytes are not progress; the reason is the message."""
 
 
 def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
-    """Parse a progress file, raising _Damaged or ProgressError."""
+    """Parse a progress file, raising DamagedProgress or ProgressError."""
     if not data.strip():
-        raise _Damaged("it is empty")
+        raise DamagedProgress("it is empty")
     try:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise _Damaged("it is not UTF-8 text") from None
+        raise DamagedProgress("it is not UTF-8 text") from None
     except (ValueError, RecursionError):
         # ValueError covers JSONDecodeError and integers too long to convert.
-        raise _Damaged("it is not valid JSON") from None
+        raise DamagedProgress("it is not valid JSON") from None
     if not isinstance(raw, dict):
-        raise _Damaged("it is not a JSON object")
+        raise DamagedProgress("it is not a JSON object")
     version = raw.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _Damaged("it has no valid schema_version")
+        raise DamagedProgress("it has no valid schema_version")
     if version > PROGRESS_SCHEMA_VERSION:
         raise ProgressError(
             f"{source} was written by a newer metrotui (progress schema {version}; this one "
@@ -105,7 +105,7 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
     owner = raw.get("curriculum")
     if not isinstance(owner, str):
         # Not a file for some other curriculum (that would name it): a damaged one.
-        raise _Damaged("it does not say which curriculum it is for")
+        raise DamagedProgress("it does not say which curriculum it is for")
     if owner != curriculum_id:
         raise ProgressError(
             f"{source} holds progress for the curriculum {owner!r}, not {curriculum_id!r}; "
@@ -115,12 +115,12 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
     if not isinstance(done, dict) or not all(
         isinstance(key, str) and isinstance(value, str) for key, value in done.items()
     ):
-        raise _Damaged("its 'done' entry is not a map of topic ids to times")
+        raise DamagedProgress("its 'done' entry is not a map of topic ids to times")
     known = raw.get("known", {})
     if not isinstance(known, dict) or not all(
         isinstance(key, str) and isinstance(value, str) for key, value in known.items()
     ):
-        raise _Damaged("its 'known' entry is not a map of topic ids to times")
+        raise DamagedProgress("its 'known' entry is not a map of topic ids to times")
     notes = raw.get("notes", {})
     if not isinstance(notes, dict) or not all(
         isinstance(key, str)
@@ -129,7 +129,7 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
         and isinstance(value.get("updated"), str)
         for key, value in notes.items()
     ):
-        raise _Damaged("its 'notes' entry is not a map of station ids to notes")
+        raise DamagedProgress("its 'notes' entry is not a map of station ids to notes")
     extra = {
         key: value
         for key, value in raw.items()
@@ -159,7 +159,7 @@ class ProgressStore:
         """The progress on disk now.  A missing file is empty progress."""
         try:
             return self._read()
-        except _Damaged:
+        except DamagedProgress:
             # Re-check under the lock: another process may be mid-way through
             # setting the same file aside.
             with self._lock():
@@ -313,7 +313,7 @@ class ProgressStore:
     def _read_or_set_aside(self) -> Progress:
         try:
             return self._read()
-        except _Damaged as damage:
+        except DamagedProgress as damage:
             aside = self._set_aside()
             self.notices.append(
                 f"The progress file {self.path} was damaged ({damage}). It was moved, "
