@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,7 +15,15 @@ from textual.widgets import Footer, Header, Static
 
 from metrotui.curriculum import Curriculum, Station
 from metrotui.locations import ui_state_file
-from metrotui.progress import Progress, ProgressError, ProgressStore
+from metrotui.progress import (
+    Progress,
+    ProgressError,
+    ProgressStore,
+    now_utc,
+    with_done,
+    with_known,
+    without,
+)
 from metrotui.search import CurriculumSearch
 from metrotui.text import clean_block
 from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
@@ -237,13 +246,16 @@ class MetroApp(App[int]):
     def toggle_topic(self, topic_id: str) -> None:
         station = self.curriculum.station_of(topic_id)
         title = self.curriculum.topic(topic_id).title
-        if self.tracker.is_done(topic_id):
-            self._change(f"{title} unticked", [topic_id], lambda: self.store.unmark([topic_id]))
-            return
-        if self.tracker.state(station.id) is StationState.LOCKED:
+        ids = [topic_id]
+        if self.tracker.is_known(topic_id):
+            # Studied it after all: a known topic ticked becomes properly done.
+            self._change(f"{title} ticked", ids, lambda p: with_done(p, ids, now_utc()))
+        elif self.tracker.is_done(topic_id):
+            self._change(f"{title} unticked", ids, lambda p: without(p, ids))
+        elif self.tracker.state(station.id) is StationState.LOCKED:
             self._offer_known_prerequisites(station, topic_id)
-            return
-        self._change(f"{title} ticked", [topic_id], lambda: self.store.mark([topic_id]))
+        else:
+            self._change(f"{title} ticked", ids, lambda p: with_done(p, ids, now_utc()))
 
     def action_mark_known(self, topic_id: str | None = None) -> None:
         """Mark a topic (or, from the map, the whole station) as already known."""
@@ -257,9 +269,8 @@ class MetroApp(App[int]):
                 return
         elif self.tracker.is_known(topic_id):
             title = self.curriculum.topic(topic_id).title
-            self._change(
-                f"{title} no longer known", [topic_id], lambda: self.store.unmark([topic_id])
-            )
+            forget = [topic_id]
+            self._change(f"{title} no longer known", forget, lambda p: without(p, forget))
             return
         elif self.tracker.is_done(topic_id):
             self.notify("That topic is already ticked as done.", markup=False)
@@ -267,7 +278,7 @@ class MetroApp(App[int]):
         else:
             ids = [topic_id]
             label = f"{self.curriculum.topic(topic_id).title} marked known"
-        self._change(label, ids, lambda: self.store.mark_known(ids))
+        self._change(label, ids, lambda p: with_known(p, ids, now_utc()))
 
     def _offer_known_prerequisites(self, station: Station, topic_id: str) -> None:
         """A locked station: explain why, and offer to credit what the learner knows."""
@@ -275,30 +286,49 @@ class MetroApp(App[int]):
 
         self._explain_locked(station)
         before = [s for s in self.tracker.route(station.id) if s.id != station.id]
-        ids = [t for s in before for t in s.topic_ids if not self.tracker.is_done(t)]
+        known = [t for s in before for t in s.topic_ids if not self.tracker.is_done(t)]
 
         def answer(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            label = f"{len(before)} stations marked known"
-            if self._change(label, ids, lambda: self.store.mark_known(ids)):
-                title = self.curriculum.topic(topic_id).title
-                self._change(f"{title} ticked", [topic_id], lambda: self.store.mark([topic_id]))
+            noun = "station" if len(before) == 1 else "stations"
+            title = self.curriculum.topic(topic_id).title
+            stamp = now_utc()
+            # One change, so one u takes back both the credit and the tick.
+            self._change(
+                f"{len(before)} {noun} marked known and {title} ticked",
+                [*known, topic_id],
+                lambda p: with_done(with_known(p, known, stamp), [topic_id], stamp),
+            )
 
         self.push_screen(KnownDialog(station, before), answer)
 
-    def _change(self, label: str, topic_ids: list[str], write: object) -> bool:
-        """Save a change to some topics, remembering how they were for ``u``."""
+    def _change(
+        self, label: str, topic_ids: list[str], transform: Callable[[Progress], Progress]
+    ) -> bool:
+        """Save a change to some topics, remembering how they were for ``u``.
+
+        "How they were" is read from the file under the lock, not from this
+        app's copy, so undo never removes a mark another terminal made.
+        """
         ids = tuple(topic_ids)
-        change = Change(
-            label,
-            ids,
-            {t: self.progress.done[t] for t in ids if t in self.progress.done},
-            {t: self.progress.known[t] for t in ids if t in self.progress.known},
-        )
-        if not self._save(write):
+        before: list[Progress] = []
+
+        def apply(progress: Progress) -> Progress:
+            before.append(progress)
+            return transform(progress)
+
+        if not self._save(lambda: self.store.update(apply)):
             return False
-        self.undo_stack.append(change)
+        was = before[-1]
+        self.undo_stack.append(
+            Change(
+                label,
+                ids,
+                {t: was.done[t] for t in ids if t in was.done},
+                {t: was.known[t] for t in ids if t in was.known},
+            )
+        )
         return True
 
     def action_undo(self) -> None:
@@ -329,10 +359,10 @@ class MetroApp(App[int]):
             markup=False,
         )
 
-    def _save(self, write: object) -> bool:
+    def _save(self, write: Callable[[], Progress]) -> bool:
         """Run a store write; show its result, or its error, and say if it worked."""
         try:
-            progress = write()  # type: ignore[operator]
+            progress = write()
         except ProgressError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             self._report_store_notices()
@@ -445,14 +475,20 @@ class MetroApp(App[int]):
         self._sync_detail()
         station = self.curriculum.station(self.map.selected)
         note = self.progress.notes.get(station.id)
+        seen = note.updated if note else ""
 
-        def save(text: str | None) -> None:
-            if text is None or text == (note.text if note else ""):
-                return
-            if self._save(lambda: self.store.set_note(station.id, clean_block(text))):
-                self.notify(f"Notes on {station.title} saved.", markup=False)
+        def save(text: str) -> bool:
+            """Called by the editor; it stays open (text intact) unless this succeeds."""
+            if text == (note.text if note else ""):
+                return True
+            if not self._save(
+                lambda: self.store.set_note(station.id, clean_block(text), seen=seen)
+            ):
+                return False
+            self.notify(f"Notes on {station.title} saved.", markup=False)
+            return True
 
-        self.push_screen(NoteEditor(station, note.text if note else ""), save)
+        self.push_screen(NoteEditor(station, note.text if note else "", save))
 
     # Route planner and stats ---------------------------------------------------
     def action_route(self) -> None:

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from metrotui.curriculum import Curriculum, Station
-from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, topic_dots
+from metrotui.glyphs import STATE_STYLE, station_badge, topic_dots
 from metrotui.stats import Stats, sparkline
 from metrotui.tracker import ALL_PATHS, Count, StationState, Tracker
 
@@ -37,8 +37,12 @@ def _station_label(station: Station) -> Text:
     return Text.assemble((f"{station.number:>3} ", "dim"), station.title)
 
 
-def _state_text(state: StationState) -> Text:
-    return Text(f"{STATION_GLYPH[state]} {state.label}", style=STATE_STYLE[state])
+def state_badge(tracker: Tracker, station_id: str) -> Text:
+    """``◐ in progress``, ``◆ known``…: the glyph and word for a station's state."""
+    state = tracker.state(station_id)
+    count = tracker.count(station_id)
+    glyph, word = station_badge(state, count.done, count.known, count.total)
+    return Text(f"{glyph} {word}", style=STATE_STYLE[state])
 
 
 def status_view(tracker: Tracker, path: str) -> RenderableType:
@@ -73,9 +77,9 @@ def status_view(tracker: Tracker, path: str) -> RenderableType:
                 label.stylize("dim")
             table.add_row(
                 label,
-                _state_text(state),
+                state_badge(tracker, station.id),
                 _count_text(count),
-                Text(topic_dots(count.done, count.total), style=line.color),
+                Text(topic_dots(count.done, count.total, known=count.known), style=line.color),
             )
         header = Table.grid(padding=(0, 1))
         header.add_row(
@@ -104,7 +108,7 @@ def next_view(tracker: Tracker, path: str) -> RenderableType:
         parts.append(
             Text.assemble(
                 "\n",
-                _state_text(tracker.state(station.id)),
+                state_badge(tracker, station.id),
                 " ",
                 _station_label(station),
                 ("  " + line.name, line.color),
@@ -197,7 +201,7 @@ def route_view(tracker: Tracker, target: Station, stops: list[Station]) -> Rende
             Text.assemble(
                 "\n",
                 (f"{step:>3}. ", "dim"),
-                _state_text(tracker.state(station.id)),
+                state_badge(tracker, station.id),
                 " ",
                 _station_label(station),
                 ("  " + line.name, line.color),

@@ -9,28 +9,31 @@ both kept.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from metrotui.curriculum import Curriculum
-from metrotui.progress import DamagedProgress, Note, Progress, now_utc, parse_progress
+from metrotui.progress import DamagedProgress, Progress, merge_note, now_utc, parse_progress
 from metrotui.text import clean_block
 from metrotui.tracker import StationState, Tracker
 
-NOTE_SEPARATOR = "\n\n---\n\n"
+EXPORTED_KEY = "exported"
 
 
 def _earlier(a: str, b: str) -> str:
-    def key(stamp: str) -> tuple[int, datetime | str]:
+    def key(stamp: str) -> tuple[int, float, str]:
+        # The same instant written two ways ties on time, then the text decides,
+        # so the result never depends on which side is which.
         try:
-            return (0, datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return (0, moment.timestamp(), stamp)
         except ValueError:
-            return (1, stamp)  # unreadable times sort last, and among themselves by text
+            return (1, 0.0, stamp)  # unreadable times sort last, among themselves by text
 
-    try:
-        return min(a, b, key=key)
-    except TypeError:  # an aware and a naive time: fall back to the text
-        return min(a, b)
+    return min(a, b, key=key)
 
 
 def _union(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
@@ -40,38 +43,40 @@ def _union(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
     return merged
 
 
-def _merge_note(a: Note, b: Note) -> Note:
-    updated = max(a.updated, b.updated)
-    if a.text == b.text or b.text in a.text:
-        return Note(a.text, updated)
-    if a.text in b.text:
-        return Note(b.text, updated)
-    first, second = sorted((a.text, b.text))
-    return Note(first + NOTE_SEPARATOR + second, updated)
-
-
 def merge(ours: Progress, theirs: Progress) -> Progress:
     """Everything either side recorded; merge(a, b) == merge(b, a); repeating is a no-op."""
     done = _union(ours.done, theirs.done)
     known = {k: v for k, v in _union(ours.known, theirs.known).items() if k not in done}
     notes = dict(ours.notes)
     for station_id, note in theirs.notes.items():
-        notes[station_id] = _merge_note(notes[station_id], note) if station_id in notes else note
-    extra = {**theirs.extra, **ours.extra}
+        notes[station_id] = merge_note(notes[station_id], note) if station_id in notes else note
+    extra = dict(ours.extra)
+    for key, value in theirs.extra.items():
+        # A key both sides hold with different values: pick one by its JSON
+        # text, which keeps the merge the same whichever side is which.
+        if key not in extra or _json_text(value) > _json_text(extra[key]):
+            extra[key] = value
     return Progress(ours.curriculum, done=done, known=known, notes=notes, extra=extra)
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
 
 
 def read_export(data: bytes, curriculum_id: str, source: str) -> Progress:
     """A JSON export (or a progress file) for this curriculum; ValueError if it is not one."""
     try:
-        return parse_progress(data, curriculum_id, source)
+        progress = parse_progress(data, curriculum_id, source)
     except DamagedProgress as damage:
         raise ValueError(f"{source} is not a metrotui progress export: {damage}") from None
+    # When it was exported says nothing about the progress itself.
+    extra = {k: v for k, v in progress.extra.items() if k != EXPORTED_KEY}
+    return replace(progress, extra=extra)
 
 
 def export_json(progress: Progress) -> str:
     data: dict[str, Any] = progress.to_json()
-    data["exported"] = now_utc()
+    data[EXPORTED_KEY] = now_utc()
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -81,6 +86,11 @@ _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 def _md(text: str) -> str:
     """Curriculum text as literal Markdown: nothing in it can become a link or markup."""
     return text.translate(_MARKDOWN_SPECIAL)
+
+
+def _link(url: str) -> str:
+    """A URL that cannot end the <...> link target early or start markup of its own."""
+    return url.replace("<", "%3C").replace(">", "%3E")
 
 
 def export_markdown(curriculum: Curriculum, progress: Progress) -> str:
@@ -113,7 +123,8 @@ def export_markdown(curriculum: Curriculum, progress: Progress) -> str:
             if station.references:
                 out += ["", "References:", ""]
                 out += [
-                    f"- [{_md(ref.title)}](<{ref.url}>) ({ref.kind})" for ref in station.references
+                    f"- [{_md(ref.title)}](<{_link(ref.url)}>) ({ref.kind})"
+                    for ref in station.references
                 ]
             note = progress.notes.get(station.id)
             if note is not None:

@@ -24,8 +24,19 @@ TOPIC_KNOWN = "◆"  # already known: counts as done, shown apart
 TOPIC_OPEN = "○"
 
 
-def topic_dots(done: int, total: int, limit: int = 8) -> str:
-    """``●●○○`` for small stations, a plain count when dots would be too long."""
+KNOWN_GLYPH = "◆"
+KNOWN_WORD = "known"
+
+
+def station_badge(state: StationState, done: int, known: int, total: int) -> tuple[str, str]:
+    """The glyph and word for a station: a station known in full says so."""
+    if state is StationState.DONE and known == total:
+        return KNOWN_GLYPH, KNOWN_WORD
+    return STATION_GLYPH[state], state.label
+
+
+def topic_dots(done: int, total: int, limit: int = 8, known: int = 0) -> str:
+    """``◆●●○`` for small stations (known, done, open), nothing when too long."""
     if total > limit:
         return ""
-    return TOPIC_DONE * done + TOPIC_OPEN * (total - done)
+    return TOPIC_KNOWN * known + TOPIC_DONE * (done - known) + TOPIC_OPEN * (total - done)

@@ -76,6 +76,48 @@ class Progress:
         return data
 
 
+NOTE_SEPARATOR = "\n\n---\n\n"
+
+
+def merge_note(a: Note, b: Note) -> Note:
+    """Both texts, unless one already holds the other; the same whichever comes first."""
+    updated = max(a.updated, b.updated)
+    if a.text == b.text or b.text in a.text:
+        return Note(a.text, updated)
+    if a.text in b.text:
+        return Note(b.text, updated)
+    first, second = sorted((a.text, b.text))
+    return Note(first + NOTE_SEPARATOR + second, updated)
+
+
+def with_done(progress: Progress, topic_ids: Iterable[str], stamp: str) -> Progress:
+    """Topics ticked as done; one already done keeps its first time, one known becomes done."""
+    done = dict(progress.done)
+    for topic_id in topic_ids:
+        done.setdefault(topic_id, stamp)
+    known = {k: v for k, v in progress.known.items() if k not in done}
+    return replace(progress, done=done, known=known)
+
+
+def with_known(progress: Progress, topic_ids: Iterable[str], stamp: str) -> Progress:
+    """Topics marked as already known, except those ticked as done."""
+    known = dict(progress.known)
+    for topic_id in topic_ids:
+        if topic_id not in progress.done:
+            known.setdefault(topic_id, stamp)
+    return replace(progress, known=known)
+
+
+def without(progress: Progress, topic_ids: Iterable[str]) -> Progress:
+    """Topics neither done nor known."""
+    ids = set(topic_ids)
+    return replace(
+        progress,
+        done={k: v for k, v in progress.done.items() if k not in ids},
+        known={k: v for k, v in progress.known.items() if k not in ids},
+    )
+
+
 class DamagedProgress(Exception):
     """The file's bytes are not progress; the reason is the message."""
 
@@ -176,53 +218,43 @@ class ProgressStore:
     # Changing -----------------------------------------------------------------
     def mark(self, topic_ids: Iterable[str], when: str | None = None) -> Progress:
         """Record topics as done; a topic already done keeps its first time."""
-        stamp = when or now_utc()
         ids = list(topic_ids)
-
-        def apply(progress: Progress) -> Progress:
-            done = dict(progress.done)
-            for topic_id in ids:
-                done.setdefault(topic_id, stamp)
-            # Ticking a topic that was only "known" makes it properly done.
-            known = {k: v for k, v in progress.known.items() if k not in done}
-            return replace(progress, done=done, known=known)
-
-        return self.update(apply)
+        return self.update(lambda progress: with_done(progress, ids, when or now_utc()))
 
     def mark_known(self, topic_ids: Iterable[str], when: str | None = None) -> Progress:
         """Record topics as already known; a topic ticked as done stays done."""
-        stamp = when or now_utc()
         ids = list(topic_ids)
-
-        def apply(progress: Progress) -> Progress:
-            known = dict(progress.known)
-            for topic_id in ids:
-                if topic_id not in progress.done:
-                    known.setdefault(topic_id, stamp)
-            return replace(progress, known=known)
-
-        return self.update(apply)
+        return self.update(lambda progress: with_known(progress, ids, when or now_utc()))
 
     def unmark(self, topic_ids: Iterable[str]) -> Progress:
         """Forget that topics were done or known."""
-        ids = set(topic_ids)
+        ids = list(topic_ids)
+        return self.update(lambda progress: without(progress, ids))
 
-        def apply(progress: Progress) -> Progress:
-            return replace(
-                progress,
-                done={k: v for k, v in progress.done.items() if k not in ids},
-                known={k: v for k, v in progress.known.items() if k not in ids},
-            )
+    def set_note(
+        self,
+        station_id: str,
+        text: str,
+        when: str | None = None,
+        seen: str | None = None,
+    ) -> Progress:
+        """Replace a station's note (empty text removes it).
 
-        return self.update(apply)
-
-    def set_note(self, station_id: str, text: str, when: str | None = None) -> Progress:
-        """Replace a station's note; empty text removes it."""
+        ``seen`` is the time of the note the writer started from ("" for none):
+        if the note on disk has changed since, the two are merged rather than
+        one lost.  Without ``seen`` the note is simply replaced.
+        """
         stamp = when or now_utc()
 
         def apply(progress: Progress) -> Progress:
             notes = dict(progress.notes)
-            if text.strip():
+            current = notes.get(station_id)
+            changed_meanwhile = seen is not None and current is not None and current.updated != seen
+            if changed_meanwhile and current is not None and text.strip():
+                notes[station_id] = merge_note(current, Note(text, stamp))
+            elif changed_meanwhile:
+                pass  # emptying a note someone else has just written would lose it
+            elif text.strip():
                 notes[station_id] = Note(text, stamp)
             else:
                 notes.pop(station_id, None)

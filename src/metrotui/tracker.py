@@ -7,7 +7,7 @@ The CLI and the app both ask a Tracker and show its answers.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -119,23 +119,35 @@ class Tracker:
             recount = recheck = curriculum.stations
             self._counts = {}
             self._states = {}
+        done, known_topics = self.done, self.known
+        shared: dict[tuple[int, int, int], Count] = {}  # Counts are frozen: equal ones are shared
         for station in recount:
-            self._counts[station.id] = Count(
-                sum(t.id in self.done for t in station.topics),
-                len(station.topics),
-                sum(t.id in self.known for t in station.topics) if self.known else 0,
+            topics = station.topics
+            key = (
+                sum(t.id in done for t in topics) if done else 0,
+                len(topics),
+                sum(t.id in known_topics for t in topics) if known_topics else 0,
             )
+            count = shared.get(key)
+            if count is None:
+                count = shared[key] = Count(*key)
+            self._counts[station.id] = count
         counts = self._counts
+        finished: Callable[[str], bool]
+        if since is None:
+            done_stations = {sid for sid, count in counts.items() if count.done == count.total}
+            finished = done_stations.__contains__
+        else:
 
-        def finished(station_id: str) -> bool:
-            count = counts.get(station_id)
-            return count is not None and count.done == count.total
+            def finished(station_id: str) -> bool:
+                count = counts.get(station_id)
+                return count is not None and count.done == count.total
 
         for station in recheck:
             count = counts[station.id]
             if count.done == count.total:
                 state = StationState.DONE
-            elif not all(finished(p) for p in station.prerequisites):
+            elif not all(map(finished, station.prerequisites)):
                 state = StationState.LOCKED
             elif count.done:
                 state = StationState.IN_PROGRESS
@@ -184,14 +196,14 @@ class Tracker:
         return list(self.curriculum.dependents(station_id))
 
     def newly_unlocked(self, before: Tracker) -> list[Station]:
-        """Stations that were locked in ``before`` and are open now."""
+        """Stations that were locked in ``before`` and are open (not yet finished) now."""
         # Worked out from ``before``, only the stations looked at again can have changed.
         derived = self._since is not None and self._since() is before
         return [
             station
             for station in (self._rechecked if derived else self.curriculum.stations)
             if before.state(station.id) is StationState.LOCKED
-            and self._states[station.id] is not StationState.LOCKED
+            and self._states[station.id] not in (StationState.LOCKED, StationState.DONE)
         ]
 
     # Paths and counts --------------------------------------------------------

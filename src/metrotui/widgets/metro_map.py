@@ -17,15 +17,24 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from metrotui.curriculum import Curriculum
-from metrotui.glyphs import STATION_GLYPH, TOPIC_DONE, TOPIC_OPEN
+from metrotui.glyphs import (
+    KNOWN_GLYPH,
+    KNOWN_WORD,
+    STATION_GLYPH,
+    TOPIC_DONE,
+    TOPIC_KNOWN,
+    TOPIC_OPEN,
+    station_badge,
+)
 from metrotui.layout import MapLayout, Placed, layout_map
 from metrotui.tracker import StationState, Tracker, path_choices, path_members
 
 STATE_KEY = (
-    (StationState.DONE, "done"),
-    (StationState.IN_PROGRESS, "in progress"),
-    (StationState.AVAILABLE, "open"),
-    (StationState.LOCKED, "locked"),
+    (STATION_GLYPH[StationState.DONE], "done"),
+    (KNOWN_GLYPH, KNOWN_WORD),
+    (STATION_GLYPH[StationState.IN_PROGRESS], "in progress"),
+    (STATION_GLYPH[StationState.AVAILABLE], "open"),
+    (STATION_GLYPH[StationState.LOCKED], "locked"),
 )
 
 
@@ -278,11 +287,10 @@ class MetroMap(ScrollView, can_focus=True):
             marker_style, label_style = line_style + Style(bold=True), base
 
         if count.total <= 8:
+            finished_style = line_style if state is not StationState.LOCKED else base + locked
             progress = [
-                (
-                    TOPIC_DONE * count.done,
-                    line_style if state is not StationState.LOCKED else base + locked,
-                ),
+                (TOPIC_KNOWN * count.known, finished_style),
+                (TOPIC_DONE * (count.done - count.known), finished_style),
                 (TOPIC_OPEN * (count.total - count.done), base + muted),
             ]
             progress_len = count.total
@@ -303,7 +311,7 @@ class MetroMap(ScrollView, can_focus=True):
             marker_style += Style(bgcolor=highlight.bgcolor, bold=highlight.bold)
             label_style += highlight
         segments = [
-            Segment(STATION_GLYPH[state], marker_style),
+            Segment(station_badge(state, count.done, count.known, count.total)[0], marker_style),
             Segment(" ", label_style if station.id == self.selected else base),
             Segment(label, label_style),
         ]
@@ -332,6 +340,6 @@ class MetroMap(ScrollView, can_focus=True):
     def _state_key(self, base: Style) -> list[Segment]:
         muted = base + self._component_color("metro-map--muted")
         segments: list[Segment] = [Segment("  ", base)]
-        for state, word in STATE_KEY:
-            segments.append(Segment(f"{STATION_GLYPH[state]} {word}   ", muted))
+        for glyph, word in STATE_KEY:
+            segments.append(Segment(f"{glyph} {word}   ", muted))
         return segments

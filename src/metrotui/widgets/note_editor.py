@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,18 +14,19 @@ from textual.widgets import Static, TextArea
 from metrotui.curriculum import Station
 
 
-class NoteEditor(ModalScreen[str | None]):
-    """Returns the new text on ctrl+s, or None when the learner backs out."""
+class NoteEditor(ModalScreen[None]):
+    """Edits a note; ``save`` is asked to keep the text and says whether it did."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, station: Station, text: str) -> None:
+    def __init__(self, station: Station, text: str, save: Callable[[str], bool]) -> None:
         super().__init__()
         self.station = station
         self.text = text
+        self.save = save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-editor"):
@@ -41,7 +44,10 @@ class NoteEditor(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        # A failed save (say, the disk is full) keeps the editor open so that
+        # nothing typed is lost; the app has already said what went wrong.
+        if self.save(self.query_one(TextArea).text):
+            self.dismiss()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss()

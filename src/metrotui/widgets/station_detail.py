@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from metrotui.cli_views import state_badge
 from metrotui.curriculum import Curriculum, Station
 from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN
 from metrotui.progress import Note
@@ -27,10 +28,6 @@ from metrotui.tracker import StationState, Tracker
 
 def station_name(station: Station) -> str:
     return f"{station.number} {station.title}"
-
-
-def state_text(state: StationState) -> Text:
-    return Text(f"{STATION_GLYPH[state]} {state.label}", style=STATE_STYLE[state])
 
 
 def _hanging(mark: Text, title: Text, detail: Text | None = None) -> RenderableType:
@@ -206,7 +203,7 @@ class StationDetail(VerticalScroll, can_focus=False):
                 ("━━ ", Style(color=line.color, bold=True)),
                 (line.name, Style(color=line.color)),
                 "   ",
-                state_text(state),
+                state_badge(tracker, station.id),
                 f"   {count.done}/{count.total} topics",
                 f" ({count.known} known)" if count.known else "",
             )
