@@ -157,3 +157,72 @@ def test_snapshot_stats_screen(snap_compare, genai, tmp_path) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=open_stats)
+
+
+# What a careful reviewer tried ---------------------------------------------------------
+
+
+async def test_undo_never_removes_a_mark_made_in_another_terminal(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        # The CLI ticks linear-algebra while the app has not yet noticed.
+        other = ProgressStore(tmp_path / "progress.json", genai.id)
+        other.mark(["linear-algebra"], when="2020-01-01T00:00:00.000Z")
+        await pilot.press("tab", "space", "u")
+        await pilot.pause()
+        assert on_disk(genai, tmp_path).done == {"linear-algebra": "2020-01-01T00:00:00.000Z"}
+
+
+async def test_space_on_a_known_topic_ticks_it_as_done(genai, tmp_path) -> None:
+    ProgressStore(tmp_path / "progress.json", genai.id).mark_known(["linear-algebra"])
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("tab", "space")
+        await pilot.pause()
+        progress = on_disk(genai, tmp_path)
+        assert set(progress.done) == {"linear-algebra"} and progress.known == {}
+
+
+async def test_one_u_takes_back_the_whole_locked_station_offer(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.jump_to("programming", "python-basics")
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert set(on_disk(genai, tmp_path).done) == {"python-basics"}
+        await pilot.press("u")
+        await pilot.pause()
+        progress = on_disk(genai, tmp_path)
+        assert progress.done == {} and progress.known == {}
+
+
+async def test_a_failed_note_save_keeps_the_editor_and_the_text(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one(TextArea).insert("precious thoughts")
+        # Meanwhile a newer metrotui takes over the file: saving must be refused.
+        (tmp_path / "progress.json").write_text(
+            '{"schema_version": 99, "curriculum": "genai-metromap", "done": {}}'
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "precious thoughts"
+        assert any(n.title == "Not saved" for n in app._notifications)
+
+
+async def test_a_note_written_elsewhere_meanwhile_is_merged_not_lost(genai, tmp_path) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        ProgressStore(tmp_path / "progress.json", genai.id).set_note("math-basics", "from the CLI")
+        app.screen.query_one(TextArea).insert("from the app")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = on_disk(genai, tmp_path).notes["math-basics"].text
+        assert "from the CLI" in text and "from the app" in text

@@ -139,6 +139,7 @@ def test_export_json_then_import_on_another_machine(isolated_config: Path, tmp_p
     again = run("--progress", str(other), "import", str(exported))
     assert again.exit_code == 0 and "Nothing new" in again.stdout
     assert ProgressStore(other, GENAI).load() == merged
+    assert "exported" not in json.loads(other.read_text())  # the export's own stamp stays out
 
 
 def test_import_refuses_other_curricula_and_junk(isolated_config: Path, tmp_path) -> None:
@@ -168,16 +169,21 @@ TIMES = st.builds(
     st.integers(0, 23),
 )
 NOTES = st.builds(Note, st.sampled_from(["", "a", "b", "a\n\n---\n\nb", "ccc"]), TIMES)
+# The same instant may be written two ways by different machines.
+SPELLINGS = st.sampled_from(["Z", "+00:00"])
+TIMES = st.builds(lambda t, z: t.replace("Z", z), TIMES, SPELLINGS)
 PROGRESS = st.builds(
-    lambda done, known, notes: Progress(
+    lambda done, known, notes, extra: Progress(
         GENAI,
         done=done,
         known={k: v for k, v in known.items() if k not in done},
         notes={k: v for k, v in notes.items() if v.text},
+        extra=extra,
     ),
     st.dictionaries(TOPICS, TIMES),
     st.dictionaries(TOPICS, TIMES),
     st.dictionaries(st.sampled_from(["rag", "alignment"]), NOTES),
+    st.dictionaries(st.sampled_from(["device", "theme"]), st.integers(0, 3)),
 )
 
 
