@@ -103,23 +103,33 @@ def next_view(tracker: Tracker, path: str) -> RenderableType:
         return Text(message)
     parts: list[RenderableType] = [Text(f"Next up on {_path_name(tracker, path)}:", style="bold")]
     for station in upcoming:
-        line = tracker.curriculum.line(station.line)
-        count = tracker.count(station.id)
-        parts.append(
-            Text.assemble(
-                "\n",
-                state_badge(tracker, station.id),
-                " ",
-                _station_label(station),
-                ("  " + line.name, line.color),
-                f"  {count.done}/{count.total}",
-            )
-        )
-        for topic in station.topics:
-            if not tracker.is_done(topic.id):
-                parts.append(Text.assemble("      ○ ", (topic.id, "cyan"), "  ", topic.title))
+        parts += _stop_with_topics(tracker, station)
     parts.append(Text("\nMark a topic with: metrotui done TOPIC-ID", style="dim"))
     return Group(*parts)
+
+
+def _stop_with_topics(tracker: Tracker, station: Station, prefix: str = "") -> list[Text]:
+    """A station's heading line, then each topic still to do with the id to mark it by."""
+    line = tracker.curriculum.line(station.line)
+    count = tracker.count(station.id)
+    indent = " " * (len(prefix) + 6)
+    rows = [
+        Text.assemble(
+            "\n",
+            (prefix, "dim"),
+            state_badge(tracker, station.id),
+            " ",
+            _station_label(station),
+            ("  " + line.name, line.color),
+            f"  {count.done}/{count.total}",
+        )
+    ]
+    rows += [
+        Text.assemble(f"{indent}○ ", (topic.id, "cyan"), "  ", topic.title)
+        for topic in station.topics
+        if not tracker.is_done(topic.id)
+    ]
+    return rows
 
 
 def _titles(stations: Iterable[Station]) -> str:
@@ -195,22 +205,7 @@ def route_view(tracker: Tracker, target: Station, stops: list[Station]) -> Rende
         )
     ]
     for step, station in enumerate(stops, start=1):
-        line = tracker.curriculum.line(station.line)
-        count = tracker.count(station.id)
-        parts.append(
-            Text.assemble(
-                "\n",
-                (f"{step:>3}. ", "dim"),
-                state_badge(tracker, station.id),
-                " ",
-                _station_label(station),
-                ("  " + line.name, line.color),
-                f"  {count.done}/{count.total}",
-            )
-        )
-        for topic in station.topics:
-            if not tracker.is_done(topic.id):
-                parts.append(Text.assemble("        ○ ", (topic.id, "cyan"), "  ", topic.title))
+        parts += _stop_with_topics(tracker, station, f"{step:>3}. ")
     return Group(*parts)
 
 
