@@ -402,9 +402,7 @@ class MapLayout:
         transfers = tuple(
             p
             for p in station.prerequisites
-            if p in index
-            and index[p] != drawn
-            and topology.stations[index[p]].line != station.line
+            if p in index and index[p] != drawn and topology.stations[index[p]].line != station.line
         )
         return Placed(
             station_id=station.id,

@@ -2,7 +2,9 @@
 
 Only the rows on screen are rendered, and each rendered row is cached as a
 Strip until something on it changes (progress, selection, size or theme), so
-a map of thousands of stations scrolls as fast as a small one.
+a map of thousands of stations scrolls as fast as a small one.  A tick draws
+again only the rows whose stations changed, and the layouts of the other path
+filters are worked out in idle moments after the first frame.
 """
 
 from __future__ import annotations

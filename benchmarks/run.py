@@ -1,0 +1,523 @@
+"""metrotui's performance benchmark: budgets as ratios to a bare Textual app.
+
+    python benchmarks/run.py [--rounds 9] [--output benchmarks/results.json] [--no-tmux]
+
+Prints the results as Markdown tables and writes every sample to a JSON file.
+The machine may be shared and noisy, so each launch budget is a ratio to the
+bare reference app (benchmarks/bare_app.py) measured in the same run, with the
+cases interleaved round by round and the median of the rounds taken.  Per-key
+times are measured in-process (benchmarks/keys.py explains how).
+
+Before measuring, the package and this folder are byte-compiled, as ``pip
+install`` does for an installed package: with PYTHONDONTWRITEBYTECODE set (as
+it is on some machines) an editable install would otherwise compile metrotui's
+source on every launch while Textual starts from bytecode, an unfair start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import math
+import os
+import platform
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+from bare_app import BODY as BARE_BODY  # noqa: E402
+
+PY = sys.executable
+GROWTH_SIZES = (100, 1000, 5000, 20000)
+BIG = 5000
+COLUMNS, LINES = 120, 40
+
+BUDGETS = {
+    "launch_genai": 1.25,  # x bare app
+    "launch_5000": 2.0,  # x bare app
+    "key_median_ms": 16.0,
+    "key_p95_ms": 33.0,
+    "status": 0.5,  # x bare app's launch
+    "validate_5000_s": 1.0,
+    "durable_median_ms": 10.0,
+    "memory_genai": 1.3,  # x bare app
+    "memory_5000": 3.0,  # x bare app
+}
+
+
+# Statistics -------------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def rotate(items: list[Any], by: int) -> list[Any]:
+    """Interleave fairly: each round starts with a different case."""
+    by %= len(items)
+    return items[by:] + items[:by]
+
+
+# Processes ----------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.env = dict(os.environ)
+        self.env["XDG_CONFIG_HOME"] = str(scratch / "config")
+        for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR", "TEXTUAL_FPS"):
+            self.env.pop(name, None)
+        script = Path(PY).parent / "metrotui"
+        self.metrotui = [str(script)] if script.exists() else [PY, "-m", "metrotui"]
+
+    def fresh_config(self) -> None:
+        """Every launch starts like a first one: no progress, no remembered view."""
+        shutil.rmtree(self.scratch / "config", ignore_errors=True)
+
+    def headless(self, which: str, *args: str) -> tuple[float, float]:
+        """Launch to first frame (s) and peak memory (MB) of one headless start."""
+        self.fresh_config()
+        ready = self.scratch / "ready"
+        ready.unlink(missing_ok=True)
+        errors = self.scratch / "stderr"
+        with errors.open("wb") as stderr:
+            start = time.monotonic()
+            proc = subprocess.Popen(
+                [PY, str(BENCH / "headless.py"), str(ready), which, *args],
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+            proc.wait()
+        if not ready.exists():
+            raise RuntimeError(f"{which} {args} never drew: {errors.read_text()[-2000:]}")
+        report = json.loads(ready.read_text())
+        return report["ready"] - start, report["peak_rss_mb"]
+
+    def whole(self, command: list[str]) -> float:
+        """Seconds from start to exit of one command."""
+        self.fresh_config()
+        start = time.monotonic()
+        subprocess.run(
+            command, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=True
+        )
+        return time.monotonic() - start
+
+    def child_json(self, command: list[str]) -> Any:
+        out = subprocess.run(
+            command, env=self.env, stdin=subprocess.DEVNULL, capture_output=True, check=False
+        )
+        if out.returncode:
+            raise RuntimeError(f"{command} failed: {out.stderr.decode()[-3000:]}")
+        return json.loads(out.stdout)
+
+
+class Tmux:
+    """A private tmux server driven through one control-mode client.
+
+    Control mode keeps polling cheap: a ``capture-pane`` is a line written to
+    the client, not a new process, so polling every 2 ms barely loads the
+    machine that is starting the app.
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"metrotui-bench-{os.getpid()}"
+        base = ["tmux", "-L", self.socket, "-f", "/dev/null"]
+        size = ["-x", str(COLUMNS), "-y", str(LINES)]
+        subprocess.run(
+            [*base, "new-session", "-d", "-s", "bench", *size, "sleep 86400"], env=env, check=True
+        )
+        self.client = subprocess.Popen(
+            [*base, "-C", "attach", "-t", "bench"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+        )
+        self.replies: queue.Queue[tuple[bool, list[str]]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.replies.get(timeout=10)  # the reply to attaching
+        for command in (
+            "refresh-client -f no-output",
+            f"set -g default-size {COLUMNS}x{LINES}",
+        ):
+            self.command(command)
+
+    def _read(self) -> None:
+        assert self.client.stdout is not None
+        block: list[str] | None = None
+        for raw in self.client.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if line.startswith("%begin"):
+                block = []
+            elif line.startswith(("%end", "%error")) and block is not None:
+                self.replies.put((line.startswith("%end"), block))
+                block = None
+            elif block is not None:
+                block.append(line)
+
+    def command(self, command: str) -> list[str]:
+        assert self.client.stdin is not None
+        self.client.stdin.write(command.encode() + b"\n")
+        ok, lines = self.replies.get(timeout=30)
+        if not ok:
+            raise RuntimeError(f"tmux {command!r}: {lines}")
+        return lines
+
+    def launch(self, command: list[str], markers: Sequence[str], script: Path) -> float:
+        """Seconds from starting ``command`` in a new pane until all markers show."""
+        # A script, so that no quoting has to survive tmux's command parser.
+        script.write_text(
+            "exec env -u NO_COLOR -u TEXTUAL_FPS " + " ".join(map(_quote, command)) + "\n"
+        )
+        shell = f"sh {script}"
+        start = time.monotonic()
+        pane = self.command(f"new-window -d -P -F '#{{pane_id}}' '{shell}'")[0]
+        try:
+            while True:
+                screen = "\n".join(self.command(f"capture-pane -p -t {pane}"))
+                if all(marker in screen for marker in markers):
+                    elapsed = time.monotonic() - start
+                    break
+                if time.monotonic() - start > 30:
+                    raise RuntimeError(f"{command} never showed {markers}:\n{screen}")
+                time.sleep(0.002)
+            size = self.command(f"display -p -t {pane} '#{{pane_width}}x#{{pane_height}}'")[0]
+            if size != f"{COLUMNS}x{LINES}":
+                raise RuntimeError(f"the pane is {size}, not {COLUMNS}x{LINES}")
+        finally:
+            self.command(f"kill-pane -t {pane}")
+        return elapsed
+
+    def close(self) -> None:
+        socket_path = self.command("display -p '#{socket_path}'")[0]
+        if self.client.stdin is not None:
+            self.client.stdin.close()
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False)
+        self.client.wait(timeout=10)
+        Path(socket_path).unlink(missing_ok=True)  # tmux can leave it behind
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+# The benchmark -------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def run(rounds: int, use_tmux: bool, scratch: Path) -> dict[str, Any]:
+    bench = Bench(scratch)
+    files: dict[int, Path] = {}
+    first_titles: dict[int, str] = {}
+    for size in GROWTH_SIZES:
+        data = generate.generate(size)
+        first_titles[size] = f"1 {data['stations'][0]['title']}"
+        files[size] = scratch / f"generated-{size}.json"
+        files[size].write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    genai = ROOT / "data" / "stations.json"
+    results: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_before": os.getloadavg(),
+        },
+        "rounds": rounds,
+        "budgets": BUDGETS,
+    }
+    try:
+        import textual
+
+        results["machine"]["textual"] = textual.__version__
+    except (ImportError, AttributeError):
+        pass
+
+    # Launches, headless, with the CLI commands in the same rounds.
+    progress(f"headless launches, status and validate: {rounds} rounds")
+    cases: dict[str, Callable[[], Any]] = {
+        "bare": lambda: bench.headless("bare"),
+        "genai": lambda: bench.headless("metrotui"),
+        "5000": lambda: bench.headless("metrotui", "--curriculum", str(files[BIG])),
+        "status": lambda: bench.whole([*bench.metrotui, "status"]),
+        "validate_5000": lambda: bench.whole([*bench.metrotui, "validate", str(files[BIG])]),
+    }
+    samples: dict[str, list[Any]] = {name: [] for name in cases}
+    for round_ in range(rounds):
+        for name in rotate(list(cases), round_):
+            samples[name].append(cases[name]())
+    results["headless"] = {
+        name: {
+            "first_frame_s": [s[0] for s in samples[name]],
+            "max_rss_mb": [s[1] for s in samples[name]],
+        }
+        for name in ("bare", "genai", "5000")
+    }
+    results["cli"] = {"status_s": samples["status"], "validate_5000_s": samples["validate_5000"]}
+
+    if use_tmux and shutil.which("tmux"):
+        progress(f"launches in a real terminal (tmux, {COLUMNS}x{LINES}): {rounds} rounds")
+        tmux = Tmux(bench.env)
+        try:
+            terminal_cases = {
+                "bare": ([PY, str(BENCH / "bare_app.py")], [BARE_BODY, "BareApp"]),
+                "genai": (bench.metrotui, ["1 Math Basics", "shows every key"]),
+                "5000": (
+                    [*bench.metrotui, "--curriculum", str(files[BIG])],
+                    [first_titles[BIG], "shows every key"],
+                ),
+            }
+            tmux_samples: dict[str, list[float]] = {name: [] for name in terminal_cases}
+            for round_ in range(rounds):
+                for name in rotate(list(terminal_cases), round_):
+                    command, markers = terminal_cases[name]
+                    bench.fresh_config()
+                    script = scratch / "launch.sh"
+                    tmux_samples[name].append(tmux.launch(command, markers, script))
+            results["tmux"] = {name: {"first_frame_s": v} for name, v in tmux_samples.items()}
+        finally:
+            tmux.close()
+
+    progress("tick to durable on disk")
+    results["durable"] = {
+        "empty_file_ms": bench.child_json([PY, str(BENCH / "inproc.py"), "durable", str(scratch)]),
+        "12500_marks_ms": bench.child_json(
+            [PY, str(BENCH / "inproc.py"), "durable", str(scratch), "--prefill", "12500"]
+        ),
+    }
+
+    growth_rounds = max(3, rounds // 2)
+    progress(f"growth: load, layout and first frame, {growth_rounds} rounds")
+    growth: dict[str, Any] = {
+        str(size): {"inproc": [], "first_frame_s": []} for size in GROWTH_SIZES
+    }
+    for round_ in range(growth_rounds):
+        for size in rotate(list(GROWTH_SIZES), round_):
+            entry = growth[str(size)]
+            entry["inproc"].append(
+                bench.child_json([PY, str(BENCH / "inproc.py"), "load", str(files[size])])
+            )
+            entry["first_frame_s"].append(
+                bench.headless("metrotui", "--curriculum", str(files[size]))[0]
+            )
+
+    progress("key to repaint")
+    keys: dict[str, Any] = {}
+    for name, path in [("genai", genai), *((str(size), files[size]) for size in GROWTH_SIZES)]:
+        progress(f"  {name}")
+        keys[name] = bench.child_json([PY, str(BENCH / "keys.py"), str(path), str(scratch)])
+    results["keys"] = keys
+    results["growth"] = growth
+    results["machine"]["load_average_after"] = os.getloadavg()
+    return results
+
+
+# Reporting -----------------------------------------------------------------------
+
+
+def summarise(results: dict[str, Any]) -> dict[str, Any]:
+    """The figures the tables show, with each budget checked."""
+    head = results["headless"]
+    bare = median(head["bare"]["first_frame_s"])
+    bare_rss = median(head["bare"]["max_rss_mb"])
+    rows: list[dict[str, Any]] = []
+
+    def launch_row(label: str, value: float, reference: float, budget: float) -> None:
+        ratio = value / reference
+        rows.append(
+            {
+                "measure": label,
+                "value": f"{value * 1000:.0f} ms",
+                "reference": f"bare app {reference * 1000:.0f} ms",
+                "ratio": f"{ratio:.2f}x",
+                "budget": f"≤ {budget:g}x",
+                "pass": ratio <= budget,
+            }
+        )
+
+    launch_row(
+        "Launch to first frame, GenAI map (headless)",
+        median(head["genai"]["first_frame_s"]),
+        bare,
+        BUDGETS["launch_genai"],
+    )
+    if "tmux" in results:
+        tmux = results["tmux"]
+        tmux_bare = median(tmux["bare"]["first_frame_s"])
+        launch_row(
+            "Launch to first frame, GenAI map (tmux)",
+            median(tmux["genai"]["first_frame_s"]),
+            tmux_bare,
+            BUDGETS["launch_genai"],
+        )
+    launch_row(
+        "Launch to first frame, 5,000 stations (headless)",
+        median(head["5000"]["first_frame_s"]),
+        bare,
+        BUDGETS["launch_5000"],
+    )
+    if "tmux" in results:
+        launch_row(
+            "Launch to first frame, 5,000 stations (tmux)",
+            median(results["tmux"]["5000"]["first_frame_s"]),
+            tmux_bare,
+            BUDGETS["launch_5000"],
+        )
+    for name, label in (("genai", "GenAI map"), ("5000", "5,000 stations")):
+        for action in ("move", "tick", "filter"):
+            repaint = results["keys"][name][action]["repaint_ms"]
+            settled = results["keys"][name][action]["settled_ms"]
+            med, top = median(repaint), p95(repaint)
+            rows.append(
+                {
+                    "measure": f"Key to repaint, {action}, {label}",
+                    "value": f"median {med:.1f} ms, p95 {top:.1f} ms",
+                    "reference": f"settled: median {median(settled):.1f} ms",
+                    "ratio": "",
+                    "budget": "≤ 16 ms, p95 ≤ 33 ms",
+                    "pass": med <= BUDGETS["key_median_ms"] and top <= BUDGETS["key_p95_ms"],
+                }
+            )
+    status = median(results["cli"]["status_s"])
+    launch_row("`metrotui status`, whole process", status, bare, BUDGETS["status"])
+    validate = median(results["cli"]["validate_5000_s"])
+    rows.append(
+        {
+            "measure": "`metrotui validate`, 5,000 stations, whole process",
+            "value": f"{validate * 1000:.0f} ms",
+            "reference": "",
+            "ratio": "",
+            "budget": "< 1 s",
+            "pass": validate < BUDGETS["validate_5000_s"],
+        }
+    )
+    for key, label in (("empty_file_ms", "new file"), ("12500_marks_ms", "12,500 marks in it")):
+        times = results["durable"][key]
+        rows.append(
+            {
+                "measure": f"Tick to durable on disk, fsync included ({label})",
+                "value": f"median {median(times):.1f} ms, p95 {p95(times):.1f} ms",
+                "reference": "",
+                "ratio": "",
+                "budget": "median ≤ 10 ms",
+                "pass": median(times) <= BUDGETS["durable_median_ms"],
+            }
+        )
+    for name, label, budget in (
+        ("genai", "GenAI map", BUDGETS["memory_genai"]),
+        ("5000", "5,000 stations", BUDGETS["memory_5000"]),
+    ):
+        rss = median(head[name]["max_rss_mb"])
+        rows.append(
+            {
+                "measure": f"Peak memory (max RSS), {label}",
+                "value": f"{rss:.1f} MB",
+                "reference": f"bare app {bare_rss:.1f} MB",
+                "ratio": f"{rss / bare_rss:.2f}x",
+                "budget": f"≤ {budget:g}x",
+                "pass": rss / bare_rss <= budget,
+            }
+        )
+
+    growth_rows = []
+    for size in GROWTH_SIZES:
+        entry = results["growth"][str(size)]
+        inproc = entry["inproc"]
+        keys = results["keys"][str(size)]
+        growth_rows.append(
+            {
+                "stations": size,
+                "topics": inproc[0]["topics"],
+                "load_ms": median([x["load_s"] for x in inproc]) * 1000,
+                "tracker_ms": median([x["tracker_s"] for x in inproc]) * 1000,
+                "layout_ms": median([x["layout_s"] for x in inproc]) * 1000,
+                "filters_ms": median([x["filters_s"] for x in inproc]) * 1000,
+                "first_frame_ms": median(entry["first_frame_s"]) * 1000,
+                **{
+                    f"{action}_ms": median(keys[action]["repaint_ms"])
+                    for action in ("move", "tick", "filter")
+                },
+            }
+        )
+    return {"rows": rows, "growth": growth_rows}
+
+
+def markdown(summary: dict[str, Any]) -> str:
+    lines = [
+        "| Measure | metrotui | Reference | Ratio | Budget | |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in summary["rows"]:
+        verdict = "pass" if row["pass"] else "**miss**"
+        lines.append(
+            f"| {row['measure']} | {row['value']} | {row['reference']} | {row['ratio']} "
+            f"| {row['budget']} | {verdict} |"
+        )
+    lines += [
+        "",
+        "| Stations | Topics | Load | Tracker | Layout (first screen) | All filters' layouts "
+        "| First frame | Move (median) | Tick (median) | Filter (median) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in summary["growth"]:
+        lines.append(
+            f"| {row['stations']:,} | {row['topics']:,} | {row['load_ms']:.0f} ms "
+            f"| {row['tracker_ms']:.1f} ms | {row['layout_ms']:.1f} ms "
+            f"| {row['filters_ms']:.0f} ms | {row['first_frame_ms']:.0f} ms "
+            f"| {row['move_ms']:.1f} ms | {row['tick_ms']:.1f} ms | {row['filter_ms']:.1f} ms |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="metrotui's performance benchmark")
+    parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds of launches")
+    parser.add_argument("--output", type=Path, default=BENCH / "results.json")
+    parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal launches")
+    args = parser.parse_args(argv)
+
+    # Byte-compile first, as an install would (see the module docstring).
+    for folder in (ROOT / "src" / "metrotui", BENCH):
+        compileall.compile_dir(str(folder), quiet=1)
+    # Scratch files go next to this folder, on the disk progress is kept on:
+    # /tmp may be memory, where fsync costs nothing.
+    scratch = Path(tempfile.mkdtemp(prefix=".scratch-", dir=BENCH))
+    try:
+        results = run(args.rounds, not args.no_tmux, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    summary = summarise(results)
+    results["summary"] = summary
+    results["date"] = time.strftime("%Y-%m-%d %H:%M:%S %z")
+    args.output.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(markdown(summary))
+    print(f"\n(every sample: {args.output})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
