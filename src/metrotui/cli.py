@@ -308,9 +308,18 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
         fail(str(error))
     fresh = [topic_id for topic_id in topics if not before.is_done(topic_id)]
     after = _record(session, lambda store: store.mark_known(fresh)) if fresh else before
-    from metrotui.cli_views import known_view
+    from metrotui.cli_views import marked_view
 
-    console().print(known_view(before, after, topics, fresh))
+    view = marked_view(
+        before,
+        after,
+        topics,
+        fresh,
+        heading="Marked {} as already known:",
+        glyph="◆",
+        already="Already done or known",
+    )
+    console().print(view)
 
 
 # notes ---------------------------------------------------------------------------

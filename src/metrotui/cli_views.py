@@ -146,15 +146,22 @@ def _topic_list(
 
 
 def marked_view(
-    before: Tracker, after: Tracker, asked: list[str], marked: list[str]
+    before: Tracker,
+    after: Tracker,
+    asked: list[str],
+    marked: list[str],
+    *,
+    heading: str = "Marked {} done:",
+    glyph: str = "●",
+    already: str = "Already done",
 ) -> RenderableType:
     curriculum = after.curriculum
     lines: list[Text] = []
     if marked:
-        lines += _topic_list(curriculum, "Marked {} done:", "●", marked)
-    already = [t for t in asked if t not in marked]
-    if already:
-        lines.append(Text(f"Already done: {', '.join(curriculum.topic(t).title for t in already)}"))
+        lines += _topic_list(curriculum, heading, glyph, marked)
+    skipped = [t for t in asked if t not in marked]
+    if skipped:
+        lines.append(Text(f"{already}: {', '.join(curriculum.topic(t).title for t in skipped)}"))
     finished = [
         s
         for s in curriculum.stations
@@ -252,22 +259,3 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
         )
     parts.append(table)
     return Group(*parts)
-
-
-def known_view(
-    before: Tracker, after: Tracker, asked: list[str], marked: list[str]
-) -> RenderableType:
-    curriculum = after.curriculum
-    lines: list[Text] = []
-    if marked:
-        lines += _topic_list(curriculum, "Marked {} as already known:", "◆", marked)
-    already = [t for t in asked if t not in marked]
-    if already:
-        titles = ", ".join(curriculum.topic(t).title for t in already)
-        lines.append(Text(f"Already done or known: {titles}"))
-    unlocked = after.newly_unlocked(before)
-    if unlocked:
-        lines.append(Text(f"Unlocked: {_titles(unlocked)}", style="bold"))
-    overall = after.overall
-    lines.append(Text(f"{overall.done}/{overall.total} topics · {overall.percent}%", style="dim"))
-    return Group(*lines)
