@@ -47,6 +47,8 @@ class Session:
     progress_option: str | None
     _curriculum: Curriculum | None = field(default=None, repr=False)
     _store: ProgressStore | None = field(default=None, repr=False)
+    # The progress the last tracker() was built from, so a command reads the file once.
+    progress: Progress | None = field(default=None, repr=False)
 
     @property
     def curriculum_path(self) -> Path:
@@ -78,6 +80,7 @@ class Session:
             fail(str(error))
         finally:
             self.flush_notices()
+        self.progress = progress
         tracker = Tracker(self.curriculum(), progress.done, progress.known)
         if tracker.orphans:
             note(
@@ -472,7 +475,8 @@ def stats(session: Session, as_json: bool) -> None:
     from metrotui.stats import compute_stats
 
     tracker = session.tracker()
-    figures = compute_stats(tracker, session.store().load().done, date.today())
+    assert session.progress is not None  # tracker() has just loaded it
+    figures = compute_stats(tracker, session.progress.done, date.today())
     if as_json:
         click.echo(json.dumps(stats_json(tracker, figures), indent=2))
         return
