@@ -9,6 +9,29 @@ from metrotui.curriculum import Curriculum, parse_curriculum
 
 COLORS = ["#7b3fb5", "#4fadea", "#4fad5b", "#e0a030", "#d04050"]
 
+# The GenAI map's station ids per line, in the order the issue fixes.
+GENAI_TRUNK = ["math-basics", "programming", "neural-nets-llms"]
+GENAI_SCIENTIST = [
+    "llm-foundations",
+    "pre-training",
+    "fine-tuning-data",
+    "supervised-fine-tuning",
+    "alignment",
+    "evaluation",
+    "optimization",
+    "emerging-trends",
+]
+GENAI_ENGINEER = [
+    "consuming-llms",
+    "vector-store",
+    "rag",
+    "advanced-apps",
+    "inference-optimization",
+    "deploying-llms",
+    "securing-llms",
+]
+GENAI_STATION_IDS = GENAI_TRUNK + GENAI_SCIENTIST + GENAI_ENGINEER
+
 
 def station(
     station_id: str,

@@ -23,28 +23,8 @@ from metrotui.curriculum import (
     load_curriculum,
     parse_curriculum,
 )
-from tests.helpers import chain, curriculum_raw, make_curriculum, station
+from tests.helpers import GENAI_STATION_IDS, chain, curriculum_raw, make_curriculum, station
 
-GENAI_STATION_IDS = [
-    "math-basics",
-    "programming",
-    "neural-nets-llms",
-    "llm-foundations",
-    "pre-training",
-    "fine-tuning-data",
-    "supervised-fine-tuning",
-    "alignment",
-    "evaluation",
-    "optimization",
-    "emerging-trends",
-    "consuming-llms",
-    "vector-store",
-    "rag",
-    "advanced-apps",
-    "inference-optimization",
-    "deploying-llms",
-    "securing-llms",
-]
 SEED_README = Path(__file__).resolve().parents[2] / "shared" / "seed" / "GenAIMetroMap-README.md"
 
 

@@ -15,28 +15,16 @@ from metrotui.tracker import (
     check_path,
     path_choices,
 )
-from tests.helpers import curriculum_raw, make_curriculum, station
+from tests.helpers import (
+    GENAI_ENGINEER,
+    GENAI_SCIENTIST,
+    GENAI_TRUNK,
+    curriculum_raw,
+    make_curriculum,
+    station,
+)
 
-TRUNK = ["math-basics", "programming", "neural-nets-llms"]
-SCIENTIST = [
-    "llm-foundations",
-    "pre-training",
-    "fine-tuning-data",
-    "supervised-fine-tuning",
-    "alignment",
-    "evaluation",
-    "optimization",
-    "emerging-trends",
-]
-ENGINEER = [
-    "consuming-llms",
-    "vector-store",
-    "rag",
-    "advanced-apps",
-    "inference-optimization",
-    "deploying-llms",
-    "securing-llms",
-]
+TRUNK, SCIENTIST, ENGINEER = GENAI_TRUNK, GENAI_SCIENTIST, GENAI_ENGINEER
 
 
 def topics_of(curriculum: Curriculum, *station_ids: str) -> list[str]:
