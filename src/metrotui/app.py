@@ -499,13 +499,10 @@ class MetroApp(App[int]):
             self.action_clear_route()
             return
         self.route_target = target
-        self._show_route(target)
-        stops = self.tracker.route(target)
+        stops = self._show_route(target)
         station = self.curriculum.station(target)
         if stops:
-            topics = sum(
-                self.tracker.count(s.id).total - self.tracker.count(s.id).done for s in stops
-            )
+            topics = sum(self.tracker.count(s.id).left for s in stops)
             message = (
                 f"{len(stops)} stations, {topics} topics to {station.title}. "
                 "g again or esc clears it."
@@ -514,7 +511,7 @@ class MetroApp(App[int]):
             message = f"{station.title} is already done."
         self.notify(message, title="Route", markup=False)
 
-    def _show_route(self, target: str) -> None:
+    def _show_route(self, target: str) -> list[Station]:
         stops = self.tracker.route(target)
         members = frozenset(s.id for s in stops) | {target}
         visible = path_members(self.curriculum, self.path)
@@ -522,6 +519,7 @@ class MetroApp(App[int]):
             self._set_path(ALL_PATHS, self.map.selected)
         self.map.show_route(members)
         self.detail.show_route(self.curriculum.station(target), stops, self.tracker)
+        return stops
 
     def action_clear_route(self) -> None:
         if self.route_target is None:

@@ -202,7 +202,7 @@ def unmarked_view(
 def route_view(tracker: Tracker, target: Station, stops: list[Station]) -> RenderableType:
     if not stops:
         return Text(f"{target.number} {target.title} is already done.")
-    remaining = sum(tracker.count(s.id).total - tracker.count(s.id).done for s in stops)
+    remaining = sum(tracker.count(s.id).left for s in stops)
     noun = "station" if len(stops) == 1 else "stations"
     parts: list[RenderableType] = [
         Text.assemble(

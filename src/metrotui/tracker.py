@@ -36,6 +36,10 @@ class Count:
     known: int = 0
 
     @property
+    def left(self) -> int:
+        return self.total - self.done
+
+    @property
     def percent(self) -> int:
         return (100 * self.done) // self.total if self.total else 0
 
