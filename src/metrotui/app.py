@@ -553,13 +553,11 @@ def run_app(
     *,
     path: str | None = None,
 ) -> int:
-    """Run the app; returns the process exit code."""
-    import sys
+    """Run the app; returns the process exit code.
 
-    try:
-        app = MetroApp(curriculum, progress_path, path=path)
-    except ProgressError as error:
-        print(f"metrotui: {error}", file=sys.stderr)
-        return 2
+    A progress file that cannot be used does not stop it: the app opens
+    without progress and says why (see MetroApp.__init__).
+    """
+    app = MetroApp(curriculum, progress_path, path=path)
     app.run()
     return app.return_code or 0
