@@ -1,4 +1,4 @@
-"""Shared fixtures: every test runs with its own config folder, never the real one."""
+"""Shared fixtures: every test runs with its own config and cache folders, never the real ones."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from metrotui.curriculum import Curriculum, load_curriculum
+from metrotui.curriculum import Curriculum, parse_curriculum
 from metrotui.locations import bundled_curriculum
 
 
@@ -18,6 +18,7 @@ def isolated_config(
 ) -> Path:
     config = tmp_path_factory.mktemp("xdg-config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     return config
@@ -25,7 +26,9 @@ def isolated_config(
 
 @pytest.fixture(scope="session")
 def genai() -> Curriculum:
-    return load_curriculum(bundled_curriculum())
+    # Checked from its bytes: a session fixture is made before the autouse one
+    # above has moved the cache folder away from the real one.
+    return parse_curriculum(bundled_curriculum().read_bytes(), "stations.json")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import stat
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -552,7 +553,7 @@ def fill_the_disk(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
     elif step == "fsync":
         monkeypatch.setattr(progress_module.os, "fsync", _no_space)
     else:  # the temporary file cannot even be created
-        monkeypatch.setattr(progress_module.tempfile, "mkstemp", _no_space)
+        monkeypatch.setattr(tempfile, "mkstemp", _no_space)
 
 
 @pytest.mark.parametrize("step", ["create", "write", "fsync"])

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from datetime import UTC, datetime, timedelta
@@ -206,7 +207,7 @@ def test_a_folder_that_refuses_new_files_gives_progress_error(
     path = tmp_path / "p.json"
     raw = valid_file(path)
     monkeypatch.setattr(
-        progress_module.tempfile,
+        tempfile,
         "mkstemp",
         _raise(PermissionError(errno.EACCES, "Permission denied")),
     )

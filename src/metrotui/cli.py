@@ -96,11 +96,11 @@ class Session:
             self._store.notices.clear()
 
 
-def load_or_fail(path: Path) -> Curriculum:
+def load_or_fail(path: Path, *, recheck: bool = False) -> Curriculum:
     from metrotui.curriculum import CurriculumError, load_curriculum
 
     try:
-        return load_curriculum(path)
+        return load_curriculum(path, recheck=recheck)
     except CurriculumError as error:
         fail(str(error))
 
@@ -524,7 +524,7 @@ def next_(session: Session, path: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=True))
 def validate(file: str) -> None:
     """Check a curriculum file and list every problem in it."""
-    curriculum = load_or_fail(Path(file))
+    curriculum = load_or_fail(Path(file), recheck=True)
     references = sum(len(station.references) for station in curriculum.stations)
     click.echo(
         f"{file}: valid: {curriculum.title!r} has {len(curriculum.lines)} lines, "

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -376,6 +374,8 @@ class ProgressStore:
         temp_name: str | None = None
         _remove_stale_temp_files(target)
         try:
+            import tempfile  # here: only writing needs it, and it is slow to import
+
             fd, temp_name = tempfile.mkstemp(
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
             )
@@ -403,6 +403,8 @@ class ProgressStore:
 def _remove_stale_temp_files(target: Path) -> None:
     # Called under the lock, so no other writer is using a temp file now: any
     # left over is from a process killed mid-write, and holds nothing new.
+    import glob
+
     for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         with contextlib.suppress(OSError):
             stale.unlink()

@@ -1,0 +1,586 @@
+"""Checking a curriculum file: every problem in it, found at once.
+
+Runs only when a file's bytes have not been checked before (see
+metrotui.curriculum_cache), because importing pydantic and building its models
+costs more than the rest of a launch.  Two passes over the parsed JSON, so that
+a user sees every problem at once: pydantic checks the shape of each object, and
+a second pass checks what pydantic cannot see from one object alone (unique ids,
+known references between stations, cycles).  Both passes report JSON locations
+such as ``stations[4].prerequisites[0]``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Collection, Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from metrotui.curriculum import (
+    REFERENCE_KINDS,
+    SCHEMA_VERSION,
+    CurriculumError,
+    Rows,
+    closest,
+    location,
+)
+from metrotui.text import clean_block, clean_line
+
+MAX_TITLE_CHARS = 200
+MAX_STATION_NUMBER = 1_000_000
+
+# Literal[a_tuple] is Literal[a, b, ...]: the kinds are listed once, in metrotui.curriculum.
+ReferenceKind = Literal[REFERENCE_KINDS]  # type: ignore[valid-type]
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise ValueError(
+            f"{_quote(value)} is not a valid id (use up to 64 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit)"
+        )
+    return value
+
+
+def _check_title(value: str) -> str:
+    value = clean_line(value)
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > MAX_TITLE_CHARS:
+        raise ValueError(f"is {len(value)} characters long; the limit is {MAX_TITLE_CHARS}")
+    return value
+
+
+def _check_url(value: str) -> str:
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest:
+        raise ValueError(f"{value[:80]!r} is not an http(s) URL")
+    # Format characters (bidi overrides, zero-width spaces) would make the URL
+    # shown differ from the URL opened; a real URL percent-encodes them.  (Printable
+    # ASCII without a space has none of them: the usual case skips the character loop.)
+    plain = value.isascii() and value.isprintable() and " " not in value
+    if not plain and any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise ValueError("a URL must not contain spaces or control characters")
+    return value
+
+
+def _check_color(value: str) -> str:
+    if not _COLOR.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not a colour (use #rrggbb)")
+    return value
+
+
+def _check_number(value: int) -> int:
+    if not 0 < value <= MAX_STATION_NUMBER:
+        digits = len(str(abs(value)))
+        # A number thousands of digits long would bury the message under it.
+        shown = str(value) if digits <= 20 else f"a {digits}-digit number"
+        raise ValueError(f"{shown} is out of range (1 to {MAX_STATION_NUMBER:,})")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Title = Annotated[str, AfterValidator(_check_title)]
+Summary = Annotated[str, AfterValidator(clean_block)]
+Url = Annotated[str, AfterValidator(_check_url)]
+Color = Annotated[str, AfterValidator(_check_color)]
+StationNumber = Annotated[int, AfterValidator(_check_number)]
+
+
+class _Model(BaseModel):
+    # strict: a number written as a string is a mistake in a hand-edited file,
+    # not something to coerce; forbid: a misspelt key must not pass silently.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Source(_Model):
+    url: Url
+    license: Title
+    attribution: Summary = ""
+
+
+class Line(_Model):
+    id: Id
+    name: Title
+    color: Color
+    description: Summary = ""
+
+
+class Topic(_Model):
+    id: Id
+    title: Title
+    summary: Summary = ""
+
+
+class Reference(_Model):
+    title: Title
+    url: Url
+    kind: ReferenceKind = "article"
+
+
+class Station(_Model):
+    id: Id
+    number: StationNumber
+    title: Title
+    line: Id
+    summary: Summary = ""
+    # default_factory, not []: pydantic deep-copies a literal default for every station.
+    prerequisites: list[Id] = Field(default_factory=list)
+    topics: list[Topic] = Field(min_length=1)
+    references: list[Reference] = Field(default_factory=list)
+
+
+class CurriculumModel(_Model):
+    schema_version: int
+    id: Id
+    title: Title
+    description: Summary = ""
+    source: Source | None = None
+    lines: list[Line] = Field(min_length=1)
+    stations: list[Station] = Field(min_length=1)
+
+
+def _quote(value: object, limit: int = 60) -> str:
+    """A value from the file, quoted for a message, and cut short if it is long."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+class _Suggestions:
+    """'Did you mean' hints within a budget of comparisons.
+
+    Each hint compares a word with every candidate, so a big file full of
+    unknown ids would take minutes; past the budget, problems come without hints.
+    """
+
+    BUDGET = 200_000
+    MAX_WORD = 100  # an id is at most 64 characters; longer words are not typos of one
+
+    def __init__(self) -> None:
+        self.left = self.BUDGET
+
+    def hint(self, word: str, candidates: Collection[str]) -> str:
+        if len(word) > self.MAX_WORD or len(candidates) > self.left:
+            return ""
+        self.left -= max(len(candidates), 1)
+        match = closest(word, candidates)
+        return f" (did you mean {match!r}?)" if match else ""
+
+
+def _did_you_mean(word: str, candidates: Collection[str]) -> str:
+    return _Suggestions().hint(word, candidates)
+
+
+def check(data: bytes, source: str) -> Rows:
+    raw = _parse_json(data, source)
+    if not isinstance(raw, dict):
+        raise CurriculumError(
+            source, [f"the top level must be a JSON object, not {_json_type(raw)}"]
+        )
+    version = raw.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise CurriculumError(
+            source,
+            [
+                f"uses schema_version {version}, newer than this metrotui understands "
+                f"({SCHEMA_VERSION}); upgrade metrotui to open it"
+            ],
+        )
+    problems: list[str] = []
+    if version != SCHEMA_VERSION and isinstance(version, int) and not isinstance(version, bool):
+        problems.append(f"schema_version: {version} is not supported (expected {SCHEMA_VERSION})")
+    checked: CurriculumModel | None = None
+    try:
+        checked = CurriculumModel.model_validate(raw)
+    except ValidationError as error:
+        problems += [_describe(item) for item in error.errors(include_url=False)]
+    problems += _cross_reference_problems(raw)
+    if problems or checked is None:
+        raise CurriculumError(source, _unique(problems))
+    return _rows(checked)
+
+
+def _rows(checked: CurriculumModel) -> Rows:
+    """The checked curriculum as plain tuples: what metrotui.curriculum builds from."""
+    source = checked.source
+    return (
+        checked.schema_version,
+        checked.id,
+        checked.title,
+        checked.description,
+        None if source is None else (source.url, source.license, source.attribution),
+        tuple((line.id, line.name, line.color, line.description) for line in checked.lines),
+        tuple(
+            (
+                station.id,
+                station.number,
+                station.title,
+                station.line,
+                station.summary,
+                tuple(station.prerequisites),
+                tuple((topic.id, topic.title, topic.summary) for topic in station.topics),
+                tuple((ref.title, ref.url, ref.kind) for ref in station.references),
+            )
+            for station in checked.stations
+        ),
+    )
+
+
+def _parse_json(data: bytes, source: str) -> Any:
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise CurriculumError(
+            source, ["starts with a byte-order mark (BOM); save it as UTF-8 without a BOM"]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CurriculumError(
+            source, [f"is not UTF-8 text (byte {error.start} is {data[error.start]:#04x})"]
+        ) from None
+    if not text.strip():
+        raise CurriculumError(source, ["is empty"])
+    repeated: list[_RepeatedKeys] = []
+
+    def keep_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        marked = _RepeatedKeys(result)
+        marked.key = _first_repeated(pairs)
+        repeated.append(marked)
+        return marked
+
+    try:
+        raw = json.loads(text, object_pairs_hook=keep_pairs)
+    except json.JSONDecodeError as error:
+        raise CurriculumError(
+            source,
+            [
+                f"line {error.lineno}, column {error.colno}: not valid JSON "
+                f"({error.msg}{_syntax_hint(text, error.pos)})"
+            ],
+        ) from None
+    except RecursionError:
+        raise CurriculumError(source, ["is nested too deeply to be a curriculum"]) from None
+    except ValueError:
+        # An integer with thousands of digits, which Python refuses to convert.
+        raise CurriculumError(source, [_too_long_number(text)]) from None
+    if repeated:
+        where, key = _find_repeated_key(raw)
+        prefix = f"{where}: " if where else ""
+        raise CurriculumError(
+            source, [f"{prefix}the key {_quote(key)} appears twice in one object"]
+        )
+    return raw
+
+
+def _syntax_hint(text: str, position: int) -> str:
+    """What is at the place JSON stopped, when it is a usual mistake."""
+    here = text[position : position + 2]
+    if here in ("//", "/*"):
+        return "; JSON has no comments"
+    if here[:1] == "\x00":
+        return "; found a NUL byte"
+    return ""
+
+
+class _RepeatedKeys(dict[str, Any]):
+    """A JSON object in which some key appeared more than once (the last one won)."""
+
+    key: str = ""
+
+
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""
+
+
+def _find_repeated_key(raw: Any) -> tuple[str, str]:
+    """Where the first object with a repeated key is, in document order, and the key."""
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _RepeatedKeys):
+            return location(path), value.key
+        if isinstance(value, dict):
+            children = [(child, (*path, key)) for key, child in value.items()]
+        elif isinstance(value, list):
+            children = [(child, (*path, index)) for index, child in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return "", ""
+
+
+_NUMBER_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')
+
+
+def _too_long_number(text: str) -> str:
+    """Name the integer that Python refused to convert, and where it is."""
+    limit = sys.get_int_max_str_digits() or len(text)
+    for match in _NUMBER_OR_STRING.finditer(text):
+        token = match.group()
+        if not token.lstrip("-").isdigit() or len(token.lstrip("-")) <= limit:
+            continue  # a string, a fraction, or an integer Python converts
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        digits = len(token.lstrip("-"))
+        return (
+            f"not valid JSON (a number in it is too long: {digits} digits, "
+            f"at line {line}, column {column})"
+        )
+    return "not valid JSON (a number in it is too long)"
+
+
+def _unique(problems: list[str]) -> list[str]:
+    return list(dict.fromkeys(problems))
+
+
+# Describing pydantic's errors in the curriculum's own terms ----------------
+
+_FIELD_NAMES = {
+    "Curriculum": ["schema_version", "id", "title", "description", "source", "lines", "stations"],
+    "Source": ["url", "license", "attribution"],
+    "Line": ["id", "name", "color", "description"],
+    "Station": [
+        "id",
+        "number",
+        "title",
+        "line",
+        "summary",
+        "prerequisites",
+        "topics",
+        "references",
+    ],
+    "Topic": ["id", "title", "summary"],
+    "Reference": ["title", "url", "kind"],
+}
+_ALL_FIELDS = sorted({name for names in _FIELD_NAMES.values() for name in names})
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "int_from_float": "a whole number",
+}
+
+
+def _describe(error: Any) -> str:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        where = location(loc[:-1])
+        message = f"missing key {loc[-1]!r}"
+    elif kind == "extra_forbidden":
+        where = location(loc[:-1])
+        key = str(loc[-1])
+        message = f"unknown key {_quote(key)}{_did_you_mean(key, _ALL_FIELDS)}"
+    elif kind in _EXPECTED:
+        where = location(loc)
+        message = f"expected {_EXPECTED[kind]}, got {_json_type(error.get('input'))}"
+    elif kind == "literal_error":
+        where = location(loc)
+        message = f"{_quote(error.get('input'))} is not one of: {', '.join(REFERENCE_KINDS)}"
+    elif kind in ("too_short", "list_too_short", "tuple_too_short"):
+        where = location(loc)
+        message = (
+            "must not be empty"
+            if loc and loc[-1] != "topics"
+            else "a station needs at least one topic"
+        )
+    elif kind == "value_error":
+        where = location(loc)
+        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+    else:
+        where = location(loc)
+        message = error["msg"][:1].lower() + error["msg"][1:]
+    return f"{where}: {message}" if where else message
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# Cross-references ------------------------------------------------------------
+
+
+def _items(raw: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    suggestions = _Suggestions()
+    lines = _items(raw, "lines")
+    stations = _items(raw, "stations")
+
+    line_ids: dict[str, int] = {}
+    for index, line in lines:
+        line_id = _text(line, "id")
+        if line_id is None:
+            continue
+        if line_id in line_ids:
+            problems.append(
+                f"lines[{index}].id: {_quote(line_id)} is already used by "
+                f"lines[{line_ids[line_id]}]"
+            )
+        else:
+            line_ids[line_id] = index
+
+    station_ids: dict[str, int] = {}
+    numbers: dict[int, int] = {}
+    for index, station in stations:
+        station_id = _text(station, "id")
+        if station_id is not None:
+            if station_id in station_ids:
+                problems.append(
+                    f"stations[{index}].id: {_quote(station_id)} is already used by "
+                    f"stations[{station_ids[station_id]}]"
+                )
+            else:
+                station_ids[station_id] = index
+        number = station.get("number")
+        if isinstance(number, int) and not isinstance(number, bool):
+            if number in numbers:
+                problems.append(
+                    f"stations[{index}].number: {number} is already used by "
+                    f"stations[{numbers[number]}]"
+                )
+            else:
+                numbers[number] = index
+
+    topic_ids: dict[str, str] = {}
+    for index, station in stations:
+        for topic_index, topic in _items(station, "topics"):
+            topic_id = _text(topic, "id")
+            if topic_id is None:
+                continue
+            where = f"stations[{index}].topics[{topic_index}].id"
+            if topic_id in topic_ids:
+                problems.append(
+                    f"{where}: {_quote(topic_id)} is already used by {topic_ids[topic_id]}"
+                )
+            elif topic_id in station_ids:
+                problems.append(
+                    f"{where}: {_quote(topic_id)} is also a station id; "
+                    "a topic needs an id of its own"
+                )
+            else:
+                topic_ids[topic_id] = where.removesuffix(".id")
+
+    graph: dict[str, list[str]] = {}
+    for index, station in stations:
+        station_id = _text(station, "id")
+        line_id = _text(station, "line")
+        if line_id is not None and line_ids and line_id not in line_ids:
+            problems.append(
+                f"stations[{index}].line: unknown line {_quote(line_id)}"
+                f"{suggestions.hint(line_id, line_ids)}"
+            )
+        prerequisites = station.get("prerequisites")
+        if not isinstance(prerequisites, list):
+            continue
+        known: list[str] = []
+        seen: set[str] = set()
+        for pre_index, prerequisite in enumerate(prerequisites):
+            if not isinstance(prerequisite, str):
+                continue
+            where = f"stations[{index}].prerequisites[{pre_index}]"
+            if prerequisite == station_id:
+                problems.append(f"{where}: a station cannot be its own prerequisite")
+            elif prerequisite not in station_ids:
+                problems.append(
+                    f"{where}: unknown station {_quote(prerequisite)}"
+                    f"{suggestions.hint(prerequisite, station_ids)}"
+                )
+            elif prerequisite in seen:
+                problems.append(f"{where}: {_quote(prerequisite)} is listed twice")
+            else:
+                known.append(prerequisite)
+                seen.add(prerequisite)
+        if station_id is not None and station_ids.get(station_id) == index:
+            graph[station_id] = known
+
+    for cycle in _cycles(graph):
+        first = station_ids[cycle[0]]
+        problems.append(
+            f"stations[{first}].prerequisites: prerequisites form a cycle: {_show_cycle(cycle)}"
+        )
+    return problems
+
+
+def _show_cycle(cycle: list[str], ends: int = 6) -> str:
+    """A cycle as 'a → b → a', with the middle of a very long one left out."""
+    if len(cycle) <= 2 * ends + 1:
+        return " → ".join(cycle)
+    hidden = len(cycle) - 2 * ends
+    return " → ".join([*cycle[:ends], f"… {hidden} more …", *cycle[-ends:]])
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle in the prerequisite graph, found by an iterative depth-first search."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    cycles: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    for start in graph:
+        if start in state:
+            continue
+        path: list[str] = [start]
+        stack: list[Iterator[str]] = [iter(graph.get(start, ()))]
+        state[start] = 1
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            if state.get(node) == 1:
+                # Print the cycle in the direction a learner reads it: a needs b
+                # is drawn as b → a, so reverse the path of "needs" edges.
+                loop = path[path.index(node) :]
+                members = frozenset(loop)
+                if members not in seen:
+                    seen.add(members)
+                    ordered = list(reversed(loop))
+                    cycles.append([*ordered, ordered[0]])
+            elif node not in state:
+                state[node] = 1
+                path.append(node)
+                stack.append(iter(graph.get(node, ())))
+    return cycles

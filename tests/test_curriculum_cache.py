@@ -1,0 +1,152 @@
+"""The cache of checked curricula: used only for the same bytes, never trusted blindly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from metrotui import curriculum_cache
+from metrotui.curriculum import CurriculumError, load_curriculum, parse_curriculum
+from metrotui.locations import bundled_curriculum
+from tests.helpers import chain
+
+
+def curriculum_raw() -> dict[str, Any]:
+    """A small curriculum of four stations on two lines."""
+    return chain(["trunk", "branch"], per_line=2)
+
+
+def write(path: Path, raw: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return path
+
+
+def entries() -> list[Path]:
+    return sorted(curriculum_cache.folder().glob("*.marshal"))
+
+
+def test_first_load_checks_and_keeps_the_result(tmp_path: Path) -> None:
+    path = write(tmp_path / "map.json", curriculum_raw())
+    assert entries() == []
+    first = load_curriculum(path)
+    assert len(entries()) == 1
+    again = load_curriculum(path)
+    assert again == first
+    assert again == parse_curriculum(path.read_bytes())
+
+
+def test_a_cached_load_never_imports_pydantic(tmp_path: Path) -> None:
+    path = write(tmp_path / "map.json", curriculum_raw())
+    load_curriculum(path)  # fills the cache in this test's cache folder
+    script = (
+        "import sys\n"
+        "from metrotui.curriculum import load_curriculum\n"
+        f"curriculum = load_curriculum({str(path)!r})\n"
+        "print(len(curriculum.stations), 'pydantic' in sys.modules)\n"
+    )
+    cached = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert cached.stdout.split() == ["4", "False"]
+    # The same check sees pydantic when the file has not been checked before.
+    os.remove(entries()[0])
+    fresh = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert fresh.stdout.split() == ["4", "True"]
+
+
+def test_an_edited_file_is_checked_again(tmp_path: Path) -> None:
+    path = write(tmp_path / "map.json", curriculum_raw())
+    load_curriculum(path)
+    raw = curriculum_raw()
+    raw["stations"][0]["prerequisites"] = ["nowhere"]
+    write(path, raw)
+    with pytest.raises(CurriculumError, match="unknown station 'nowhere'"):
+        load_curriculum(path)
+    raw["title"] = "Renamed"
+    write(path, raw | {"stations": curriculum_raw()["stations"]})
+    assert load_curriculum(path).title == "Renamed"
+
+
+def test_a_bad_file_is_never_cached_and_is_reported_every_time(tmp_path: Path) -> None:
+    raw = curriculum_raw()
+    raw["lines"][0]["color"] = "blue"
+    path = write(tmp_path / "map.json", raw)
+    for _ in range(2):
+        with pytest.raises(CurriculumError, match="is not a colour"):
+            load_curriculum(path)
+    assert entries() == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: b"",
+        lambda blob: blob[: len(blob) // 2],
+        lambda blob: blob[:40] + bytes([blob[40] ^ 0xFF]) + blob[41:],
+        lambda blob: b"\x00" * len(blob),
+    ],
+    ids=["empty", "cut short", "one byte changed", "zeroed"],
+)
+def test_a_damaged_entry_is_ignored_and_written_again(damage: Any, tmp_path: Path) -> None:
+    path = write(tmp_path / "map.json", curriculum_raw())
+    expected = load_curriculum(path)
+    (entry,) = entries()
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert load_curriculum(path) == expected
+    assert curriculum_cache.read(entry.stem) is not None
+
+
+def test_an_entry_of_another_shape_is_ignored(tmp_path: Path) -> None:
+    """A well-formed entry that does not build a curriculum (say, written by a
+    metrotui whose rows differ) is checked again rather than crashing."""
+    path = write(tmp_path / "map.json", curriculum_raw())
+    expected = load_curriculum(path)
+    (entry,) = entries()
+    curriculum_cache.write(entry.stem, ("not", "a", "curriculum"))
+    assert load_curriculum(path) == expected
+
+
+def test_validate_rechecks_even_with_an_entry(tmp_path: Path) -> None:
+    path = write(tmp_path / "map.json", curriculum_raw())
+    load_curriculum(path)
+    (entry,) = entries()
+    # An entry that says something else for these bytes: a recheck ignores it.
+    other = parse_curriculum(json.dumps(curriculum_raw() | {"title": "Other"}).encode())
+    curriculum_cache.write(entry.stem, other.rows())
+    assert load_curriculum(path).title == "Other"
+    assert load_curriculum(path, recheck=True).title != "Other"
+    assert load_curriculum(path).title != "Other"  # and the entry was put right
+
+
+def test_an_unwritable_cache_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setattr(curriculum_cache, "folder", lambda: blocked / "curricula")
+    path = write(tmp_path / "map.json", curriculum_raw())
+    assert load_curriculum(path).id == load_curriculum(path).id
+    assert blocked.read_text() == "a file where the cache folder would go"
+
+
+def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(curriculum_cache, "KEEP", 3)
+    for number in range(5):
+        raw = curriculum_raw()
+        raw["title"] = f"Map {number}"
+        load_curriculum(write(tmp_path / f"map{number}.json", raw))
+    assert len(entries()) == 3
+
+
+def test_the_cache_lives_in_the_cache_folder(tmp_path: Path) -> None:
+    assert str(curriculum_cache.folder()).startswith(os.environ["XDG_CACHE_HOME"])
+    load_curriculum(bundled_curriculum())
+    assert len(entries()) == 1
