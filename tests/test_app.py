@@ -171,7 +171,7 @@ async def test_left_right_move_between_lanes(genai, tmp_path):
         await pilot.press("right")
         await pilot.pause()
         assert app.map.selected == "consuming-llms"
-        assert "12 Consuming LLMs" in app.detail.query_one("#detail-title", Static).visual.plain
+        assert "12 Consuming LLMs" in app.detail.query_one("#detail-head", Static).visual.plain
         await pilot.press("right")  # no lane further right
         assert app.map.selected == "consuming-llms"
         await pilot.press("left")
@@ -221,8 +221,8 @@ async def test_tab_then_space_marks_linear_algebra(genai, tmp_path):
         await pilot.pause()
         assert "linear-algebra" in done_on_disk(tmp_path)
         assert app.sub_title.startswith(f"1/{TOTAL_TOPICS} topics · 1%")
-        assert "1/3 topics" in app.detail.query_one("#detail-meta", Static).visual.plain
-        assert "in progress" in app.detail.query_one("#detail-meta", Static).visual.plain
+        assert "1/3 topics" in app.detail.query_one("#detail-head", Static).visual.plain
+        assert "in progress" in app.detail.query_one("#detail-head", Static).visual.plain
         assert topics.has_focus  # ticking keeps you in the checklist
         assert topics.highlighted == 0
 
@@ -542,7 +542,7 @@ async def test_progress_persists_across_restart(genai, tmp_path):
         await pilot.pause()
         assert again.tracker.is_done("linear-algebra")
         assert again.sub_title.startswith(f"1/{TOTAL_TOPICS} topics · 1%")
-        assert "1/3 topics" in again.detail.query_one("#detail-meta", Static).visual.plain
+        assert "1/3 topics" in again.detail.query_one("#detail-head", Static).visual.plain
 
 
 # Changes from elsewhere ------------------------------------------------------------
@@ -559,7 +559,7 @@ async def test_external_mark_is_picked_up_and_own_marks_are_kept(genai, tmp_path
         assert app.tracker.is_done("calculus")
         assert app.tracker.is_done("linear-algebra")
         assert app.sub_title.startswith(f"2/{TOTAL_TOPICS} topics")
-        assert "2/3 topics" in app.detail.query_one("#detail-meta", Static).visual.plain
+        assert "2/3 topics" in app.detail.query_one("#detail-head", Static).visual.plain
         # The app's next tick keeps the external mark too.
         await pilot.press("down", "down", "space")
         await pilot.pause()
@@ -859,7 +859,7 @@ async def test_markup_and_escapes_in_titles_show_literally(tmp_path):
     app = make_app(hostile_curriculum(), tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        title = app.detail.query_one("#detail-title", Static).visual.plain
+        title = app.detail.query_one("#detail-head", Static).visual.plain
         assert MARKUP_TITLE in title
         text = screen_text(app)
         assert MARKUP_TITLE in text

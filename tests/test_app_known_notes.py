@@ -34,7 +34,7 @@ async def test_k_marks_the_highlighted_topic_known_and_u_undoes_it(genai, tmp_pa
         await pilot.pause()
         assert set(on_disk(genai, tmp_path).known) == {"calculus"}
         assert "◆ Calculus  known" in screen_text(app)
-        meta = app.detail.query_one("#detail-meta", Static).visual.plain
+        meta = app.detail.query_one("#detail-head", Static).visual.plain
         assert "1/3 topics (1 known)" in meta
         await pilot.press("u")
         await pilot.pause()

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
@@ -108,6 +109,12 @@ class MetroApp(App[int]):
         ):
             selected = self._first_station(visible)
         self._selected = selected
+
+    def get_default_screen(self) -> Screen[None]:
+        # Starts with the wide layout's class: the breakpoint class that the
+        # first resize sets would otherwise restyle every widget once more
+        # before the first frame (a narrow terminal still gets "-narrow" then).
+        return Screen(id="_default", classes="-wide")
 
     # Composition ------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -6,40 +6,35 @@ title such as ``[@click=app.quit]`` shows literally and runs nothing.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.style import Style
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from metrotui.cli_views import state_badge
 from metrotui.curriculum import Curriculum, Station
-from metrotui.glyphs import STATE_STYLE, STATION_GLYPH, TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN
+from metrotui.glyphs import (
+    STATE_STYLE,
+    STATION_GLYPH,
+    TOPIC_DONE,
+    TOPIC_KNOWN,
+    TOPIC_OPEN,
+    station_badge,
+)
 from metrotui.progress import Note
 from metrotui.text import clean_block
 from metrotui.tracker import StationState, Tracker
+from metrotui.widgets.hanging import Hanging
 
 
 def station_name(station: Station) -> str:
     return f"{station.number} {station.title}"
-
-
-def _hanging(mark: Text, title: Text, detail: Text | None = None) -> RenderableType:
-    """``mark title`` with the detail below it, indented to line up with the title.
-
-    (A Table would do hanging indents too, but measuring one per option made
-    every move on the map several times slower.)
-    """
-    head = Text.assemble(mark, " ", title)
-    if detail is None:
-        return head
-    return Group(head, Padding(detail, (0, 0, 0, mark.cell_len + 1)))
 
 
 class _PaneOptionList(OptionList):
@@ -115,7 +110,11 @@ class ReferenceList(_PaneOptionList):
 
 
 class StationDetail(VerticalScroll, can_focus=False):
-    """Number, title, line, state, summary, topics, references, needs, unlocks."""
+    """Number, title, line, state, summary, topics, references, needs, unlocks.
+
+    As few widgets as will do: each one is styled, laid out and drawn on its
+    own, and they added up to a good part of the launch.
+    """
 
     def __init__(self, curriculum: Curriculum, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -125,18 +124,13 @@ class StationDetail(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-route")
-        yield Static(id="detail-title")
-        yield Static(id="detail-meta")
-        yield Static(id="detail-locked")
-        yield Static(id="detail-summary")
-        yield Static("Topics", classes="detail-heading")
+        yield Static(id="detail-head")  # title, line and state, summary, "Topics"
         yield TopicChecklist(id="topics")
         yield Static("Notes", classes="detail-heading", id="notes-heading")
         yield Static(id="detail-notes")
         yield Static("References", classes="detail-heading", id="references-heading")
         yield ReferenceList(id="references")
-        yield Static(id="detail-needs")
-        yield Static(id="detail-unlocks")
+        yield Static(id="detail-links")  # needs and unlocks
 
     @property
     def topics(self) -> TopicChecklist:
@@ -150,16 +144,14 @@ class StationDetail(VerticalScroll, can_focus=False):
         """Show a station from the top, its first topic highlighted."""
         changed = self.station is None or self.station.id != station.id
         self.station = station
-        self.query_one("#detail-title", Static).update(Text(station_name(station), style="bold"))
-        self.query_one("#detail-summary", Static).update(Text(station.summary))
         references = self.references
         references.urls = [reference.url for reference in station.references]
         references.set_options(
             Option(
-                _hanging(
-                    Text("↗", style="bold"),
-                    Text.assemble(reference.title, (f"  {reference.kind}", "italic dim")),
-                    Text(reference.url, style="dim", no_wrap=True, overflow="ellipsis"),
+                Hanging(
+                    Content.styled("↗", "bold"),
+                    Content.assemble(reference.title, (f"  {reference.kind}", "italic dim")),
+                    Content.styled(reference.url, "dim"),
                 )
             )
             for reference in station.references
@@ -195,43 +187,27 @@ class StationDetail(VerticalScroll, can_focus=False):
         station = self.station
         if station is None:
             return
-        line = self.curriculum.line(station.line)
         state = tracker.state(station.id)
-        count = tracker.count(station.id)
-        self.query_one("#detail-meta", Static).update(
-            Text.assemble(
-                ("━━ ", Style(color=line.color, bold=True)),
-                (line.name, Style(color=line.color)),
-                "   ",
-                state_badge(tracker, station.id),
-                f"   {count.done}/{count.total} topics",
-                f" ({count.known} known)" if count.known else "",
-            )
-        )
-        blocked = self.query_one("#detail-locked", Static)
-        blocked.display = state is StationState.LOCKED
-        if blocked.display:
-            names = ", ".join(station_name(s) for s in tracker.unfinished_prerequisites(station.id))
-            blocked.update(Text.assemble(("Locked. ", "bold"), f"Finish {names} first."))
+        self.query_one("#detail-head", Static).update(self._head(station, state, tracker))
         topics = self.topics
         highlighted = topics.highlighted if keep_highlight else 0
         locked = state is StationState.LOCKED
         topics.set_options(
             Option(
-                _hanging(
-                    Text(
+                Hanging(
+                    Content.styled(
                         TOPIC_KNOWN
                         if tracker.is_known(topic.id)
                         else TOPIC_DONE
                         if tracker.is_done(topic.id)
                         else TOPIC_OPEN,
-                        style="dim" if locked else "bold",
+                        "dim" if locked else "bold",
                     ),
-                    Text.assemble(
+                    Content.assemble(
                         (topic.title, "dim" if locked else "bold"),
                         ("  known", "italic dim") if tracker.is_known(topic.id) else "",
+                        ("\n" + topic.summary, "dim") if topic.summary else "",
                     ),
-                    Text(topic.summary, style="dim") if topic.summary else None,
                 ),
                 id=topic.id,
             )
@@ -249,20 +225,51 @@ class StationDetail(VerticalScroll, can_focus=False):
             from rich.markdown import Markdown
 
             notes_view.update(Markdown(clean_block(note.text)))
-        self.query_one("#detail-needs", Static).update(
-            self._station_list("Needs", station.prerequisites, tracker, "nothing: start here")
-        )
-        self.query_one("#detail-unlocks", Static).update(
-            self._station_list(
-                "Unlocks",
-                [s.id for s in tracker.unlocks(station.id)],
-                tracker,
-                "nothing: end of the line",
+        self.query_one("#detail-links", Static).update(
+            Text("\n\n").join(
+                [
+                    self._station_list(
+                        "Needs", station.prerequisites, tracker, "nothing: start here"
+                    ),
+                    self._station_list(
+                        "Unlocks",
+                        [s.id for s in tracker.unlocks(station.id)],
+                        tracker,
+                        "nothing: end of the line",
+                    ),
+                ]
             )
         )
 
+    def _head(self, station: Station, state: StationState, tracker: Tracker) -> Content:
+        """Title; line, state and count; why it is locked; summary; the "Topics" heading."""
+        line = self.curriculum.line(station.line)
+        count = tracker.count(station.id)
+        glyph, word = station_badge(state, count.done, count.known, count.total)
+        parts: list[str | tuple[str, str]] = [
+            (station_name(station), "bold $text"),
+            "\n",
+            ("━━ ", f"bold {line.color}"),
+            (line.name, line.color),
+            "   ",
+            (f"{glyph} {word}", STATE_STYLE[state]),
+            f"   {count.done}/{count.total} topics",
+            f" ({count.known} known)" if count.known else "",
+        ]
+        if state is StationState.LOCKED:
+            names = ", ".join(station_name(s) for s in tracker.unfinished_prerequisites(station.id))
+            parts += [
+                "\n\n",
+                ("Locked. ", "bold $text-warning"),
+                (f"Finish {names} first.", "$text-warning"),
+            ]
+        if station.summary:
+            parts += ["\n\n", station.summary]
+        parts += ["\n\n", ("Topics", "bold $text-accent")]
+        return Content.assemble(*parts)
+
     def _station_list(
-        self, heading: str, station_ids: list[str], tracker: Tracker, empty: str
+        self, heading: str, station_ids: Sequence[str], tracker: Tracker, empty: str
     ) -> Text:
         text = Text.assemble((heading, "bold"), "\n")
         if not station_ids:
