@@ -65,3 +65,46 @@ def test_command_never_imports_textual(args: list[str], tmp_path: Path) -> None:
 def test_the_check_would_see_textual(tmp_path: Path) -> None:
     # Told to import Textual first, the same harness reports it: the check can fail.
     assert "textual.app" in run_command(["status"], tmp_path, preamble="import textual.app\n")
+
+
+OPEN_AND_REPORT = """
+import json, sys
+import metrotui.app
+from metrotui import launch
+
+opened = []
+metrotui.app.run_app = lambda curriculum, progress, path=None: opened.append(
+    [curriculum.id, path]
+) or 0
+sys.argv = ["metrotui", *sys.argv[1:]]
+try:
+    launch.main()
+except SystemExit as stop:
+    code = stop.code
+print("\\nOPENED " + json.dumps([opened, code, "click" in sys.modules]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "uses_click"),
+    [([], False), (["--path", "engineer"], True)],
+    ids=["plain", "with-an-option"],
+)
+def test_plain_metrotui_opens_the_map_without_the_parser(
+    args: list[str], uses_click: bool, tmp_path: Path
+) -> None:
+    """``metrotui`` alone skips click (a twentieth of the launch); any argument uses it."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("METROTUI_")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_REPORT, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = result.stdout.rstrip().splitlines()[-1]
+    opened, code, clicked = json.loads(report.removeprefix("OPENED "))
+    assert opened == [["genai-metromap", args[1] if args else None]]
+    assert code == 0
+    assert clicked is uses_click

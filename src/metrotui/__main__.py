@@ -1,3 +1,3 @@
-from metrotui.cli import main
+from metrotui.launch import main
 
 main()

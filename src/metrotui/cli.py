@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,23 +165,18 @@ def open_app(session: Session, app_path: str | None) -> None:
     from metrotui.tracker import UnknownIdError, check_path
 
     curriculum = session.curriculum()
-    # The app keeps the curriculum as long as it runs: take it out of the cyclic
-    # collector's way now, before its next pass scans every object just loaded
-    # (on a big map that pass, and each later one, costs tens of milliseconds).
-    import gc
-
-    gc.freeze()
     if app_path is not None:
         try:
             check_path(curriculum, app_path)
         except UnknownIdError as error:
             fail(str(error))
     try:
-        from metrotui.app import run_app
+        import metrotui.app  # noqa: F401
     except ImportError as error:  # pragma: no cover - only when the install is broken
         fail(f"the map app cannot start ({error})")
-    code = run_app(curriculum, session.progress_path(), path=app_path)
-    sys.exit(code)
+    from metrotui.launch import run_map
+
+    run_map(curriculum, session.progress_path(), path=app_path)
 
 
 # status ------------------------------------------------------------------------
@@ -571,10 +565,7 @@ def serve(session: Session, host: str, port: int) -> None:
 
 
 def main() -> None:
-    # A terminal whose encoding lacks a glyph (say, Latin-1) shows '?' instead:
-    # a traceback after a mark was saved would read as if nothing happened.
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="replace")
-    cli.main(prog_name="metrotui")
+    """The ``metrotui`` command (metrotui.launch.main, which may skip the parser)."""
+    from metrotui.launch import main as launch
+
+    launch()

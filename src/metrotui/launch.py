@@ -1,0 +1,59 @@
+"""The ``metrotui`` command's entry point: open the map at once, or hand over to the CLI.
+
+``metrotui`` on its own, the start a learner makes every day, needs nothing of
+the command-line parser: importing click and building the command tree took
+about a twentieth of the launch.  So that one case opens the map directly, and
+every other (an option, a command, ``--help``, a curriculum named in the
+environment) goes to metrotui.cli, which parses, checks and reports as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from metrotui.locations import CURRICULUM_ENV, bundled_curriculum, progress_file
+
+if TYPE_CHECKING:
+    from metrotui.curriculum import Curriculum
+
+
+def main() -> None:
+    # A terminal whose encoding lacks a glyph (say, Latin-1) shows '?' instead:
+    # a traceback after a mark was saved would read as if nothing happened.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    if len(sys.argv) <= 1 and not os.environ.get(CURRICULUM_ENV):
+        _open_bundled_map()
+    from metrotui.cli import cli
+
+    cli.main(prog_name="metrotui")
+
+
+def _open_bundled_map() -> None:
+    """Open the shipped curriculum; return only if something needs the CLI's reporting."""
+    from metrotui.curriculum import CurriculumError, load_curriculum
+
+    try:
+        curriculum = load_curriculum(bundled_curriculum())
+        import metrotui.app  # noqa: F401 - fails here, not mid-launch, if the install is broken
+    except (CurriculumError, ImportError):
+        return  # the CLI says what is wrong, in its usual words
+    run_map(curriculum, progress_file(curriculum.id), path=None)
+
+
+def run_map(curriculum: Curriculum, progress_path: Path, *, path: str | None) -> NoReturn:
+    """Run the app on a loaded curriculum, and exit with its code."""
+    # The app keeps the curriculum as long as it runs: take it out of the cyclic
+    # collector's way now, before its next pass scans every object just loaded
+    # (on a big map that pass, and each later one, costs tens of milliseconds).
+    import gc
+
+    gc.freeze()
+    from metrotui.app import run_app
+
+    sys.exit(run_app(curriculum, progress_path, path=path))
