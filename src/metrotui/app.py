@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.command import Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
@@ -25,16 +26,21 @@ from metrotui.progress import (
     with_known,
     without,
 )
-from metrotui.search import CurriculumSearch
 from metrotui.text import clean_block
 from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.ui_state import UiState
-from metrotui.widgets.help_screen import HelpScreen
 from metrotui.widgets.metro_map import MetroMap
 from metrotui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
 
 EXTERNAL_CHECK_SECONDS = 1.0
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
+
+
+def _curriculum_search() -> type[Provider]:
+    # The palette asks for its providers when it opens: none of it at launch.
+    from metrotui.search import CurriculumSearch
+
+    return CurriculumSearch
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class MetroApp(App[int]):
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    COMMANDS = App.COMMANDS | {CurriculumSearch}
+    COMMANDS = App.COMMANDS | {_curriculum_search}
 
     BINDINGS = [
         Binding("p", "cycle_path", "Path"),
@@ -551,6 +557,8 @@ class MetroApp(App[int]):
         )
 
     def action_help(self) -> None:
+        from metrotui.widgets.help_screen import HelpScreen
+
         self.push_screen(HelpScreen())
 
 

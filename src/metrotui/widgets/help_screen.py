@@ -35,6 +35,8 @@ KEYS = [
 class HelpScreen(ModalScreen[None]):
     """A list of every key; any of escape, q or ? closes it."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -15,6 +15,8 @@ from metrotui.curriculum import Station
 class KnownDialog(ModalScreen[bool]):
     """Mark the stations before a locked one as already known, then tick the topic?"""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes, I know them"),
         Binding("n,escape", "answer(False)", "No"),

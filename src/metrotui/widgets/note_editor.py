@@ -17,6 +17,8 @@ from metrotui.curriculum import Station
 class NoteEditor(ModalScreen[None]):
     """Edits a note; ``save`` is asked to keep the text and says whether it did."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),

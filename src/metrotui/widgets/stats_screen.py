@@ -16,6 +16,8 @@ from metrotui.tracker import Tracker
 class StatsScreen(ModalScreen[None]):
     """The same figures as ``metrotui stats``; escape, q or s closes it."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS = [Binding("escape,q,s", "dismiss", "Close")]
 
     def __init__(self, tracker: Tracker, figures: Stats) -> None:
