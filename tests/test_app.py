@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from metrotui.app import MetroApp
 from metrotui.curriculum import Curriculum
+from metrotui.glyphs import TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN
 from metrotui.progress import ProgressStore
 from metrotui.tracker import path_members
 from metrotui.widgets.help_screen import HelpScreen
@@ -280,6 +281,39 @@ async def test_space_again_unticks(genai, tmp_path):
         assert "linear-algebra" not in done_on_disk(tmp_path)
         assert app.sub_title.startswith(f"0/{TOTAL_TOPICS} topics · 0%")
         assert not app.tracker.is_done("linear-algebra")
+
+
+async def test_checklist_marks_follow_ticks_known_and_undo(genai, tmp_path):
+    """Each entry is redrawn as its topic changes; a tick redraws only its own entry."""
+
+    def prompt(app: MetroApp, index: int):
+        return app.detail.topics.get_option_at_index(index).prompt
+
+    def marks(app: MetroApp) -> list[str]:
+        return [prompt(app, index).mark.plain for index in range(3)]
+
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        assert marks(app) == [TOPIC_OPEN, TOPIC_OPEN, TOPIC_OPEN]
+        third = prompt(app, 2)
+        await pilot.press("tab", "space")
+        await pilot.pause()
+        assert marks(app) == [TOPIC_DONE, TOPIC_OPEN, TOPIC_OPEN]
+        assert prompt(app, 2) is third
+        await pilot.press("down", "k")
+        await pilot.pause()
+        assert marks(app) == [TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN]
+        assert "known" in prompt(app, 1).body.plain
+        await pilot.press("up", "space")
+        await pilot.pause()
+        assert marks(app) == [TOPIC_OPEN, TOPIC_KNOWN, TOPIC_OPEN]
+        await pilot.press("u")  # the untick
+        await pilot.pause()
+        assert marks(app) == [TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN]
+        await pilot.press("u")  # the known mark
+        await pilot.pause()
+        assert marks(app) == [TOPIC_DONE, TOPIC_OPEN, TOPIC_OPEN]
+        assert "known" not in prompt(app, 1).body.plain
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW])

@@ -171,6 +171,8 @@ class MetroApp(App[int]):
             )
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
+        # After the first frame, when nothing else is waiting.
+        self.call_after_refresh(self.store.prepare_to_save)
 
     def on_unmount(self) -> None:
         self.ui_state.path = self.path

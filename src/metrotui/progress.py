@@ -269,6 +269,18 @@ class ProgressStore:
                 self._write(after)
             return after
 
+    @staticmethod
+    def prepare_to_save() -> None:
+        """Import what saving needs, ahead of the first save.
+
+        Commands that only read never pay for these; the app calls this once it
+        is idle, so that the learner's first tick is as quick as the others.
+        """
+        import glob  # noqa: F401
+        import tempfile  # noqa: F401
+
+        import filelock  # noqa: F401
+
     # Internals ----------------------------------------------------------------
     def _target(self) -> Path:
         # Write through a symlink to the file it names rather than replacing

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from metrotui.curriculum import Curriculum, Station
+from metrotui.curriculum import Curriculum, Station, Topic
 from metrotui.glyphs import (
     STATE_STYLE,
     STATION_GLYPH,
@@ -35,6 +35,18 @@ from metrotui.widgets.hanging import Hanging
 
 def station_name(station: Station) -> str:
     return f"{station.number} {station.title}"
+
+
+def _topic_entry(topic: Topic, mark: str, locked: bool) -> Hanging:
+    """A checklist entry: the mark, the title (and "known"), the summary below."""
+    return Hanging(
+        Content.styled(mark, "dim" if locked else "bold"),
+        Content.assemble(
+            (topic.title, "dim" if locked else "bold"),
+            ("  known", "italic dim") if mark == TOPIC_KNOWN else "",
+            ("\n" + topic.summary, "dim") if topic.summary else "",
+        ),
+    )
 
 
 class _PaneOptionList(OptionList):
@@ -121,10 +133,14 @@ class StationDetail(VerticalScroll, can_focus=False):
         self.curriculum = curriculum
         self.station: Station | None = None
         self.notes: dict[str, Note] = {}  # the learner's notes, kept current by the app
+        # What each checklist entry shows now (mark, locked), to redraw only what changes.
+        self._topic_looks: list[tuple[str, bool]] = []
+        self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-route")
-        yield Static(id="detail-head")  # title, line and state, summary, "Topics"
+        yield Static(id="detail-head")  # title, line and state, why it is locked
+        yield Static(id="detail-summary")  # summary and the "Topics" heading
         yield TopicChecklist(id="topics")
         yield Static("Notes", classes="detail-heading", id="notes-heading")
         yield Static(id="detail-notes")
@@ -144,6 +160,15 @@ class StationDetail(VerticalScroll, can_focus=False):
         """Show a station from the top, its first topic highlighted."""
         changed = self.station is None or self.station.id != station.id
         self.station = station
+        self._topic_looks = []  # a new checklist: build every entry
+        self._update(
+            "#detail-summary",
+            Content.assemble(
+                *(["\n", station.summary, "\n"] if station.summary else []),
+                "\n",
+                ("Topics", "bold $text-accent"),
+            ),
+        )
         references = self.references
         references.urls = [reference.url for reference in station.references]
         references.set_options(
@@ -188,31 +213,39 @@ class StationDetail(VerticalScroll, can_focus=False):
         if station is None:
             return
         state = tracker.state(station.id)
-        self.query_one("#detail-head", Static).update(self._head(station, state, tracker))
+        self._update("#detail-head", self._head(station, state, tracker))
         topics = self.topics
         highlighted = topics.highlighted if keep_highlight else 0
         locked = state is StationState.LOCKED
-        topics.set_options(
-            Option(
-                Hanging(
-                    Content.styled(
-                        TOPIC_KNOWN
-                        if tracker.is_known(topic.id)
-                        else TOPIC_DONE
-                        if tracker.is_done(topic.id)
-                        else TOPIC_OPEN,
-                        "dim" if locked else "bold",
-                    ),
-                    Content.assemble(
-                        (topic.title, "dim" if locked else "bold"),
-                        ("  known", "italic dim") if tracker.is_known(topic.id) else "",
-                        ("\n" + topic.summary, "dim") if topic.summary else "",
-                    ),
-                ),
-                id=topic.id,
+        looks = [
+            (
+                TOPIC_KNOWN
+                if tracker.is_known(topic.id)
+                else TOPIC_DONE
+                if tracker.is_done(topic.id)
+                else TOPIC_OPEN,
+                locked,
             )
             for topic in station.topics
-        )
+        ]
+        old = self._topic_looks
+        if len(old) == len(looks) and all(
+            # Only a mark between done and open changed: no entry changes size,
+            # so the changed entries are redrawn without laying out the pane.
+            (a == b) or (a[1] == b[1] and TOPIC_KNOWN not in (a[0], b[0]))
+            for a, b in zip(old, looks, strict=True)
+        ):
+            for index, (before, now) in enumerate(zip(old, looks, strict=True)):
+                if before != now:
+                    topics.replace_option_prompt_at_index(
+                        index, _topic_entry(station.topics[index], *now)
+                    )
+        else:
+            topics.set_options(
+                Option(_topic_entry(topic, *look), id=topic.id)
+                for topic, look in zip(station.topics, looks, strict=True)
+            )
+        self._topic_looks = looks
         if station.topics:
             topics.highlighted = min(highlighted or 0, len(station.topics) - 1)
         note = self.notes.get(station.id)
@@ -225,7 +258,8 @@ class StationDetail(VerticalScroll, can_focus=False):
             from rich.markdown import Markdown
 
             notes_view.update(Markdown(clean_block(note.text)))
-        self.query_one("#detail-links", Static).update(
+        self._update(
+            "#detail-links",
             Text("\n\n").join(
                 [
                     self._station_list(
@@ -238,11 +272,21 @@ class StationDetail(VerticalScroll, can_focus=False):
                         "nothing: end of the line",
                     ),
                 ]
-            )
+            ),
         )
 
+    def _update(self, selector: str, content: Content | Text) -> None:
+        """Show ``content`` in a Static, unless it shows exactly that already.
+
+        Every update lays the pane out again, and a tick changes little of it.
+        """
+        shown = (content.plain, tuple(content.spans))
+        if self._shown.get(selector) != shown:
+            self._shown[selector] = shown
+            self.query_one(selector, Static).update(content)
+
     def _head(self, station: Station, state: StationState, tracker: Tracker) -> Content:
-        """Title; line, state and count; why it is locked; summary; the "Topics" heading."""
+        """Title; line, state and count; why it is locked."""
         line = self.curriculum.line(station.line)
         count = tracker.count(station.id)
         glyph, word = station_badge(state, count.done, count.known, count.total)
@@ -263,9 +307,6 @@ class StationDetail(VerticalScroll, can_focus=False):
                 ("Locked. ", "bold $text-warning"),
                 (f"Finish {names} first.", "$text-warning"),
             ]
-        if station.summary:
-            parts += ["\n\n", station.summary]
-        parts += ["\n\n", ("Topics", "bold $text-accent")]
         return Content.assemble(*parts)
 
     def _station_list(
