@@ -43,7 +43,7 @@ class Hanging(Visual):
             tail = self.tail.truncate(inner, ellipsis=True)
             lines += tail.render_strips(inner, 1, style, options)
         head = (self.mark + " ").render_strips(self.indent, 1, style, options)[0]
-        gap = Content(" " * self.indent).render_strips(self.indent, 1, style, options)[0]
+        gap = Strip.blank(self.indent, style.rich_style)
         strips = [
             Strip.join([head if index == 0 else gap, line]) for index, line in enumerate(lines)
         ]

@@ -229,11 +229,10 @@ class StationDetail(VerticalScroll, can_focus=False):
             for topic in station.topics
         ]
         old = self._topic_looks
+        # An entry changes size only when it gains or loses "known": otherwise
+        # the changed entries are redrawn in place, without laying out the pane.
         if len(old) == len(looks) and all(
-            # Only a mark between done and open changed: no entry changes size,
-            # so the changed entries are redrawn without laying out the pane.
-            (a == b) or (a[1] == b[1] and TOPIC_KNOWN not in (a[0], b[0]))
-            for a, b in zip(old, looks, strict=True)
+            (a[0] == TOPIC_KNOWN) == (b[0] == TOPIC_KNOWN) for a, b in zip(old, looks, strict=True)
         ):
             for index, (before, now) in enumerate(zip(old, looks, strict=True)):
                 if before != now:
