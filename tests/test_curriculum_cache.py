@@ -13,6 +13,7 @@ import pytest
 
 from metrotui import curriculum_cache
 from metrotui.curriculum import CurriculumError, load_curriculum, parse_curriculum
+from metrotui.curriculum_check import check
 from metrotui.locations import bundled_curriculum
 from tests.helpers import chain
 
@@ -119,8 +120,8 @@ def test_validate_rechecks_even_with_an_entry(tmp_path: Path) -> None:
     load_curriculum(path)
     (entry,) = entries()
     # An entry that says something else for these bytes: a recheck ignores it.
-    other = parse_curriculum(json.dumps(curriculum_raw() | {"title": "Other"}).encode())
-    curriculum_cache.write(entry.stem, other.rows())
+    other = json.dumps(curriculum_raw() | {"title": "Other"}).encode()
+    curriculum_cache.write(entry.stem, check(other, "other.json"))
     assert load_curriculum(path).title == "Other"
     assert load_curriculum(path, recheck=True).title != "Other"
     assert load_curriculum(path).title != "Other"  # and the entry was put right

@@ -152,25 +152,6 @@ class Curriculum:
             tuple(map(_station, stations)),
         )
 
-    def rows(self) -> Rows:
-        """The plain-tuple form from_rows takes (named tuples made plain, for marshal)."""
-        return (
-            self.schema_version,
-            self.id,
-            self.title,
-            self.description,
-            None if self.source is None else tuple(self.source),
-            tuple(tuple(line) for line in self.lines),
-            tuple(
-                (
-                    *station[:6],
-                    tuple(tuple(topic) for topic in station.topics),
-                    tuple(tuple(reference) for reference in station.references),
-                )
-                for station in self.stations
-            ),
-        )
-
     def to_data(self) -> dict[str, Any]:
         """The curriculum as JSON data in the file's own shape."""
         data: dict[str, Any] = {
@@ -193,10 +174,21 @@ class Curriculum:
         ]
         return data
 
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.schema_version,
+            self.id,
+            self.title,
+            self.description,
+            self.source,
+            self.lines,
+            self.stations,
+        )
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Curriculum):
             return NotImplemented
-        return self.rows() == other.rows()
+        return self._fields() == other._fields()
 
     __hash__ = None  # type: ignore[assignment]  # equal by content, and big: not a key
 

@@ -444,6 +444,24 @@ def _text(item: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _claim(
+    owners: dict[Any, int],
+    value: Any,
+    shown: str,
+    where: str,
+    index: int,
+    key: str,
+    problems: list[str],
+) -> None:
+    """Give ``value`` to ``where[index]``, or report it taken by an earlier one."""
+    if value in owners:
+        problems.append(
+            f"{where}[{index}].{key}: {shown} is already used by {where}[{owners[value]}]"
+        )
+    else:
+        owners[value] = index
+
+
 def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     suggestions = _Suggestions()
@@ -453,37 +471,18 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
     line_ids: dict[str, int] = {}
     for index, line in lines:
         line_id = _text(line, "id")
-        if line_id is None:
-            continue
-        if line_id in line_ids:
-            problems.append(
-                f"lines[{index}].id: {_quote(line_id)} is already used by "
-                f"lines[{line_ids[line_id]}]"
-            )
-        else:
-            line_ids[line_id] = index
+        if line_id is not None:
+            _claim(line_ids, line_id, _quote(line_id), "lines", index, "id", problems)
 
     station_ids: dict[str, int] = {}
     numbers: dict[int, int] = {}
     for index, station in stations:
         station_id = _text(station, "id")
         if station_id is not None:
-            if station_id in station_ids:
-                problems.append(
-                    f"stations[{index}].id: {_quote(station_id)} is already used by "
-                    f"stations[{station_ids[station_id]}]"
-                )
-            else:
-                station_ids[station_id] = index
+            _claim(station_ids, station_id, _quote(station_id), "stations", index, "id", problems)
         number = station.get("number")
         if isinstance(number, int) and not isinstance(number, bool):
-            if number in numbers:
-                problems.append(
-                    f"stations[{index}].number: {number} is already used by "
-                    f"stations[{numbers[number]}]"
-                )
-            else:
-                numbers[number] = index
+            _claim(numbers, number, str(number), "stations", index, "number", problems)
 
     topic_ids: dict[str, str] = {}
     for index, station in stations:
