@@ -47,8 +47,9 @@ def _fingerprint() -> bytes:
         try:
             stat = (here / name).stat()
         except OSError:
-            stat = None
-        parts.append(f"{name}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
+            parts.append(name.encode())
+        else:
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return b"\n".join(parts)
 
 
