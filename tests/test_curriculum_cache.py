@@ -102,7 +102,7 @@ def test_a_damaged_entry_is_ignored_and_written_again(damage: Any, tmp_path: Pat
     (entry,) = entries()
     entry.write_bytes(damage(entry.read_bytes()))
     assert load_curriculum(path) == expected
-    assert curriculum_cache.read(entry.stem) is not None
+    assert curriculum_cache.read(path.read_bytes()) is not None
 
 
 def test_an_entry_of_another_shape_is_ignored(tmp_path: Path) -> None:
@@ -111,8 +111,21 @@ def test_an_entry_of_another_shape_is_ignored(tmp_path: Path) -> None:
     path = write(tmp_path / "map.json", curriculum_raw())
     expected = load_curriculum(path)
     (entry,) = entries()
-    curriculum_cache.write(entry.stem, ("not", "a", "curriculum"))
+    curriculum_cache.write(path.read_bytes(), ("not", "a", "curriculum"))
     assert load_curriculum(path) == expected
+
+
+def test_an_entry_is_used_only_for_exactly_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entry names can collide (they are a CRC); the bytes kept inside decide."""
+    monkeypatch.setattr(curriculum_cache, "_name", lambda data: "same-name-for-all")
+    first = write(tmp_path / "first.json", curriculum_raw())
+    second = write(tmp_path / "second.json", curriculum_raw() | {"title": "Second"})
+    assert load_curriculum(first).title != "Second"
+    assert load_curriculum(second).title == "Second"
+    assert load_curriculum(first).title != "Second"
+    assert len(entries()) == 1
 
 
 def test_validate_rechecks_even_with_an_entry(tmp_path: Path) -> None:
@@ -121,7 +134,7 @@ def test_validate_rechecks_even_with_an_entry(tmp_path: Path) -> None:
     (entry,) = entries()
     # An entry that says something else for these bytes: a recheck ignores it.
     other = json.dumps(curriculum_raw() | {"title": "Other"}).encode()
-    curriculum_cache.write(entry.stem, check(other, "other.json"))
+    curriculum_cache.write(path.read_bytes(), check(other, "other.json"))
     assert load_curriculum(path).title == "Other"
     assert load_curriculum(path, recheck=True).title != "Other"
     assert load_curriculum(path).title != "Other"  # and the entry was put right

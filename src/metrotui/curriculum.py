@@ -11,7 +11,6 @@ cheap to build by the tens of thousands.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import gc
 from collections.abc import Callable, Iterable, Iterator
@@ -261,6 +260,8 @@ class CurriculumError(Exception):
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
+    import difflib  # only a misspelt id needs it
+
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.7)
     return matches[0] if matches else None
 
@@ -339,8 +340,7 @@ def _without_gc(build: Callable[..., Curriculum]) -> Callable[..., Curriculum]:
 def _load_checked(data: bytes, source: str, recheck: bool) -> Curriculum:
     from metrotui import curriculum_cache
 
-    key = curriculum_cache.key(data)
-    rows = None if recheck else curriculum_cache.read(key)
+    rows = None if recheck else curriculum_cache.read(data)
     if rows is not None:
         try:
             return Curriculum.from_rows(rows)
@@ -350,7 +350,7 @@ def _load_checked(data: bytes, source: str, recheck: bool) -> Curriculum:
 
     rows = check(data, source)
     curriculum = Curriculum.from_rows(rows)
-    curriculum_cache.write(key, rows)
+    curriculum_cache.write(data, rows)
     return curriculum
 
 

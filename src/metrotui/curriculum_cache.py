@@ -5,36 +5,39 @@ building its models, which took longer than everything else in a launch.  So
 the checked form, plain tuples of cleaned text, is kept in the user's cache
 folder, and a file whose bytes were checked before is built from there.
 
-An entry is found only for the same bytes checked by the same metrotui: its
-name is a hash of the file's bytes, metrotui's version, the Python and the
-checking code (by size and modification time, so an edited checkout does not
-reuse entries from before the edit).  Each entry carries a hash of itself, so
-a damaged one is never used.  Entries are marshal data, which is only ever
-read back from the user's own cache folder.  Reading or writing the cache may
-fail for any reason (no folder, a full disk, a damaged entry) and costs only
-the time of checking the file again: nothing here raises.
+An entry is used only for the same bytes checked by the same metrotui: it
+holds a copy of the file's bytes and a fingerprint of metrotui's version, the
+Python and the checking code (by size and modification time, so an edited
+checkout does not reuse entries from before the edit), and both must equal
+the file's and this metrotui's exactly.  Its name (a CRC of the two) only
+finds it.  Each entry carries a CRC of itself, so a damaged one is never used.
+(zlib, not hashlib: comparing the bytes is exact, and hashlib's import alone
+cost a thirtieth of ``metrotui status``.)  Entries are marshal data, which is
+only ever read back from the user's own cache folder.  Reading or writing the
+cache may fail for any reason (no folder, a full disk, a damaged entry) and
+costs only the time of checking the file again: nothing here raises.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import marshal
 import os
 import sys
 import time
+import zlib
 from pathlib import Path
 
 from metrotui import __version__
 from metrotui.curriculum import Rows
 from metrotui.locations import cache_dir
 
-FORMAT = b"metrotui checked curriculum, format 1"
+FORMAT = b"metrotui checked curriculum, format 2"
 KEEP = 16  # entries; older ones go when a new one is written
 STALE_TEMPORARY_S = 3600
 _SUFFIX = ".marshal"
-_DIGEST = 32
+_CRC = 4  # bytes of the CRC that starts an entry
 # The modules whose code decides what a checked curriculum looks like.
 _CHECKING_CODE = ("curriculum.py", "curriculum_check.py", "text.py")
 
@@ -57,36 +60,35 @@ def folder() -> Path:
     return cache_dir() / "curricula"
 
 
-def key(data: bytes) -> str:
-    """The name of the entry for a file with these bytes."""
-    digest = hashlib.blake2b(_fingerprint(), digest_size=20)
-    digest.update(data)
-    return digest.hexdigest()
+def _name(data: bytes) -> str:
+    return f"{zlib.crc32(data, zlib.crc32(_fingerprint())):08x}-{len(data)}"
 
 
-def read(entry: str) -> Rows | None:
-    """The checked rows kept under ``entry``, or None if there are none to trust."""
+def read(data: bytes) -> Rows | None:
+    """The checked rows kept for a file with these bytes, or None if none can be trusted."""
     try:
-        blob = (folder() / f"{entry}{_SUFFIX}").read_bytes()
-    except (OSError, ValueError):
+        blob = (folder() / f"{_name(data)}{_SUFFIX}").read_bytes()
+    except OSError:
         return None
-    stored, payload = blob[:_DIGEST], blob[_DIGEST:]
-    if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != stored:
+    stored, payload = blob[:_CRC], memoryview(blob)[_CRC:]
+    if zlib.crc32(payload).to_bytes(_CRC, "big") != stored:
         return None
     try:
-        rows = marshal.loads(payload)
+        fingerprint, source, rows = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    return rows if isinstance(rows, tuple) else None
+    if fingerprint != _fingerprint() or source != data or not isinstance(rows, tuple):
+        return None
+    return rows
 
 
-def write(entry: str, rows: Rows) -> None:
-    """Keep ``rows`` under ``entry``; quietly do nothing if the cache cannot be written."""
+def write(data: bytes, rows: Rows) -> None:
+    """Keep ``rows`` for a file with these bytes; quietly do nothing if that fails."""
     try:
-        payload = marshal.dumps(rows)
+        payload = marshal.dumps((_fingerprint(), data, rows))
     except ValueError:
         return
-    blob = hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
+    blob = zlib.crc32(payload).to_bytes(_CRC, "big") + payload
     temporary: str | None = None
     try:
         where = folder()
@@ -97,8 +99,8 @@ def write(entry: str, rows: Rows) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(blob)
         # A rename, so a reader sees the whole entry or none; no fsync: a
-        # torn entry after a power cut fails its hash and is written again.
-        os.replace(temporary, where / f"{entry}{_SUFFIX}")
+        # torn entry after a power cut fails its CRC and is written again.
+        os.replace(temporary, where / f"{_name(data)}{_SUFFIX}")
         temporary = None
         _prune(where)
     except OSError:
