@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.progress_bar import ProgressBar
@@ -11,8 +12,10 @@ from rich.text import Text
 
 from metrotui.curriculum import Curriculum, Station
 from metrotui.glyphs import STATE_STYLE, station_badge, topic_dots
-from metrotui.stats import Stats, sparkline
 from metrotui.tracker import ALL_PATHS, Count, StationState, Tracker
+
+if TYPE_CHECKING:
+    from metrotui.stats import Stats
 
 
 def _count_text(count: Count) -> Text:
@@ -217,6 +220,8 @@ def route_view(tracker: Tracker, target: Station, stops: list[Station]) -> Rende
 
 
 def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
+    from metrotui.stats import sparkline
+
     overall = figures.overall
     days = "day" if figures.current_streak == 1 else "days"
     parts: list[RenderableType] = [
