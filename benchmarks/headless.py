@@ -70,7 +70,7 @@ def main() -> None:
 
         bare_app.main()
     else:
-        from metrotui.launch import main as metrotui_main
+        from metrotui.entry import main as metrotui_main
 
         sys.argv = ["metrotui", *rest]
         metrotui_main()

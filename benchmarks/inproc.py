@@ -20,9 +20,9 @@ MAP_WIDTH = 66  # the map pane's width in a 120-column terminal
 
 
 def measure_load(path: Path) -> dict[str, float]:
-    from metrotui.curriculum import load_curriculum
-    from metrotui.layout import layout_map
-    from metrotui.tracker import Tracker, path_choices, path_members
+    from metrotui.core.curriculum import load_curriculum
+    from metrotui.core.tracker import Tracker, path_choices, path_members
+    from metrotui.tui.map_layout import layout_map
 
     start = time.perf_counter()
     load_curriculum(path, recheck=True)  # as a first load: pydantic, then the cache written
@@ -54,7 +54,7 @@ def measure_load(path: Path) -> dict[str, float]:
 
 
 def measure_durable(folder: Path, ticks: int, prefill: int) -> list[float]:
-    from metrotui.progress import ProgressStore
+    from metrotui.storage.progress import ProgressStore
 
     path = folder / f"durable-{prefill}.json"
     path.unlink(missing_ok=True)

@@ -23,11 +23,11 @@ SAMPLE_DONE = [
 
 
 async def capture(folder: Path) -> None:
-    from metrotui.app import MetroApp
-    from metrotui.curriculum import load_curriculum
-    from metrotui.locations import bundled_curriculum
-    from metrotui.progress import ProgressStore
-    from metrotui.tracker import Tracker
+    from metrotui.core.curriculum import load_curriculum
+    from metrotui.core.tracker import Tracker
+    from metrotui.paths import bundled_curriculum
+    from metrotui.storage.progress import ProgressStore
+    from metrotui.tui.app import MetroApp
 
     curriculum = load_curriculum(bundled_curriculum())
     progress_path = folder / "progress.json"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from metrotui.curriculum import Curriculum, parse_curriculum
-from metrotui.locations import bundled_curriculum
+from metrotui.core.curriculum import Curriculum, parse_curriculum
+from metrotui.paths import bundled_curriculum
 
 
 @pytest.fixture(autouse=True)

@@ -20,14 +20,14 @@ from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from metrotui.app import MetroApp
-from metrotui.curriculum import Curriculum
-from metrotui.glyphs import TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN
-from metrotui.progress import ProgressStore
-from metrotui.tracker import path_members
-from metrotui.widgets.help_screen import HelpScreen
-from metrotui.widgets.metro_map import MetroMap
-from metrotui.widgets.station_detail import ReferenceList, TopicChecklist
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.glyphs import TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN
+from metrotui.core.tracker import path_members
+from metrotui.storage.progress import ProgressStore
+from metrotui.tui.app import MetroApp
+from metrotui.tui.screens.help_screen import HelpScreen
+from metrotui.tui.widgets.metro_map import MetroMap
+from metrotui.tui.widgets.station_detail import ReferenceList, TopicChecklist
 from tests.helpers import curriculum_raw, make_curriculum, station
 
 WIDE = (140, 40)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static, TextArea
 
-from metrotui.app import MetroApp
-from metrotui.curriculum import Curriculum
-from metrotui.progress import ProgressStore
-from metrotui.widgets.known_dialog import KnownDialog
-from metrotui.widgets.note_editor import NoteEditor
+from metrotui.core.curriculum import Curriculum
+from metrotui.storage.progress import ProgressStore
+from metrotui.tui.app import MetroApp
+from metrotui.tui.screens.known_dialog import KnownDialog
+from metrotui.tui.screens.note_editor import NoteEditor
 from tests.test_app import screen_text
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((140, 40), id="140x40")]
@@ -145,8 +145,8 @@ def test_snapshot_stats_screen(snap_compare, genai, tmp_path) -> None:
     # The stats depend on today's date; the screen is drawn from fixed figures.
     from datetime import date
 
-    from metrotui.stats import compute_stats
-    from metrotui.widgets.stats_screen import StatsScreen
+    from metrotui.core.stats import compute_stats
+    from metrotui.tui.screens.stats_screen import StatsScreen
 
     app = snapshot_app(genai, tmp_path)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from metrotui.app import MetroApp
-from metrotui.curriculum import Curriculum
-from metrotui.progress import ProgressStore
-from metrotui.widgets.stats_screen import StatsScreen
+from metrotui.core.curriculum import Curriculum
+from metrotui.storage.progress import ProgressStore
+from metrotui.tui.app import MetroApp
+from metrotui.tui.screens.stats_screen import StatsScreen
 from tests.test_app import screen_text
 from tests.test_route_and_stats import ALIGNMENT_ROUTE
 

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from metrotui import __version__
-from metrotui.cli import cli
-from metrotui.locations import bundled_curriculum
+from metrotui.cli.commands import cli
+from metrotui.paths import bundled_curriculum
 from tests.helpers import chain
 
 GENAI_PROGRESS = Path("metrotui") / "progress" / "genai-metromap.json"
@@ -553,7 +553,7 @@ def test_a_terminal_that_cannot_show_the_glyphs_gets_no_traceback(tmp_path: Path
 
 NO_TEXTUAL = """
 import sys
-from metrotui.cli import cli
+from metrotui.cli.commands import cli
 try:
     cli.main(["status", "--json"], prog_name="metrotui")
 except SystemExit as done:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from metrotui.curriculum import (
+from metrotui.core.curriculum import (
     MAX_FILE_BYTES,
     REFERENCE_KINDS,
     Curriculum,
@@ -672,10 +672,10 @@ SEED_TYPOS = ("ofcourse", "Nueral", "Constituitional", "Optimzation", "Pytorch",
 
 def test_genai_text_has_none_of_the_seeds_typos(genai: Curriculum) -> None:
     texts = [genai.title]
-    for station in genai.stations:
-        texts += [station.title, station.summary]
-        texts += [t.title for t in station.topics] + [t.summary for t in station.topics]
-        texts += [r.title for r in station.references]
+    for stop in genai.stations:
+        texts += [stop.title, stop.summary]
+        texts += [t.title for t in stop.topics] + [t.summary for t in stop.topics]
+        texts += [r.title for r in stop.references]
     found = {typo for typo in SEED_TYPOS for text in texts if typo in text}
     assert not found
 

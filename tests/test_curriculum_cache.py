@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from metrotui import curriculum_cache
-from metrotui.curriculum import CurriculumError, load_curriculum, parse_curriculum
-from metrotui.curriculum_check import check
-from metrotui.locations import bundled_curriculum
+from metrotui.core.curriculum import CurriculumError, load_curriculum, parse_curriculum
+from metrotui.paths import bundled_curriculum
+from metrotui.storage import cache as curriculum_cache
+from metrotui.storage.check import check
 from tests.helpers import chain
 
 
@@ -47,7 +47,7 @@ def test_a_cached_load_never_imports_pydantic(tmp_path: Path) -> None:
     load_curriculum(path)  # fills the cache in this test's cache folder
     script = (
         "import sys\n"
-        "from metrotui.curriculum import load_curriculum\n"
+        "from metrotui.core.curriculum import load_curriculum\n"
         f"curriculum = load_curriculum({str(path)!r})\n"
         "print(len(curriculum.stations), 'pydantic' in sys.modules)\n"
     )

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from metrotui.app import MetroApp
-from metrotui.curriculum import Curriculum, parse_curriculum
-from metrotui.progress import ProgressStore, parse_progress
+from metrotui.core.curriculum import Curriculum, parse_curriculum
+from metrotui.storage.progress import ProgressStore, parse_progress
+from metrotui.tui.app import MetroApp
 
 KILL_ROUNDS = max(1, int(os.environ.get("METROTUI_KILL_ROUNDS", "200")))
 KILL_STREAMS = 2  # killers working on the same file at once
@@ -43,7 +43,7 @@ def child_env(tmp_path: Path) -> dict[str, str]:
 MARKER = textwrap.dedent(
     """
     import sys
-    from metrotui.progress import ProgressStore
+    from metrotui.storage.progress import ProgressStore
     store = ProgressStore(sys.argv[1], sys.argv[2])
     prefix = sys.argv[3]
     print("ready", flush=True)
@@ -182,7 +182,7 @@ CLI_WRITER = textwrap.dedent(
     import io, sys, time
     from contextlib import redirect_stdout
     from pathlib import Path
-    from metrotui.cli import cli
+    from metrotui.cli.commands import cli
     curriculum, go, topics = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]
     print("ready", flush=True)
     while not go.exists():

@@ -27,10 +27,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import metrotui.progress as progress_module
-from metrotui.app import MetroApp
-from metrotui.cli import cli
-from metrotui.curriculum import Curriculum
+import metrotui.storage.progress as progress_module
+from metrotui.cli.commands import cli
+from metrotui.core.curriculum import Curriculum
+from metrotui.tui.app import MetroApp
 
 CURRICULUM = "genai-metromap"
 OLD_TIME = "2024-01-02T03:04:05.000Z"

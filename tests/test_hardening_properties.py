@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrotui.app import MetroApp
-from metrotui.curriculum import Curriculum, parse_curriculum
-from metrotui.layout import MapLayout, layout_map
-from metrotui.progress import ProgressStore
-from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_members
+from metrotui.core.curriculum import Curriculum, parse_curriculum
+from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_members
+from metrotui.storage.progress import ProgressStore
+from metrotui.tui.app import MetroApp
+from metrotui.tui.map_layout import MapLayout, layout_map
 
 COLORS = ["#7b3fb5", "#4fadea", "#4fad5b", "#e0a030", "#d04050"]
 # Examples per property; METROTUI_PROPERTY_EXAMPLES scales them (say, 1000 for a

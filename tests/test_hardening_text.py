@@ -26,10 +26,10 @@ from textual.command import CommandInput, CommandList, CommandPalette
 from textual.geometry import Region
 from textual.strip import Strip
 
-from metrotui.app import MetroApp
-from metrotui.cli import cli
-from metrotui.curriculum import Curriculum, load_curriculum
-from metrotui.widgets.station_detail import ReferenceList
+from metrotui.cli.commands import cli
+from metrotui.core.curriculum import Curriculum, load_curriculum
+from metrotui.tui.app import MetroApp
+from metrotui.tui.widgets.station_detail import ReferenceList
 
 HOSTILE = Path(__file__).parent / "corpus" / "curricula" / "hostile.json"
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from metrotui.locations import bundled_curriculum
+from metrotui.paths import bundled_curriculum
 
 RUN_AND_REPORT = """
 import json, sys
-from metrotui.cli import cli
+from metrotui.cli.commands import cli
 
 cli.main(args=sys.argv[1:], prog_name="metrotui", standalone_mode=False)
 loaded = sorted(name for name in sys.modules if name.split(".")[0] == "textual")
@@ -69,11 +69,11 @@ def test_the_check_would_see_textual(tmp_path: Path) -> None:
 
 OPEN_AND_REPORT = """
 import json, sys
-import metrotui.app
-from metrotui import launch
+import metrotui.tui.app
+from metrotui import entry as launch
 
 opened = []
-metrotui.app.run_app = lambda curriculum, progress, path=None: opened.append(
+metrotui.tui.app.run_app = lambda curriculum, progress, path=None: opened.append(
     [curriculum.id, path]
 ) or 0
 sys.argv = ["metrotui", *sys.argv[1:]]

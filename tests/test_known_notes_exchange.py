@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrotui.cli import cli
-from metrotui.exchange import export_markdown, merge
-from metrotui.progress import Note, Progress, ProgressStore
+from metrotui.cli.commands import cli
+from metrotui.storage.export import export_markdown, merge
+from metrotui.storage.progress import Note, Progress, ProgressStore
 from tests.helpers import curriculum_raw, make_curriculum, station
 
 GENAI = "genai-metromap"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from metrotui.curriculum import Curriculum
-from metrotui.layout import MapLayout, layout_map
-from metrotui.tracker import path_members
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.tracker import path_members
+from metrotui.tui.map_layout import MapLayout, layout_map
 from tests.helpers import chain, curriculum_raw, make_curriculum, station
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from metrotui import layout as layout_module
-from metrotui.curriculum import Curriculum
-from metrotui.layout import layout_map
+from metrotui.core.curriculum import Curriculum
+from metrotui.tui import map_layout as layout_module
+from metrotui.tui.map_layout import layout_map
 from tests.helpers import curriculum_raw, make_curriculum, station
 
 LINES = ["trunk", "a", "b", "c", "d", "e"]

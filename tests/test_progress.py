@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-import metrotui.progress as progress_module
-from metrotui.progress import Progress, ProgressError, ProgressStore
+import metrotui.storage.progress as progress_module
+from metrotui.storage.progress import Progress, ProgressError, ProgressStore
 
 CURRICULUM = "genai-metromap"
 TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"
@@ -233,7 +233,7 @@ def test_the_new_file_is_synced_before_it_replaces_the_old(
 CRASH_SCRIPT = textwrap.dedent(
     """
     import os, sys
-    from metrotui.progress import ProgressStore
+    from metrotui.storage.progress import ProgressStore
     store = ProgressStore(sys.argv[1], "genai-metromap")
     os.replace = lambda *args: os._exit(9)  # the process dies just before the rename
     store.mark(["linear-algebra"])
@@ -264,7 +264,7 @@ CONCURRENT_SCRIPT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from metrotui.progress import ProgressStore
+    from metrotui.storage.progress import ProgressStore
     path, prefix, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     store = ProgressStore(path, "genai-metromap")
     print("ready", flush=True)

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from click.testing import CliRunner
 
-from metrotui.cli import cli
-from metrotui.curriculum import Curriculum
-from metrotui.progress import ProgressStore
-from metrotui.stats import compute_stats, sparkline
-from metrotui.tracker import Tracker
+from metrotui.cli.commands import cli
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.stats import compute_stats, sparkline
+from metrotui.core.tracker import Tracker
+from metrotui.storage.progress import ProgressStore
 from tests.helpers import curriculum_raw, make_curriculum, station
 
 ALIGNMENT_ROUTE = [

@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from metrotui.cli import cli
-from metrotui.serve import NEEDS_EXTRA, ServeError, app_command, check_port
+from metrotui.cli.commands import cli
+from metrotui.web.serve import NEEDS_EXTRA, ServeError, app_command, check_port
 from tests.helpers import chain
 
 HOST = "127.0.0.1"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from metrotui.app import MetroApp
-from metrotui.curriculum import Curriculum
-from metrotui.progress import ProgressStore
-from metrotui.tracker import Tracker
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.tracker import Tracker
+from metrotui.storage.progress import ProgressStore
+from metrotui.tui.app import MetroApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((140, 40), id="140x40")]
 SOME_PROGRESS = ["math-basics", "programming", "neural-net-fundamentals", "training-optimization"]

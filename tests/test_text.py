@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrotui.text import clean_block, clean_line
+from metrotui.core.text import clean_block, clean_line
 
 ESC = "\x1b"
 

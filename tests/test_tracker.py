@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from metrotui.curriculum import Curriculum
-from metrotui.tracker import (
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.tracker import (
     ALL_PATHS,
     Count,
     LockedError,

@@ -1,4 +1,4 @@
-from metrotui.words import counted, plural
+from metrotui.core.words import counted, plural
 
 
 def test_one_is_singular_and_others_plural() -> None:

@@ -1,3 +1,3 @@
-from metrotui.launch import main
+from metrotui.entry import main
 
 main()

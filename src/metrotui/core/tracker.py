@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from metrotui.curriculum import Curriculum, Station, closest
+from metrotui.core.curriculum import Curriculum, Station, closest
 
 ALL_PATHS = "all"
 

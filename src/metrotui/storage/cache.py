@@ -1,6 +1,6 @@
 """Checked curricula, cached by the exact bytes of their file.
 
-Checking a file (metrotui.curriculum_check) means importing pydantic and
+Checking a file (metrotui.storage.check) means importing pydantic and
 building its models, which took longer than everything else in a launch.  So
 the checked form, plain tuples of cleaned text, is kept in the user's cache
 folder, and a file whose bytes were checked before is built from there.
@@ -30,8 +30,8 @@ import zlib
 from pathlib import Path
 
 from metrotui import __version__
-from metrotui.curriculum import Rows
-from metrotui.locations import cache_dir
+from metrotui.core.curriculum import Rows
+from metrotui.paths import cache_dir
 
 FORMAT = b"metrotui checked curriculum, format 2"
 KEEP = 16  # entries; older ones go when a new one is written
@@ -39,13 +39,13 @@ STALE_TEMPORARY_S = 3600
 _SUFFIX = ".marshal"
 _CRC = 4  # bytes of the CRC that starts an entry
 # The modules whose code decides what a checked curriculum looks like.
-_CHECKING_CODE = ("curriculum.py", "curriculum_check.py", "text.py")
+_CHECKING_CODE = ("core/curriculum.py", "storage/check.py", "core/text.py")
 
 
 @functools.cache
 def _fingerprint() -> bytes:
     parts = [FORMAT, __version__.encode(), sys.implementation.cache_tag.encode()]
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]  # the metrotui package
     for name in _CHECKING_CODE:
         try:
             stat = (here / name).stat()

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from metrotui.curriculum import Station
+from metrotui.core.curriculum import Station
 
 
 class KnownDialog(ModalScreen[bool]):

@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from metrotui.curriculum import Curriculum, Station, Topic
-from metrotui.glyphs import (
+from metrotui.core.curriculum import Curriculum, Station, Topic
+from metrotui.core.glyphs import (
     STATE_STYLE,
     STATION_GLYPH,
     TOPIC_DONE,
@@ -27,10 +27,10 @@ from metrotui.glyphs import (
     TOPIC_OPEN,
     station_badge,
 )
-from metrotui.progress import Note
-from metrotui.text import clean_block
-from metrotui.tracker import StationState, Tracker
-from metrotui.widgets.hanging import Hanging
+from metrotui.core.text import clean_block
+from metrotui.core.tracker import StationState, Tracker
+from metrotui.storage.progress import Note
+from metrotui.tui.widgets.hanging import Hanging
 
 
 def station_name(station: Station) -> str:

@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from metrotui.curriculum import Curriculum
-from metrotui.glyphs import (
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.glyphs import (
     KNOWN_GLYPH,
     KNOWN_WORD,
     STATION_GLYPH,
@@ -28,8 +28,8 @@ from metrotui.glyphs import (
     TOPIC_OPEN,
     station_badge,
 )
-from metrotui.layout import MapLayout, Placed, layout_map
-from metrotui.tracker import StationState, Tracker, path_choices, path_members
+from metrotui.core.tracker import StationState, Tracker, path_choices, path_members
+from metrotui.tui.map_layout import MapLayout, Placed, layout_map
 
 STATE_KEY = (
     (STATION_GLYPH[StationState.DONE], "done"),

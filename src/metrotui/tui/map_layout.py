@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from metrotui.curriculum import Curriculum, Station
+from metrotui.core.curriculum import Curriculum, Station
 
 LEGEND_ROWS = 3  # the line legend, the state key, a blank row
 MIN_LANE_WIDTH = 12

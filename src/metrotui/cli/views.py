@@ -10,12 +10,12 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from metrotui.curriculum import Curriculum, Station
-from metrotui.glyphs import STATE_STYLE, station_badge, topic_dots
-from metrotui.tracker import ALL_PATHS, Count, StationState, Tracker
+from metrotui.core.curriculum import Curriculum, Station
+from metrotui.core.glyphs import STATE_STYLE, station_badge, topic_dots
+from metrotui.core.tracker import ALL_PATHS, Count, StationState, Tracker
 
 if TYPE_CHECKING:
-    from metrotui.stats import Stats
+    from metrotui.core.stats import Stats
 
 
 def _count_text(count: Count) -> Text:
@@ -220,7 +220,7 @@ def route_view(tracker: Tracker, target: Station, stops: list[Station]) -> Rende
 
 
 def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
-    from metrotui.stats import sparkline
+    from metrotui.core.stats import sparkline
 
     overall = figures.overall
     days = "day" if figures.current_streak == 1 else "days"

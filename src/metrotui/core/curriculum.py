@@ -1,8 +1,8 @@
 """The curriculum: lines, stations, topics and references, as metrotui uses them.
 
-A file is checked once, by metrotui.curriculum_check (pydantic, every problem
+A file is checked once, by metrotui.storage.check (pydantic, every problem
 reported at once).  What the check produces, plain tuples of cleaned text, is
-kept in a cache keyed by the file's bytes (metrotui.curriculum_cache), so the
+kept in a cache keyed by the file's bytes (metrotui.storage.cache), so the
 next load of the same file builds these objects straight from the cache and
 never imports pydantic: that import and pydantic's model building cost more
 than the rest of a launch.  The objects are small named tuples, immutable, and
@@ -338,7 +338,7 @@ def _without_gc(build: Callable[..., Curriculum]) -> Callable[..., Curriculum]:
 
 @_without_gc
 def _load_checked(data: bytes, source: str, recheck: bool) -> Curriculum:
-    from metrotui import curriculum_cache
+    from metrotui.storage import cache as curriculum_cache
 
     rows = None if recheck else curriculum_cache.read(data)
     if rows is not None:
@@ -346,7 +346,7 @@ def _load_checked(data: bytes, source: str, recheck: bool) -> Curriculum:
             return Curriculum.from_rows(rows)
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             pass  # not the shape this version builds from: check the file instead
-    from metrotui.curriculum_check import check
+    from metrotui.storage.check import check
 
     rows = check(data, source)
     curriculum = Curriculum.from_rows(rows)
@@ -357,6 +357,6 @@ def _load_checked(data: bytes, source: str, recheck: bool) -> Curriculum:
 @_without_gc
 def parse_curriculum(data: bytes, source: str = "<curriculum>") -> Curriculum:
     """Check a curriculum given as bytes (no cache), or raise CurriculumError."""
-    from metrotui.curriculum_check import check
+    from metrotui.storage.check import check
 
     return Curriculum.from_rows(check(data, source))

@@ -8,9 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from metrotui.cli_views import stats_view
-from metrotui.stats import Stats
-from metrotui.tracker import Tracker
+from metrotui.cli.views import stats_view
+from metrotui.core.stats import Stats
+from metrotui.core.tracker import Tracker
 
 
 class StatsScreen(ModalScreen[None]):

@@ -12,7 +12,7 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 if TYPE_CHECKING:
-    from metrotui.app import MetroApp
+    from metrotui.tui.app import MetroApp
 
 
 def _highlight(matcher: Matcher, text: str) -> Content:

@@ -4,7 +4,7 @@
 the command-line parser: importing click and building the command tree took
 about a twentieth of the launch.  So that one case opens the map directly, and
 every other (an option, a command, ``--help``, a curriculum named in the
-environment) goes to metrotui.cli, which parses, checks and reports as usual.
+environment) goes to metrotui.cli.commands, which parses, checks and reports as usual.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from metrotui.locations import CURRICULUM_ENV, bundled_curriculum, progress_file
+from metrotui.paths import CURRICULUM_ENV, bundled_curriculum, progress_file
 
 if TYPE_CHECKING:
-    from metrotui.curriculum import Curriculum
+    from metrotui.core.curriculum import Curriculum
 
 
 def main() -> None:
@@ -29,18 +29,18 @@ def main() -> None:
             reconfigure(errors="replace")
     if len(sys.argv) <= 1 and not os.environ.get(CURRICULUM_ENV):
         _open_bundled_map()
-    from metrotui.cli import cli
+    from metrotui.cli.commands import cli
 
     cli.main(prog_name="metrotui")
 
 
 def _open_bundled_map() -> None:
     """Open the shipped curriculum; return only if something needs the CLI's reporting."""
-    from metrotui.curriculum import CurriculumError, load_curriculum
+    from metrotui.core.curriculum import CurriculumError, load_curriculum
 
     try:
         curriculum = load_curriculum(bundled_curriculum())
-        import metrotui.app  # noqa: F401 - fails here, not mid-launch, if the install is broken
+        import metrotui.tui.app  # noqa: F401 - fails here, not mid-launch, if the install is broken
     except (CurriculumError, ImportError):
         return  # the CLI says what is wrong, in its usual words
     run_map(curriculum, progress_file(curriculum.id), path=None)
@@ -54,6 +54,6 @@ def run_map(curriculum: Curriculum, progress_path: Path, *, path: str | None) ->
     import gc
 
     gc.freeze()
-    from metrotui.app import run_app
+    from metrotui.tui.app import run_app
 
     sys.exit(run_app(curriculum, progress_path, path=path))

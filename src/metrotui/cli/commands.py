@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from metrotui import __version__
-from metrotui.locations import CURRICULUM_ENV, bundled_curriculum, config_dir, progress_file
+from metrotui.paths import CURRICULUM_ENV, bundled_curriculum, config_dir, progress_file
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from metrotui.curriculum import Curriculum
-    from metrotui.progress import Progress, ProgressStore
-    from metrotui.tracker import Tracker
+    from metrotui.core.curriculum import Curriculum
+    from metrotui.core.tracker import Tracker
+    from metrotui.storage.progress import Progress, ProgressStore
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -63,14 +63,14 @@ class Session:
 
     def store(self) -> ProgressStore:
         if self._store is None:
-            from metrotui.progress import ProgressStore
+            from metrotui.storage.progress import ProgressStore
 
             self._store = ProgressStore(self.progress_path(), self.curriculum().id)
         return self._store
 
     def tracker(self) -> Tracker:
-        from metrotui.progress import ProgressError
-        from metrotui.tracker import Tracker
+        from metrotui.core.tracker import Tracker
+        from metrotui.storage.progress import ProgressError
 
         store = self.store()
         try:
@@ -96,7 +96,7 @@ class Session:
 
 
 def load_or_fail(path: Path, *, recheck: bool = False) -> Curriculum:
-    from metrotui.curriculum import CurriculumError, load_curriculum
+    from metrotui.core.curriculum import CurriculumError, load_curriculum
 
     try:
         return load_curriculum(path, recheck=recheck)
@@ -162,7 +162,7 @@ def cli(
 
 
 def open_app(session: Session, app_path: str | None) -> None:
-    from metrotui.tracker import UnknownIdError, check_path
+    from metrotui.core.tracker import UnknownIdError, check_path
 
     curriculum = session.curriculum()
     if app_path is not None:
@@ -171,10 +171,10 @@ def open_app(session: Session, app_path: str | None) -> None:
         except UnknownIdError as error:
             fail(str(error))
     try:
-        import metrotui.app  # noqa: F401
+        import metrotui.tui.app  # noqa: F401
     except ImportError as error:  # pragma: no cover - only when the install is broken
         fail(f"the map app cannot start ({error})")
-    from metrotui.launch import run_map
+    from metrotui.entry import run_map
 
     run_map(curriculum, session.progress_path(), path=app_path)
 
@@ -188,7 +188,7 @@ def open_app(session: Session, app_path: str | None) -> None:
 @click.pass_obj
 def status(session: Session, path: str, as_json: bool) -> None:
     """Progress per line and station."""
-    from metrotui.tracker import UnknownIdError, check_path
+    from metrotui.core.tracker import UnknownIdError, check_path
 
     curriculum = session.curriculum()
     try:
@@ -199,7 +199,7 @@ def status(session: Session, path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(status_json(tracker, path), indent=2))
     else:
-        from metrotui.cli_views import status_view
+        from metrotui.cli.views import status_view
 
         console().print(status_view(tracker, path))
 
@@ -240,8 +240,8 @@ def _count_json(count: Any) -> dict[str, int]:
 
 def _record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tracker:
     """Save a change through the store and return the progress it leaves."""
-    from metrotui.progress import ProgressError
-    from metrotui.tracker import Tracker
+    from metrotui.core.tracker import Tracker
+    from metrotui.storage.progress import ProgressError
 
     try:
         progress = change(session.store())
@@ -257,7 +257,7 @@ def _record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tr
 @click.pass_obj
 def done(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics done.  ID is a topic id, or a station id for all its topics."""
-    from metrotui.tracker import LockedError, UnknownIdError
+    from metrotui.core.tracker import LockedError, UnknownIdError
 
     before = session.tracker()
     try:
@@ -267,7 +267,7 @@ def done(session: Session, ids: tuple[str, ...]) -> None:
     except LockedError as error:
         fail(f"{error}. Nothing was recorded.", EXIT_REFUSED)
     after = _record(session, lambda store: store.mark(planned)) if planned else before
-    from metrotui.cli_views import marked_view
+    from metrotui.cli.views import marked_view
 
     console().print(marked_view(before, after, before.resolve(ids), planned))
 
@@ -277,7 +277,7 @@ def done(session: Session, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def undo(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics not done.  Stations that needed them lock again."""
-    from metrotui.tracker import UnknownIdError
+    from metrotui.core.tracker import UnknownIdError
 
     before = session.tracker()
     try:
@@ -286,7 +286,7 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
         fail(str(error))
     undone = [topic_id for topic_id in topics if before.is_done(topic_id)]
     after = _record(session, lambda store: store.unmark(undone)) if undone else before
-    from metrotui.cli_views import unmarked_view
+    from metrotui.cli.views import unmarked_view
 
     console().print(unmarked_view(before, after, topics, undone))
 
@@ -296,7 +296,7 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def known(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics (or whole stations) as already known: they count as done."""
-    from metrotui.tracker import UnknownIdError
+    from metrotui.core.tracker import UnknownIdError
 
     before = session.tracker()
     try:
@@ -305,7 +305,7 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
         fail(str(error))
     fresh = [topic_id for topic_id in topics if not before.is_done(topic_id)]
     after = _record(session, lambda store: store.mark_known(fresh)) if fresh else before
-    from metrotui.cli_views import marked_view
+    from metrotui.cli.views import marked_view
 
     view = marked_view(
         before,
@@ -328,7 +328,7 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def notes(session: Session, target: str, new_text: str | None) -> None:
     """Print a station's Markdown notes, or set them with --set."""
-    from metrotui.text import clean_block
+    from metrotui.core.text import clean_block
 
     station_id = _station_id(session, target)
     if new_text is not None:
@@ -357,7 +357,7 @@ def _station_id(session: Session, target: str) -> str:
 
 
 def _load_progress(session: Session) -> Progress:
-    from metrotui.progress import ProgressError
+    from metrotui.storage.progress import ProgressError
 
     try:
         return session.store().load()
@@ -382,7 +382,7 @@ def _load_progress(session: Session) -> Progress:
 @click.pass_obj
 def export(session: Session, format_: str, output: str | None) -> None:
     """Your progress as a Markdown checklist, or as JSON that import can merge."""
-    from metrotui.exchange import export_json, export_markdown
+    from metrotui.storage.export import export_json, export_markdown
 
     progress = _load_progress(session)
     if format_ == "json":
@@ -404,8 +404,8 @@ def export(session: Session, format_: str, output: str | None) -> None:
 @click.pass_obj
 def import_(session: Session, file: str) -> None:
     """Merge a JSON export into your progress: nothing is dropped, repeats change nothing."""
-    from metrotui.exchange import merge, read_export
-    from metrotui.progress import ProgressError
+    from metrotui.storage.export import merge, read_export
+    from metrotui.storage.progress import ProgressError
 
     curriculum = session.curriculum()
     try:
@@ -451,7 +451,7 @@ def route(session: Session, target: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([station.id for station in stops]))
         return
-    from metrotui.cli_views import route_view
+    from metrotui.cli.views import route_view
 
     console().print(route_view(tracker, curriculum.station(target), stops))
 
@@ -466,7 +466,7 @@ def stats(session: Session, as_json: bool) -> None:
     """Topics per week, streaks, completion per line and the pace to the end."""
     from datetime import date
 
-    from metrotui.stats import compute_stats
+    from metrotui.core.stats import compute_stats
 
     tracker = session.tracker()
     assert session.progress is not None  # tracker() has just loaded it
@@ -474,7 +474,7 @@ def stats(session: Session, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats_json(tracker, figures), indent=2))
         return
-    from metrotui.cli_views import stats_view
+    from metrotui.cli.views import stats_view
 
     console().print(stats_view(tracker, figures))
 
@@ -503,13 +503,13 @@ def stats_json(tracker: Tracker, figures: Any) -> dict[str, Any]:
 @click.pass_obj
 def next_(session: Session, path: str) -> None:
     """What to study next, with the topics still to do."""
-    from metrotui.tracker import UnknownIdError, check_path
+    from metrotui.core.tracker import UnknownIdError, check_path
 
     try:
         check_path(session.curriculum(), path)
     except UnknownIdError as error:
         fail(str(error))
-    from metrotui.cli_views import next_view
+    from metrotui.cli.views import next_view
 
     console().print(next_view(session.tracker(), path))
 
@@ -553,7 +553,7 @@ def where(session: Session) -> None:
 @click.pass_obj
 def serve(session: Session, host: str, port: int) -> None:
     """Serve the map app to a web browser (needs the web extra)."""
-    import metrotui.serve as web
+    import metrotui.web.serve as web
 
     curriculum = session.curriculum()
     session.tracker()  # a broken progress file is reported here, not in every browser tab
@@ -565,7 +565,7 @@ def serve(session: Session, host: str, port: int) -> None:
 
 
 def main() -> None:
-    """The ``metrotui`` command (metrotui.launch.main, which may skip the parser)."""
-    from metrotui.launch import main as launch
+    """The ``metrotui`` command (metrotui.entry.main, which may skip the parser)."""
+    from metrotui.entry import main as launch
 
     launch()

@@ -1,7 +1,7 @@
 """Checking a curriculum file: every problem in it, found at once.
 
 Runs only when a file's bytes have not been checked before (see
-metrotui.curriculum_cache), because importing pydantic and building its models
+metrotui.storage.cache), because importing pydantic and building its models
 costs more than the rest of a launch.  Two passes over the parsed JSON, so that
 a user sees every problem at once: pydantic checks the shape of each object, and
 a second pass checks what pydantic cannot see from one object alone (unique ids,
@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from metrotui.curriculum import (
+from metrotui.core.curriculum import (
     REFERENCE_KINDS,
     SCHEMA_VERSION,
     CurriculumError,
@@ -28,12 +28,12 @@ from metrotui.curriculum import (
     closest,
     location,
 )
-from metrotui.text import clean_block, clean_line
+from metrotui.core.text import clean_block, clean_line
 
 MAX_TITLE_CHARS = 200
 MAX_STATION_NUMBER = 1_000_000
 
-# Literal[a_tuple] is Literal[a, b, ...]: the kinds are listed once, in metrotui.curriculum.
+# Literal[a_tuple] is Literal[a, b, ...]: the kinds are listed once, in metrotui.core.curriculum.
 ReferenceKind = Literal[REFERENCE_KINDS]  # type: ignore[valid-type]
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -208,7 +208,7 @@ def check(data: bytes, source: str) -> Rows:
 
 
 def _rows(checked: CurriculumModel) -> Rows:
-    """The checked curriculum as plain tuples: what metrotui.curriculum builds from."""
+    """The checked curriculum as plain tuples: what metrotui.core.curriculum builds from."""
     source = checked.source
     return (
         checked.schema_version,

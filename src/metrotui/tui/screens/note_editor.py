@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from metrotui.curriculum import Station
+from metrotui.core.curriculum import Station
 
 
 class NoteEditor(ModalScreen[None]):

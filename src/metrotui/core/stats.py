@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from metrotui.tracker import Count, Tracker
+from metrotui.core.tracker import Count, Tracker
 
 PACE_WINDOW_DAYS = 28
 

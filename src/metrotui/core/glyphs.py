@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrotui.tracker import StationState
+from metrotui.core.tracker import StationState
 
 # Shape carries the meaning; colour only reinforces it (NO_COLOR must still read).
 STATION_GLYPH = {

@@ -13,10 +13,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from metrotui.curriculum import Curriculum
-from metrotui.progress import DamagedProgress, Progress, merge_note, now_utc, parse_progress
-from metrotui.text import clean_block
-from metrotui.tracker import StationState, Tracker
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.text import clean_block
+from metrotui.core.tracker import StationState, Tracker
+from metrotui.storage.progress import DamagedProgress, Progress, merge_note, now_utc, parse_progress
 
 EXPORTED_KEY = "exported"
 

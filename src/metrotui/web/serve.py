@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 NEEDS_EXTRA = "serve needs the web extra: pip install 'metrotui[web]'"
-TEMPLATES_PATH = Path(__file__).resolve().parent / "web" / "templates"
+TEMPLATES_PATH = Path(__file__).resolve().parent / "templates"
 
 
 class ServeError(Exception):

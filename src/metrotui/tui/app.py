@@ -15,9 +15,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from metrotui.curriculum import Curriculum, Station
-from metrotui.locations import ui_state_file
-from metrotui.progress import (
+from metrotui.core.curriculum import Curriculum, Station
+from metrotui.core.text import clean_block
+from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
+from metrotui.paths import ui_state_file
+from metrotui.storage.progress import (
     Progress,
     ProgressError,
     ProgressStore,
@@ -26,11 +28,9 @@ from metrotui.progress import (
     with_known,
     without,
 )
-from metrotui.text import clean_block
-from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
-from metrotui.ui_state import UiState
-from metrotui.widgets.metro_map import MetroMap
-from metrotui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
+from metrotui.storage.ui_state import UiState
+from metrotui.tui.widgets.metro_map import MetroMap
+from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
 
 EXTERNAL_CHECK_SECONDS = 1.0
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
@@ -38,7 +38,7 @@ FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one �
 
 def _curriculum_search() -> type[Provider]:
     # The palette asks for its providers when it opens: none of it at launch.
-    from metrotui.search import CurriculumSearch
+    from metrotui.tui.search import CurriculumSearch
 
     return CurriculumSearch
 
@@ -297,7 +297,7 @@ class MetroApp(App[int]):
 
     def _offer_known_prerequisites(self, station: Station, topic_id: str) -> None:
         """A locked station: explain why, and offer to credit what the learner knows."""
-        from metrotui.widgets.known_dialog import KnownDialog
+        from metrotui.tui.screens.known_dialog import KnownDialog
 
         self._explain_locked(station)
         before = [s for s in self.tracker.route(station.id) if s.id != station.id]
@@ -485,7 +485,7 @@ class MetroApp(App[int]):
 
     # Notes -------------------------------------------------------------------
     def action_edit_note(self) -> None:
-        from metrotui.widgets.note_editor import NoteEditor
+        from metrotui.tui.screens.note_editor import NoteEditor
 
         self._sync_detail()
         station = self.curriculum.station(self.map.selected)
@@ -546,8 +546,8 @@ class MetroApp(App[int]):
     def action_stats(self) -> None:
         from datetime import date
 
-        from metrotui.stats import compute_stats
-        from metrotui.widgets.stats_screen import StatsScreen
+        from metrotui.core.stats import compute_stats
+        from metrotui.tui.screens.stats_screen import StatsScreen
 
         try:
             ticked = self.store.load().done
@@ -559,7 +559,7 @@ class MetroApp(App[int]):
         )
 
     def action_help(self) -> None:
-        from metrotui.widgets.help_screen import HelpScreen
+        from metrotui.tui.screens.help_screen import HelpScreen
 
         self.push_screen(HelpScreen())
 

@@ -1,0 +1,1 @@
+"""The pure model and its rules: no file I/O, and no click, rich, textual or pydantic."""

@@ -1,0 +1,1 @@
+"""Files in and out: curricula, progress, UI state, exports. Builds on metrotui.core only."""

@@ -1,0 +1,1 @@
+"""The terminal app: Textual widgets, screens and styles. Never imports the CLI."""

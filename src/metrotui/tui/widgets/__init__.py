@@ -1,0 +1,1 @@
+"""Widgets that draw: the map and the station pane."""

@@ -1,0 +1,1 @@
+"""metrotui serve: the app in a web browser, and the page it loads."""

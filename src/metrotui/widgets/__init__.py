@@ -1,1 +1,0 @@
-"""Textual widgets for the metrotui app."""
