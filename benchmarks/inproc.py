@@ -20,8 +20,8 @@ MAP_WIDTH = 66  # the map pane's width in a 120-column terminal
 
 
 def measure_load(path: Path) -> dict[str, float]:
-    from metrotui.core.curriculum import load_curriculum
     from metrotui.core.tracker import Tracker, path_choices, path_members
+    from metrotui.storage.curriculum_file import load_curriculum
     from metrotui.tui.map_layout import layout_map
 
     start = time.perf_counter()

@@ -23,9 +23,9 @@ SAMPLE_DONE = [
 
 
 async def capture(folder: Path) -> None:
-    from metrotui.core.curriculum import load_curriculum
     from metrotui.core.tracker import Tracker
     from metrotui.paths import bundled_curriculum
+    from metrotui.storage.curriculum_file import load_curriculum
     from metrotui.storage.progress import ProgressStore
     from metrotui.tui.app import MetroApp
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from metrotui.core.curriculum import Curriculum, parse_curriculum
+from metrotui.core.curriculum import Curriculum
 from metrotui.paths import bundled_curriculum
+from metrotui.storage.curriculum_file import parse_curriculum
 
 
 @pytest.fixture(autouse=True)

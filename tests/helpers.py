@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from metrotui.core.curriculum import Curriculum, parse_curriculum
+from metrotui.core.curriculum import Curriculum
+from metrotui.storage.curriculum_file import parse_curriculum
 
 COLORS = ["#7b3fb5", "#4fadea", "#4fad5b", "#e0a030", "#d04050"]
 

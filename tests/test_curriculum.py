@@ -15,14 +15,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from metrotui.core.curriculum import (
-    MAX_FILE_BYTES,
-    REFERENCE_KINDS,
-    Curriculum,
-    CurriculumError,
-    load_curriculum,
-    parse_curriculum,
-)
+from metrotui.core.curriculum import REFERENCE_KINDS, Curriculum, CurriculumError
+from metrotui.storage.curriculum_file import MAX_FILE_BYTES, load_curriculum, parse_curriculum
 from tests.helpers import GENAI_STATION_IDS, chain, curriculum_raw, make_curriculum, station
 
 SEED_README = Path(__file__).resolve().parents[2] / "shared" / "seed" / "GenAIMetroMap-README.md"

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from metrotui.core.curriculum import CurriculumError, load_curriculum, parse_curriculum
+from metrotui.core.curriculum import CurriculumError
 from metrotui.paths import bundled_curriculum
 from metrotui.storage import cache as curriculum_cache
 from metrotui.storage.check import check
+from metrotui.storage.curriculum_file import load_curriculum, parse_curriculum
 from tests.helpers import chain
 
 
@@ -47,7 +48,7 @@ def test_a_cached_load_never_imports_pydantic(tmp_path: Path) -> None:
     load_curriculum(path)  # fills the cache in this test's cache folder
     script = (
         "import sys\n"
-        "from metrotui.core.curriculum import load_curriculum\n"
+        "from metrotui.storage.curriculum_file import load_curriculum\n"
         f"curriculum = load_curriculum({str(path)!r})\n"
         "print(len(curriculum.stations), 'pydantic' in sys.modules)\n"
     )

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from metrotui.core.curriculum import Curriculum, parse_curriculum
+from metrotui.core.curriculum import Curriculum
+from metrotui.storage.curriculum_file import parse_curriculum
 from metrotui.storage.progress import ProgressStore, parse_progress
 from metrotui.tui.app import MetroApp
 

@@ -178,7 +178,8 @@ def test_the_corpus_has_at_least_40_distinct_files() -> None:
 
 def test_each_corpus_file_gives_a_message_of_its_own() -> None:
     """Distinct ways to be wrong give distinct messages, not one catch-all."""
-    from metrotui.core.curriculum import CurriculumError, load_curriculum
+    from metrotui.core.curriculum import CurriculumError
+    from metrotui.storage.curriculum_file import load_curriculum
 
     seen: dict[str, list[str]] = {}
     for name in sorted(EXPECTED):
@@ -295,7 +296,7 @@ def report():
         handle.write("textual imported" if "textual" in sys.modules else "textual not imported")
 atexit.register(report)
 sys.argv[0] = "metrotui"
-from metrotui.cli.commands import main
+from metrotui.entry import main
 main()
 """
 

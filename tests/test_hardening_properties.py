@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrotui.core.curriculum import Curriculum, parse_curriculum
+from metrotui.core.curriculum import Curriculum
 from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_members
+from metrotui.storage.curriculum_file import parse_curriculum
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
 from metrotui.tui.map_layout import MapLayout, layout_map

@@ -27,7 +27,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from metrotui.cli.commands import cli
-from metrotui.core.curriculum import Curriculum, load_curriculum
+from metrotui.core.curriculum import Curriculum
+from metrotui.storage.curriculum_file import load_curriculum
 from metrotui.tui.app import MetroApp
 from metrotui.tui.widgets.station_detail import ReferenceList
 

@@ -31,12 +31,13 @@ def main() -> None:
         _open_bundled_map()
     from metrotui.cli.commands import cli
 
-    cli.main(prog_name="metrotui")
+    cli.main(prog_name="metrotui", obj=open_map)
 
 
 def _open_bundled_map() -> None:
     """Open the shipped curriculum; return only if something needs the CLI's reporting."""
-    from metrotui.core.curriculum import CurriculumError, load_curriculum
+    from metrotui.core.curriculum import CurriculumError
+    from metrotui.storage.curriculum_file import load_curriculum
 
     try:
         curriculum = load_curriculum(bundled_curriculum())
@@ -44,6 +45,15 @@ def _open_bundled_map() -> None:
     except (CurriculumError, ImportError):
         return  # the CLI says what is wrong, in its usual words
     run_map(curriculum, progress_file(curriculum.id), path=None)
+
+
+def open_map(curriculum: Curriculum, progress_path: Path, path: str | None) -> str:
+    """The CLI's way to open the app: exits with the app's code, or says why it cannot start."""
+    try:
+        import metrotui.tui.app  # noqa: F401
+    except ImportError as error:  # only when the install is broken
+        return str(error)
+    run_map(curriculum, progress_path, path=path)
 
 
 def run_map(curriculum: Curriculum, progress_path: Path, *, path: str | None) -> NoReturn:

@@ -34,6 +34,11 @@ class MetroError(click.ClickException):
         click.echo(f"metrotui: {self.format_message()}", err=True)
 
 
+# Opens the app on (curriculum, progress file, line filter); it returns only if
+# the app cannot start, with the reason.
+MapOpener = Callable[["Curriculum", Path, "str | None"], str]
+
+
 def fail(message: str, exit_code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise MetroError(message, exit_code)
 
@@ -44,6 +49,9 @@ class Session:
 
     curriculum_option: str | None
     progress_option: str | None
+    # How to open the map app: given by metrotui.entry, the one module that knows
+    # both the CLI and the app (the CLI never imports Textual itself).
+    open_map: MapOpener | None = None
     _curriculum: Curriculum | None = field(default=None, repr=False)
     _store: ProgressStore | None = field(default=None, repr=False)
     # The progress the last tracker() was built from, so a command reads the file once.
@@ -96,7 +104,8 @@ class Session:
 
 
 def load_or_fail(path: Path, *, recheck: bool = False) -> Curriculum:
-    from metrotui.core.curriculum import CurriculumError, load_curriculum
+    from metrotui.core.curriculum import CurriculumError
+    from metrotui.storage.curriculum_file import load_curriculum
 
     try:
         return load_curriculum(path, recheck=recheck)
@@ -155,7 +164,8 @@ def cli(
 
     With no command, opens the map.
     """
-    session = Session(curriculum_option, progress_option)
+    opener = ctx.obj if callable(ctx.obj) else None
+    session = Session(curriculum_option, progress_option, open_map=opener)
     ctx.obj = session
     if ctx.invoked_subcommand is None:
         open_app(session, app_path)
@@ -170,13 +180,10 @@ def open_app(session: Session, app_path: str | None) -> None:
             check_path(curriculum, app_path)
         except UnknownIdError as error:
             fail(str(error))
-    try:
-        import metrotui.tui.app  # noqa: F401
-    except ImportError as error:  # pragma: no cover - only when the install is broken
-        fail(f"the map app cannot start ({error})")
-    from metrotui.entry import run_map
-
-    run_map(curriculum, session.progress_path(), path=app_path)
+    if session.open_map is None:
+        fail("the map app is not available here; run the metrotui command")
+    problem = session.open_map(curriculum, session.progress_path(), app_path)
+    fail(f"the map app cannot start ({problem})")
 
 
 # status ------------------------------------------------------------------------
@@ -562,10 +569,3 @@ def serve(session: Session, host: str, port: int) -> None:
         web.serve(command=command, title=curriculum.title, host=host, port=port)
     except web.ServeError as error:
         fail(str(error))
-
-
-def main() -> None:
-    """The ``metrotui`` command (metrotui.entry.main, which may skip the parser)."""
-    from metrotui.entry import main as launch
-
-    launch()

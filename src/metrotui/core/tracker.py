@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from metrotui.core.curriculum import Curriculum, Station, closest
+from metrotui.core.curriculum import Curriculum, Station
+from metrotui.core.words import closest
 
 ALL_PATHS = "all"
 

@@ -1,6 +1,8 @@
-"""Words a person reads: counted nouns, so that one thing is never "1 things"."""
+"""Words a person reads: counted nouns (never "1 things") and the id a misspelt one meant."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 # Nouns whose plural is not the singular plus "s".
 _IRREGULAR = {"match": "matches", "entry": "entries", "this": "these"}
@@ -21,3 +23,11 @@ def counted(count: int, noun: str, plural_form: str | None = None) -> str:
     if count == 1:
         return f"{count:,} {noun}"
     return f"{count:,} {plural_form or plural(noun, count)}"
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a misspelt word most likely meant, if one is close."""
+    import difflib  # only a misspelt id needs it
+
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.7)
+    return matches[0] if matches else None

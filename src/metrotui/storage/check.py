@@ -15,20 +15,14 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from metrotui.core.curriculum import (
-    REFERENCE_KINDS,
-    SCHEMA_VERSION,
-    CurriculumError,
-    Rows,
-    closest,
-    location,
-)
+from metrotui.core.curriculum import REFERENCE_KINDS, SCHEMA_VERSION, CurriculumError, Rows
 from metrotui.core.text import clean_block, clean_line
+from metrotui.core.words import closest
 
 MAX_TITLE_CHARS = 200
 MAX_STATION_NUMBER = 1_000_000
@@ -172,6 +166,17 @@ class _Suggestions:
         self.left -= max(len(candidates), 1)
         match = closest(word, candidates)
         return f" (did you mean {match!r}?)" if match else ""
+
+
+def location(parts: Iterable[int | str]) -> str:
+    """A JSON location such as ``stations[4].topics[0]``."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
 
 
 def _did_you_mean(word: str, candidates: Collection[str]) -> str:

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-if TYPE_CHECKING:
-    from metrotui.tui.app import MetroApp
+from metrotui.core.curriculum import Curriculum
+
+
+class Searchable(Protocol):
+    """What the search needs of the app: its curriculum, and a way to go somewhere in it."""
+
+    curriculum: Curriculum
+
+    def jump_to(
+        self, station_id: str, topic_id: str | None = None, reference_url: str | None = None
+    ) -> None: ...
 
 
 def _highlight(matcher: Matcher, text: str) -> Content:
@@ -29,7 +38,7 @@ class CurriculumSearch(Provider):
     """Find a station, topic or reference by fuzzy match and jump to it."""
 
     def _entries(self) -> list[tuple[str, str, Callable[[], None]]]:
-        app: MetroApp = self.app  # type: ignore[assignment]
+        app = cast(Searchable, self.app)
         entries: list[tuple[str, str, Callable[[], None]]] = []
         for station in app.curriculum.stations:
             line = app.curriculum.line(station.line).name
@@ -59,7 +68,7 @@ class CurriculumSearch(Provider):
         return entries
 
     async def discover(self) -> Hits:
-        app: MetroApp = self.app  # type: ignore[assignment]
+        app = cast(Searchable, self.app)
         for station in app.curriculum.stations:
             name = f"{station.number} {station.title}"
             yield DiscoveryHit(

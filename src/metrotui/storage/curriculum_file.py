@@ -1,0 +1,101 @@
+"""Reading a curriculum file: bounded reads, the check, and the cache of checked files.
+
+A file is checked once, by metrotui.storage.check (pydantic, every problem
+reported at once); what the check produces is kept by metrotui.storage.cache,
+keyed by the file's bytes, so later loads build the runtime form
+(metrotui.core.curriculum) without importing pydantic.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from metrotui.core.curriculum import Curriculum, CurriculumError
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
+    """Read a curriculum file, or raise CurriculumError naming it.
+
+    A file whose exact bytes were checked before is built from the cache;
+    ``recheck`` (``metrotui validate``) checks it again all the same.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise CurriculumError(source, ["is a folder, not a curriculum file"])
+        size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            # Read at most one byte past the limit: a pipe or a device such as
+            # /dev/zero reports no size, and must not be read without end.
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+            size = max(size, len(data))
+        if size > MAX_FILE_BYTES:
+            raise CurriculumError(
+                source,
+                [
+                    f"is {size / 1e6:.1f} MB; "
+                    f"a curriculum may be at most {MAX_FILE_BYTES // 2**20} MB"
+                ],
+            )
+    except FileNotFoundError:
+        raise CurriculumError(source, ["no such file"]) from None
+    except PermissionError:
+        raise CurriculumError(source, ["cannot be read (permission denied)"]) from None
+    except OSError as error:
+        raise CurriculumError(source, [f"cannot be read ({error.strerror or error})"]) from None
+    return _load_checked(data, source, recheck)
+
+
+def _without_gc(build: Callable[..., Curriculum]) -> Callable[..., Curriculum]:
+    """Run with the cyclic garbage collector paused.
+
+    Loading makes a great many objects and no garbage cycles; on a file of
+    thousands of stations the collector's passes over them took as long as the
+    loading itself.
+    """
+
+    @functools.wraps(build)
+    def paused(*args: Any, **kwargs: Any) -> Curriculum:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_without_gc
+def _load_checked(data: bytes, source: str, recheck: bool) -> Curriculum:
+    from metrotui.storage import cache as curriculum_cache
+
+    rows = None if recheck else curriculum_cache.read(data)
+    if rows is not None:
+        try:
+            return Curriculum.from_rows(rows)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            pass  # not the shape this version builds from: check the file instead
+    from metrotui.storage.check import check
+
+    rows = check(data, source)
+    curriculum = Curriculum.from_rows(rows)
+    curriculum_cache.write(data, rows)
+    return curriculum
+
+
+@_without_gc
+def parse_curriculum(data: bytes, source: str = "<curriculum>") -> Curriculum:
+    """Check a curriculum given as bytes (no cache), or raise CurriculumError."""
+    from metrotui.storage.check import check
+
+    return Curriculum.from_rows(check(data, source))
