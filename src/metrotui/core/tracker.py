@@ -71,6 +71,11 @@ class LockedError(Exception):
 class Tracker:
     """A snapshot of one learner's progress through one curriculum."""
 
+    done: frozenset[str]  # done or already known
+    known: frozenset[str]
+    _counts: dict[str, Count]
+    _states: dict[str, StationState]
+
     def __init__(
         self,
         curriculum: Curriculum,
@@ -265,11 +270,11 @@ class Tracker:
         }
         left_on_line: dict[str, int] = {}
         for station_id in needed:
-            line = self.curriculum.station(station_id).line
-            left_on_line[line] = left_on_line.get(line, 0) + 1
+            on = self.curriculum.station(station_id).line
+            left_on_line[on] = left_on_line.get(on, 0) + 1
         ready = {s for s, count in waiting.items() if count == 0}
         order: list[Station] = []
-        line = None
+        line: str | None = None
         while ready:
             chosen = min(
                 (self.curriculum.station(s) for s in ready),
@@ -282,7 +287,7 @@ class Tracker:
             ready.discard(chosen.id)
             order.append(chosen)
             line = chosen.line
-            left_on_line[line] -= 1
+            left_on_line[chosen.line] -= 1
             for dependent in self.curriculum.dependents(chosen.id):
                 if dependent.id in waiting:
                     waiting[dependent.id] -= 1
