@@ -20,12 +20,23 @@ BODY = "Bare reference app for the metrotui benchmarks"
 
 
 class BareApp(App[int]):
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    # j and k change one line of text: the trivial work a key can cause, the
+    # reference for how soon a screen can settle after a key.
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("j", "step(1)", "Down", show=False),
+        Binding("k", "step(-1)", "Up", show=False),
+    ]
+    presses = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(BODY)
+        yield Static(BODY, id="body")
         yield Footer()
+
+    def action_step(self, by: int) -> None:
+        self.presses += by
+        self.query_one("#body", Static).update(f"{BODY} ({self.presses})")
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ from textual import events  # noqa: E402
 from textual._compositor import CompositorUpdate  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
-from metrotui.core.curriculum import load_curriculum  # noqa: E402
+from metrotui.storage.curriculum_file import load_curriculum  # noqa: E402
 from metrotui.tui.app import MetroApp  # noqa: E402
 
 QUIET = 0.06

@@ -45,12 +45,17 @@ PY = sys.executable
 GROWTH_SIZES = (100, 1000, 5000, 20000)
 BIG = 5000
 COLUMNS, LINES = 120, 40
+# A screen is settled once nothing on it has changed for this long.
+SETTLE_QUIET_S = 0.25
+SETTLE_KEYS = ("j", "k") * 6
 
 BUDGETS = {
     "launch_genai": 1.25,  # x bare app
     "launch_5000": 2.0,  # x bare app
     "key_median_ms": 16.0,
     "key_p95_ms": 33.0,
+    "key_settled_median_ms": 16.0,  # in-process: the map and the station pane drawn
+    "settled_tmux": 3.0,  # x the bare app changing one line, in a real terminal
     "status": 0.5,  # x bare app's launch
     "validate_5000_s": 1.0,
     "durable_median_ms": 10.0,
@@ -197,6 +202,12 @@ class Tmux:
 
     def launch(self, command: list[str], markers: Sequence[str], script: Path) -> float:
         """Seconds from starting ``command`` in a new pane until all markers show."""
+        pane, elapsed = self.open(command, markers, script)
+        self.command(f"kill-pane -t {pane}")
+        return elapsed
+
+    def open(self, command: list[str], markers: Sequence[str], script: Path) -> tuple[str, float]:
+        """A new pane running ``command``, once all markers show, and how long that took."""
         # A script, so that no quoting has to survive tmux's command parser.
         script.write_text(
             "exec env -u NO_COLOR -u TEXTUAL_FPS " + " ".join(map(_quote, command)) + "\n"
@@ -206,7 +217,7 @@ class Tmux:
         pane = self.command(f"new-window -d -P -F '#{{pane_id}}' '{shell}'")[0]
         try:
             while True:
-                screen = "\n".join(self.command(f"capture-pane -p -t {pane}"))
+                screen = self.screen(pane)
                 if all(marker in screen for marker in markers):
                     elapsed = time.monotonic() - start
                     break
@@ -216,9 +227,43 @@ class Tmux:
             size = self.command(f"display -p -t {pane} '#{{pane_width}}x#{{pane_height}}'")[0]
             if size != f"{COLUMNS}x{LINES}":
                 raise RuntimeError(f"the pane is {size}, not {COLUMNS}x{LINES}")
-        finally:
+        except BaseException:
             self.command(f"kill-pane -t {pane}")
-        return elapsed
+            raise
+        return pane, elapsed
+
+    def screen(self, pane: str) -> str:
+        return "\n".join(self.command(f"capture-pane -p -e -t {pane}"))
+
+    def settle(self, pane: str, key: str, quiet: float = SETTLE_QUIET_S) -> float:
+        """Seconds from sending ``key`` until the pane's last change before it goes quiet.
+
+        The screen is read with its colours (``-e``): a selection moving is a
+        change of style as much as of text.
+        """
+        self.wait_quiet(pane, quiet)
+        before = self.screen(pane)
+        start = time.monotonic()
+        self.command(f"send-keys -t {pane} {key}")
+        last_change, seen = None, before
+        while True:
+            now_screen = self.screen(pane)
+            now = time.monotonic()
+            if now_screen != seen:
+                seen, last_change = now_screen, now
+            if last_change is not None and now - last_change >= quiet:
+                return last_change - start
+            if now - start > 10:
+                raise RuntimeError(f"the screen never changed after {key!r}")
+            time.sleep(0.001)
+
+    def wait_quiet(self, pane: str, quiet: float) -> None:
+        seen, since = self.screen(pane), time.monotonic()
+        while time.monotonic() - since < quiet:
+            time.sleep(0.002)
+            screen = self.screen(pane)
+            if screen != seen:
+                seen, since = screen, time.monotonic()
 
     def close(self) -> None:
         socket_path = self.command("display -p '#{socket_path}'")[0]
@@ -316,6 +361,19 @@ def run(rounds: int, use_tmux: bool, scratch: Path) -> dict[str, Any]:
                     script = scratch / "launch.sh"
                     tmux_samples[name].append(tmux.launch(command, markers, script))
             results["tmux"] = {name: {"first_frame_s": v} for name, v in tmux_samples.items()}
+            progress(f"key to settled screen in tmux: {rounds} rounds of {len(SETTLE_KEYS)} keys")
+            settled: dict[str, list[float]] = {"bare": [], "genai": []}
+            for round_ in range(rounds):
+                for name in rotate(list(settled), round_):
+                    command, markers = terminal_cases[name]
+                    bench.fresh_config()
+                    pane, _ = tmux.open(command, markers, scratch / "launch.sh")
+                    try:
+                        settled[name] += [tmux.settle(pane, key) for key in SETTLE_KEYS]
+                    finally:
+                        tmux.command(f"kill-pane -t {pane}")
+            for name, values in settled.items():
+                results["tmux"][name]["settled_s"] = values
         finally:
             tmux.close()
 
@@ -431,6 +489,26 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
                     "pass": med <= BUDGETS["key_median_ms"] and top <= BUDGETS["key_p95_ms"],
                 }
             )
+    for name, label in (("genai", "GenAI map"), ("5000", "5,000 stations")):
+        settled = results["keys"][name]["move"]["settled_ms"]
+        rows.append(
+            {
+                "measure": f"Key to settled screen, move, {label} (in-process: map and pane)",
+                "value": f"median {median(settled):.1f} ms, p95 {p95(settled):.1f} ms",
+                "reference": "",
+                "ratio": "",
+                "budget": "median ≤ 16 ms",
+                "pass": median(settled) <= BUDGETS["key_settled_median_ms"],
+            }
+        )
+    if "tmux" in results and "settled_s" in results["tmux"]["genai"]:
+        launch_row(
+            "Key to settled screen, move, GenAI map (tmux)",
+            median(results["tmux"]["genai"]["settled_s"]),
+            median(results["tmux"]["bare"]["settled_s"]),
+            BUDGETS["settled_tmux"],
+        )
+        rows[-1]["reference"] = rows[-1]["reference"].replace("bare app", "bare app, one line")
     status = median(results["cli"]["status_s"])
     launch_row("`metrotui status`, whole process", status, bare, BUDGETS["status"])
     validate = median(results["cli"]["validate_5000_s"])
