@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from metrotui.curriculum import Curriculum, Station
+from metrotui.exchange import strays_notice
 from metrotui.locations import ui_state_file
 from metrotui.progress import (
     Progress,
@@ -163,8 +164,7 @@ class MetroApp(App[int]):
             )
         if self.tracker.orphans:
             self.notify(
-                f"{len(self.tracker.orphans)} marks in {self.store.path} are for topics "
-                "this curriculum does not have; they are kept.",
+                strays_notice(self.tracker.orphans, self.store.path) + ".",
                 title="Progress",
                 timeout=10,
                 markup=False,
