@@ -174,6 +174,25 @@ def test_a_real_process_leaves_a_mistyped_progress_file_alone(tmp_path: Path) ->
     assert mistyped.read_bytes() == NOT_PROGRESS["notes in Markdown"]
 
 
+async def test_app_opens_beside_a_file_that_is_not_progress_and_never_touches_it(
+    genai: Curriculum, tmp_path: Path
+) -> None:
+    mistyped = tmp_path / "notes.md"
+    mistyped.write_bytes(NOT_PROGRESS["notes in Markdown"])
+    app = make_app(genai, mistyped, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        problems = [m for t, m, _ in notices(app) if t == "Progress not loaded"]
+        assert problems and f"{mistyped} is not a metrotui progress file" in problems[0]
+        await tick_first_topic(pilot)
+        assert any(
+            "not a metrotui progress file" in m for t, m, _ in notices(app) if t == "Not saved"
+        )
+        still_running(app)
+    assert mistyped.read_bytes() == NOT_PROGRESS["notes in Markdown"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md", "ui.json"]
+
+
 @pytest.mark.parametrize("damage", ["truncated", "done twice", "done is a list"])
 async def test_app_sets_a_damaged_file_aside_and_carries_on(
     genai: Curriculum, tmp_path: Path, damage: str
