@@ -710,3 +710,18 @@ async def test_app_with_a_file_it_cannot_read_keeps_running(
         assert stat.S_ISFIFO(progress.stat().st_mode)
     else:
         assert progress.read_bytes() == progress_bytes()
+
+
+def test_a_progress_file_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    progress = tmp_path / "progress.json"
+    with progress.open("wb") as handle:
+        handle.truncate(progress_module.MAX_PROGRESS_BYTES + 1)  # sparse: quick, no space
+    for command in (["status"], ["done", "linear-algebra"]):
+        result = run(progress, *command)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"metrotui: {progress} is 67.1 MB, too big for a progress file (at most 64 MB); "
+            "it was left untouched. Choose another --progress file\n"
+        )
+    assert progress.stat().st_size == progress_module.MAX_PROGRESS_BYTES + 1
+    assert sorted(tmp_path.iterdir()) == [progress]
