@@ -88,7 +88,8 @@ def test_status_on_a_fresh_start(run: Run, genai: Any) -> None:
 
 def test_status_json_shape_on_a_fresh_start(run: Run, genai: Any) -> None:
     data = status_json(run)
-    assert set(data) == {"curriculum", "path", "overall", "lines", "stations"}
+    assert set(data) == {"curriculum", "path", "overall", "lines", "stations", "not_in_curriculum"}
+    assert data["not_in_curriculum"] == []
     assert data["curriculum"] == "genai-metromap"
     assert data["path"] == "all"
     assert data["overall"] == {"done": 0, "known": 0, "total": 67}
@@ -405,14 +406,15 @@ def test_a_damaged_progress_file_is_set_aside_and_the_command_works(
     run: Run, progress_path: Path
 ) -> None:
     progress_path.parent.mkdir(parents=True)
-    progress_path.write_bytes(b"{ this is not json")
+    cut_short = b'{\n  "schema_version": 1,\n  "curriculum": "genai-metromap",\n  "done": {\n    "'
+    progress_path.write_bytes(cut_short)
     result = run("done", "calculus")
     assert result.exit_code == 0
     match = re.search(r"moved, bytes untouched, to (\S+?);", result.stderr)
     assert match, result.stderr
     aside = Path(match.group(1))
     assert aside.parent == progress_path.parent
-    assert aside.read_bytes() == b"{ this is not json"
+    assert aside.read_bytes() == cut_short
     assert set(json.loads(progress_path.read_text())["done"]) == {"calculus"}
 
 
@@ -436,7 +438,8 @@ def test_marks_for_unknown_topics_are_kept_and_mentioned(run: Run, progress_path
     )
     result = run("status", "--json")
     assert json.loads(result.stdout)["overall"]["done"] == 0  # stdout stays clean JSON
-    assert "1 marks" in result.stderr and "kept" in result.stderr
+    assert "1 mark in" in result.stderr and "is kept" in result.stderr
+    assert "remove it with: metrotui forget gone" in result.stderr
     run("done", "calculus")
     assert set(json.loads(progress_path.read_text())["done"]) == {"gone", "calculus"}
 
@@ -574,3 +577,216 @@ def test_commands_do_not_import_textual(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+# Files that are not what they were given as (issue 10, items 5 and 10) -------------------------
+
+
+def files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*"))
+
+
+def test_reading_commands_create_move_and_rename_nothing(
+    run: Run, isolated_config: Path, elsewhere: Path
+) -> None:
+    """status with no progress yet is a fresh start that writes not even a folder or a lock."""
+    reading = (
+        ["status"],
+        ["status", "--json"],
+        ["next"],
+        ["route", "rag"],
+        ["stats"],
+        ["export"],
+        ["export", "--format", "json"],
+        ["where"],
+        ["notes", "math-basics"],
+    )
+    for command in reading:
+        result = run(*command)
+        assert result.exit_code == 0, (command, result.output)
+        assert files_in(isolated_config) == [], command
+        assert files_in(elsewhere) == [], command
+    assert "0/67" in run("status").stdout  # a fresh start
+
+
+def test_progress_can_never_be_the_curriculum_file(run: Run, elsewhere: Path) -> None:
+    curriculum = elsewhere / "c.json"
+    curriculum.write_bytes(bundled_curriculum().read_bytes())
+    before = curriculum.read_bytes()
+    link = elsewhere / "link.json"
+    link.symlink_to(curriculum)
+    for progress in ("c.json", str(curriculum), "./c.json", "link.json"):
+        for command in (["done", "calculus"], ["status"], ["notes", "rag", "--set", "x"]):
+            result = run("--curriculum", "c.json", "--progress", progress, *command)
+            assert result.exit_code == 2
+            assert result.stderr == (
+                f"metrotui: {Path(progress)} is the curriculum file; progress needs a file of its "
+                "own (choose another --progress file). Nothing was changed.\n"
+            )
+    assert curriculum.read_bytes() == before
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["c.json", "link.json"]
+
+
+def test_export_never_writes_over_the_progress_or_the_curriculum(
+    run: Run, progress_path: Path, elsewhere: Path
+) -> None:
+    assert run("done", "calculus").exit_code == 0
+    progress_before = progress_path.read_bytes()
+    curriculum = elsewhere / "c.json"
+    curriculum.write_bytes(bundled_curriculum().read_bytes())
+    for output, what in ((str(progress_path), "progress"), ("c.json", "curriculum")):
+        for format_ in ("markdown", "json"):
+            result = run("--curriculum", "c.json", "export", "--format", format_, "-o", output)
+            assert result.exit_code == 2
+            assert result.stderr == (
+                f"metrotui: {output} is the {what} file; export to another file. "
+                "Nothing was written.\n"
+            )
+    assert progress_path.read_bytes() == progress_before
+    assert curriculum.read_bytes() == bundled_curriculum().read_bytes()
+    assert run("export", "-o", "copy.md").exit_code == 0  # anywhere else is fine
+    assert "[x] Calculus" in (elsewhere / "copy.md").read_text()
+
+
+# Marks for topics the curriculum does not have (issue 10, item 7) ---------------------------
+
+
+def write_strays(progress_path: Path) -> None:
+    progress_path.parent.mkdir(parents=True)
+    progress_path.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "curriculum": "genai-metromap",
+                "done": {"calculus": "2024-01-01T00:00:00Z", "retired": "2024-01-01T00:00:00Z"},
+                "known": {"old-known": "2024-01-02T00:00:00Z"},
+                "notes": {
+                    "gone-station": {"text": "keep me?", "updated": "2024-01-03T00:00:00Z"},
+                    "math-basics": {"text": "mine", "updated": "2024-01-03T00:00:00Z"},
+                },
+            }
+        )
+    )
+
+
+def test_status_lists_what_is_not_in_this_curriculum(run: Run, progress_path: Path) -> None:
+    write_strays(progress_path)
+    text = run("status").stdout
+    heading = "Not in this curriculum (kept; remove with: metrotui forget ID...):"
+    assert heading in text
+    listed = text.split(heading)[1].split()
+    assert listed == ["gone-station", "note", "old-known", "known", "retired", "done"]
+    data = status_json(run)
+    assert data["not_in_curriculum"] == [
+        {"id": "gone-station", "kind": "note"},
+        {"id": "old-known", "kind": "known"},
+        {"id": "retired", "kind": "done"},
+    ]
+    assert "Not in this curriculum" not in run("--progress", "fresh.json", "status").stdout
+
+
+def test_the_reminder_names_the_command_that_removes_them(run: Run, progress_path: Path) -> None:
+    write_strays(progress_path)
+    result = run("next")
+    assert result.stderr == (
+        f"metrotui: note: 2 marks in {progress_path} for topics this curriculum does not have "
+        "are kept; remove them with: metrotui forget old-known retired\n"
+    )
+
+
+def test_forget_removes_what_the_curriculum_does_not_have(run: Run, progress_path: Path) -> None:
+    write_strays(progress_path)
+    result = run("forget", "retired", "gone-station")
+    assert result.exit_code == 0
+    assert result.stdout == "Forgot retired (done), gone-station (note).\n"
+    on_disk = json.loads(progress_path.read_text())
+    assert on_disk["done"] == {"calculus": "2024-01-01T00:00:00Z"}
+    assert set(on_disk["notes"]) == {"math-basics"}
+    assert on_disk["known"] == {"old-known": "2024-01-02T00:00:00Z"}
+    assert run("forget", "old-known").exit_code == 0
+    after = run("status")
+    assert after.stderr == ""  # the reminder is gone with them
+    assert "Not in this curriculum" not in after.stdout
+    assert "known" not in json.loads(progress_path.read_text())
+
+
+def test_forget_refuses_ids_the_curriculum_has_and_unknown_ones(
+    run: Run, progress_path: Path
+) -> None:
+    write_strays(progress_path)
+    before = progress_path.read_bytes()
+    for wanted in ("calculus", "math-basics"):
+        result = run("forget", "retired", wanted)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"metrotui: {wanted!r} is in this curriculum; forget only removes what it does not "
+            f"have. To unmark it: metrotui undo {wanted}. Nothing was changed.\n"
+        )
+    result = run("forget", "retird")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "metrotui: nothing is recorded for 'retird' (did you mean 'retired'?). "
+        "Nothing was changed.\n"
+    )
+    assert progress_path.read_bytes() == before
+
+
+# Reads without bounds (issue 10, item 10) -------------------------------------------------
+
+
+def _not_a_file_cases() -> list[Any]:
+    cases = [
+        pytest.param(["import", "/dev/zero"], "/dev/zero is a device", id="import-dev-zero"),
+        pytest.param(
+            ["import", "/dev/urandom"], "/dev/urandom is a device", id="import-dev-urandom"
+        ),
+        pytest.param(["validate", "/dev/zero"], "/dev/zero: is a device", id="validate-dev-zero"),
+    ]
+    if hasattr(os, "mkfifo"):
+        cases += [
+            pytest.param(["import", "FIFO"], "FIFO is a named pipe", id="import-fifo"),
+            pytest.param(["validate", "FIFO"], "FIFO: is a named pipe", id="validate-fifo"),
+            pytest.param(
+                ["--curriculum", "FIFO", "status"], "FIFO: is a named pipe", id="curriculum-fifo"
+            ),
+            pytest.param(
+                ["--progress", "FIFO", "status"], "FIFO is not a regular file", id="progress-fifo"
+            ),
+        ]
+    return cases
+
+
+@pytest.mark.parametrize(("args", "message"), _not_a_file_cases())
+def test_a_pipe_or_a_device_is_refused_within_a_second(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    import time
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    if "FIFO" in args:
+        os.mkfifo(cwd / "FIFO")
+    script = Path(sys.executable).parent / "metrotui"
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(script), *args], cwd=cwd, env=program_env(tmp_path), capture_output=True, timeout=20
+    )
+    elapsed = time.monotonic() - started
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert stderr.startswith(f"metrotui: {message}") and stderr.count("\n") == 1, stderr
+    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+
+
+def test_an_export_over_the_size_cap_is_refused_unread(run: Run, elsewhere: Path) -> None:
+    from metrotui.storage.progress import MAX_PROGRESS_BYTES
+
+    big = elsewhere / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_PROGRESS_BYTES + 1)  # sparse: quick, and takes no space
+    result = run("import", "big.json")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "metrotui: big.json is 67.1 MB, too big for an export (at most 64 MB); "
+        "nothing was imported\n"
+    )

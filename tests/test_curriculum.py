@@ -451,24 +451,24 @@ def test_file_too_large(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-def test_a_pipe_without_end_is_not_read_past_the_limit(tmp_path: Path) -> None:
-    # A pipe (or /dev/zero) has no size to check up front.
+def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    # Opening a pipe no one writes to waits for ever: it must not be opened so.
     pipe = tmp_path / "pipe.json"
     os.mkfifo(pipe)
+    problems: list[str] = []
 
-    def feed() -> None:
-        chunk = b" " * 2**20
-        with contextlib.suppress(BrokenPipeError), pipe.open("wb") as handle:
-            for _ in range(MAX_FILE_BYTES // len(chunk) + 4):
-                handle.write(chunk)
+    def load() -> None:
+        with contextlib.suppress(CurriculumError):
+            load_curriculum(pipe)
+        with pytest.raises(CurriculumError) as caught:
+            load_curriculum(pipe)
+        problems.extend(caught.value.problems)
 
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
-    with pytest.raises(CurriculumError) as caught:
-        load_curriculum(pipe)
-    writer.join(timeout=10)
-    (message,) = caught.value.problems
-    assert "a curriculum may be at most 16 MB" in message
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    assert not reader.is_alive(), "waited on the pipe"
+    assert problems == ["is a named pipe, not a curriculum file"]
 
 
 def test_file_at_the_size_limit_is_read(tmp_path: Path) -> None:

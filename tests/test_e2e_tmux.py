@@ -127,3 +127,19 @@ def test_tab_space_q_records_linear_algebra_and_relaunch_shows_it(terminal, tmp_
     wait_for(lambda: "Math Basics" in second_screen(), "the map to draw again", second_screen)
     wait_for(lambda: "1/67" in second_screen(), "the header to count 1/67", second_screen)
     quit_app("second", tmp_path / "second.exit")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_in_place_of_the_remembered_view_does_not_stop_the_app(terminal, tmp_path):
+    # Nothing ever writes to this pipe: opening it to read would wait for ever.
+    config = tmp_path / "config"
+    ui_state = config / "metrotui" / "ui-state" / "genai-metromap.json"
+    ui_state.parent.mkdir(parents=True)
+    os.mkfifo(ui_state)
+    terminal.launch("pipe", shlex.join(["env", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]))
+
+    def screen() -> str:
+        return terminal.screen("pipe")
+
+    wait_for(lambda: "Math Basics" in screen() and "0/67" in screen(), "the map to draw", screen)
+    terminal.keys("pipe", "q")

@@ -18,6 +18,8 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,7 @@ CURRICULUM = "genai-metromap"
 OLD_TIME = "2024-01-02T03:04:05.000Z"
 RECORDED = {"calculus": OLD_TIME, "probability-and-statistics": OLD_TIME}
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+METROTUI = str(Path(sys.executable).parent / "metrotui")  # the console script
 
 
 def progress_bytes(**fields: Any) -> bytes:
@@ -87,16 +90,31 @@ def still_running(app: MetroApp) -> None:
 DAMAGED = {
     "empty": b"",
     "only whitespace": b" \n\t \n",
+    "zero bytes (blocks lost in a crash)": b"\x00" * 4096,
     "truncated": progress_bytes()[:41],
-    "not json": b"progress: calculus, probability\n",
+    "cut after one byte": progress_bytes()[:1],
+    "cut in the middle of a mark": progress_bytes()[:90],
     "not utf-8": b'{"schema_version": 1, "curriculum": "genai-metromap", "done": {"caf\xe9": ""}}',
-    "a list": b'["calculus", "probability-and-statistics"]',
     "no schema version": b'{"curriculum": "genai-metromap", "done": {}}',
     "schema version as text": progress_bytes(schema_version="1"),
     "no curriculum": b'{"schema_version": 1, "done": {"calculus": "2024-01-02T03:04:05.000Z"}}',
     "done is a list": progress_bytes(done=["calculus"]),
     "done holds numbers": progress_bytes(done={"calculus": 20240102}),
+    "done twice": progress_bytes()[:-2] + b',\n  "done": {}\n}\n',
+    "a key twice in a note": progress_bytes(
+        notes={"math-basics": {"text": "a", "updated": OLD_TIME}}
+    ).replace(b'"text": "a"', b'"text": "a", "text": "b"'),
+}
+
+# Files that are not progress at all: refused, exit 2, and left exactly as they are.
+NOT_PROGRESS = {
+    "notes in Markdown": b"# Notes\n\n- calculus: done\n",
+    "text": b"progress: calculus, probability\n",
+    "a JSON list": b'["calculus", "probability-and-statistics"]',
     "nested too deep": b"[" * 100_000,
+    "a package.json": b'{"name": "notes", "version": "1.0.0", "private": true}',
+    "a metrotui curriculum": Path(__file__).parents[1].joinpath("data/stations.json").read_bytes(),
+    "binary": bytes(range(256)) * 16,
 }
 
 
@@ -104,20 +122,78 @@ DAMAGED = {
 def test_cli_sets_a_damaged_file_aside_and_carries_on(tmp_path: Path, damage: str) -> None:
     progress = tmp_path / "progress.json"
     progress.write_bytes(DAMAGED[damage])
-    result = run(progress, "status")
+    # Commands that only read leave it where it is, and say so.
+    for command in (["status"], ["next"], ["export"], ["notes", "math-basics"], ["stats"]):
+        result = run(progress, *command)
+        assert result.exit_code == 0
+        assert f"The progress file {progress} is damaged" in result.stderr
+        assert sorted(tmp_path.iterdir()) == [progress]  # not moved, no lock file
+        assert progress.read_bytes() == DAMAGED[damage]
+    # The first change sets it aside and records as usual, in a fresh file.
+    result = run(progress, "done", "linear-algebra")
     assert result.exit_code == 0
     (aside,) = set_aside(tmp_path)
     assert aside.read_bytes() == DAMAGED[damage]  # byte for byte
     assert f"The progress file {progress} was damaged" in result.stderr
     assert f"to {aside};" in result.stderr  # says where the old file went
-    # And the next command records as usual, in a fresh file.
-    assert run(progress, "done", "linear-algebra").exit_code == 0
     assert set(done_on_disk(progress)) == {"linear-algebra"}
     assert aside.read_bytes() == DAMAGED[damage]
     assert temp_files(tmp_path) == []
 
 
-@pytest.mark.parametrize("damage", ["truncated", "a list", "done is a list"])
+@pytest.mark.parametrize("kind", sorted(NOT_PROGRESS))
+def test_cli_refuses_a_file_that_is_not_progress_and_leaves_it(tmp_path: Path, kind: str) -> None:
+    mistyped = tmp_path / "notes.md"
+    mistyped.write_bytes(NOT_PROGRESS[kind])
+    commands = (["status"], ["done", "linear-algebra"], ["known", "calculus"], ["undo", "calculus"])
+    for command in (*commands, ["notes", "math-basics", "--set", "x"], ["import", str(mistyped)]):
+        result = run(mistyped, *command)
+        assert result.exit_code == 2, command
+        assert result.stderr.startswith(f"metrotui: {mistyped} is not a metrotui progress ")
+        assert sorted(tmp_path.iterdir()) == [mistyped]  # not moved, nothing beside it
+        assert mistyped.read_bytes() == NOT_PROGRESS[kind]
+
+
+def test_a_real_process_leaves_a_mistyped_progress_file_alone(tmp_path: Path) -> None:
+    mistyped = tmp_path / "notes.md"
+    mistyped.write_bytes(NOT_PROGRESS["notes in Markdown"])
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = subprocess.run(
+        [METROTUI, "--progress", str(mistyped), "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"metrotui: {mistyped} is not a metrotui progress file (it is not valid JSON); "
+        "it was left untouched. Choose another --progress file\n"
+    )
+    assert sorted(tmp_path.iterdir()) == [mistyped]
+    assert mistyped.read_bytes() == NOT_PROGRESS["notes in Markdown"]
+
+
+async def test_app_opens_beside_a_file_that_is_not_progress_and_never_touches_it(
+    genai: Curriculum, tmp_path: Path
+) -> None:
+    mistyped = tmp_path / "notes.md"
+    mistyped.write_bytes(NOT_PROGRESS["notes in Markdown"])
+    app = make_app(genai, mistyped, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        problems = [m for t, m, _ in notices(app) if t == "Progress not loaded"]
+        assert problems and f"{mistyped} is not a metrotui progress file" in problems[0]
+        await tick_first_topic(pilot)
+        assert any(
+            "not a metrotui progress file" in m for t, m, _ in notices(app) if t == "Not saved"
+        )
+        still_running(app)
+    assert mistyped.read_bytes() == NOT_PROGRESS["notes in Markdown"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md", "ui.json"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "done twice", "done is a list"])
 async def test_app_sets_a_damaged_file_aside_and_carries_on(
     genai: Curriculum, tmp_path: Path, damage: str
 ) -> None:
@@ -232,7 +308,8 @@ def test_cli_keeps_marks_for_unknown_topics(tmp_path: Path) -> None:
     progress.write_bytes(progress_bytes(done={**RECORDED, "retired-topic": OLD_TIME}))
     result = run(progress, "done", "linear-algebra")
     assert result.exit_code == 0
-    assert "1 marks" in result.stderr and "they are kept" in result.stderr
+    assert "1 mark in" in result.stderr and "is kept" in result.stderr
+    assert "metrotui forget retired-topic" in result.stderr
     assert done_on_disk(progress) == {
         **RECORDED,
         "retired-topic": OLD_TIME,
@@ -248,7 +325,7 @@ async def test_app_keeps_marks_for_unknown_topics_and_says_so(
     app = make_app(genai, progress, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
-        assert any("they are kept" in m for _, m, _ in notices(app))
+        assert any("is kept" in m and "forget retired-topic" in m for _, m, _ in notices(app))
         await tick_first_topic(pilot)
         await pilot.press("tab", "space", "escape")  # and untick it again
         await pilot.pause()
@@ -456,20 +533,25 @@ def test_a_really_read_only_folder(tmp_path: Path) -> None:
         folder.chmod(0o755)
 
 
+def refuse_to_read(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening ``path`` fails with EACCES, as for a file with mode 000 and not its owner."""
+    real_open = os.open
+
+    def fake_open(name: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if os.path.abspath(os.fspath(name)) == str(path.absolute()):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(name))
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+
+
 def test_an_unreadable_file_is_reported_and_left_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     progress = tmp_path / "progress.json"
     data = progress_bytes()
     progress.write_bytes(data)
-    real_read_bytes = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "progress.json":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real_read_bytes(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # chmod 000, as a user sees it
+    refuse_to_read(progress, monkeypatch)  # chmod 000, as a user sees it
     for command in (["status"], ["done", "linear-algebra"]):
         result = run(progress, *command)
         assert result.exit_code == 2
@@ -613,14 +695,7 @@ async def test_app_with_a_file_it_cannot_read_keeps_running(
         expected = "is not a regular file"
     else:
         progress.write_bytes(progress_bytes())
-        real_read_bytes = Path.read_bytes
-
-        def read_bytes(self: Path) -> bytes:
-            if self.name == "progress.json":
-                raise PermissionError(errno.EACCES, "Permission denied", str(self))
-            return real_read_bytes(self)
-
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        refuse_to_read(progress, monkeypatch)
         expected = "(permission denied)"
     app = make_app(genai, progress, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -635,3 +710,18 @@ async def test_app_with_a_file_it_cannot_read_keeps_running(
         assert stat.S_ISFIFO(progress.stat().st_mode)
     else:
         assert progress.read_bytes() == progress_bytes()
+
+
+def test_a_progress_file_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    progress = tmp_path / "progress.json"
+    with progress.open("wb") as handle:
+        handle.truncate(progress_module.MAX_PROGRESS_BYTES + 1)  # sparse: quick, no space
+    for command in (["status"], ["done", "linear-algebra"]):
+        result = run(progress, *command)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"metrotui: {progress} is 67.1 MB, too big for a progress file (at most 64 MB); "
+            "it was left untouched. Choose another --progress file\n"
+        )
+    assert progress.stat().st_size == progress_module.MAX_PROGRESS_BYTES + 1
+    assert sorted(tmp_path.iterdir()) == [progress]

@@ -201,3 +201,113 @@ def test_merge_is_the_same_both_ways_and_idempotent(a: Progress, b: Progress) ->
     for side in (a, b):
         for station_id, note in side.notes.items():
             assert note.text in both.notes[station_id].text
+
+
+# Keys this version does not know, and keys given twice (issue 10, item 6) ---------------------
+
+UNKNOWN_EVERYWHERE = {
+    "schema_version": 1,
+    "curriculum": GENAI,
+    "sync": {"device": "laptop", "clock": [1, 2, 3]},
+    "done": {"calculus": "2024-01-01T00:00:00.000Z"},
+    "known": {"python-basics": "2024-01-01T00:00:00.000Z"},
+    "notes": {
+        "math-basics": {
+            "text": "first thoughts",
+            "updated": "2024-01-02T00:00:00.000Z",
+            "pinned": True,
+            "tags": ["maths", {"colour": "red"}],
+        },
+        "programming": {"text": "loops", "updated": "2024-01-02T00:00:00.000Z", "mood": "ok"},
+    },
+    "z-last": None,
+}
+
+
+def unknown_keys_of(data: dict) -> dict:
+    return {
+        "top": {k: data[k] for k in ("sync", "z-last")},
+        "math-basics": {k: data["notes"]["math-basics"][k] for k in ("pinned", "tags")},
+        "programming": {"mood": data["notes"]["programming"]["mood"]},
+    }
+
+
+def test_unknown_keys_at_every_level_survive_every_rewrite(
+    isolated_config: Path, tmp_path: Path
+) -> None:
+    path = progress_file(isolated_config)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(UNKNOWN_EVERYWHERE))
+    expected = unknown_keys_of(UNKNOWN_EVERYWHERE)
+    export = tmp_path / "theirs.json"
+    export.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "curriculum": GENAI,
+                "done": {"linear-algebra": "2024-02-01T00:00:00.000Z"},
+                "notes": {
+                    "programming": {"text": "recursion", "updated": "2024-02-01T00:00:00.000Z"}
+                },
+            }
+        )
+    )
+    rewrites = (
+        ["done", "linear-algebra"],
+        ["known", "data-management"],
+        ["undo", "linear-algebra"],
+        ["notes", "math-basics", "--set", "second thoughts"],
+        ["notes", "programming", "--set", "loops and functions"],
+        ["import", str(export)],
+    )
+    for command in rewrites:
+        assert run(*command).exit_code == 0, command
+        on_disk = json.loads(path.read_text())
+        assert unknown_keys_of(on_disk) == expected, command
+    assert on_disk["notes"]["math-basics"]["text"] == "second thoughts"
+    assert "recursion" in on_disk["notes"]["programming"]["text"]
+
+
+def test_a_key_twice_in_an_import_is_refused_and_nothing_written(
+    isolated_config: Path, tmp_path: Path
+) -> None:
+    run("done", "calculus")
+    before = progress_file(isolated_config).read_bytes()
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        '{"schema_version": 1, "curriculum": "genai-metromap",'
+        ' "done": {"linear-algebra": "2024-01-01T00:00:00Z"}, "done": {}}'
+    )
+    result = run("import", str(twice))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"metrotui: {twice} is not a metrotui progress export: the key 'done' appears twice "
+        "in one object; nothing was imported\n"
+    )
+    assert progress_file(isolated_config).read_bytes() == before
+    assert sorted(p.name for p in progress_file(isolated_config).parent.iterdir()) == [
+        ".genai-metromap.json.lock",
+        "genai-metromap.json",
+    ]
+
+
+def test_a_progress_file_with_a_key_twice_is_set_aside_not_half_read(
+    isolated_config: Path,
+) -> None:
+    path = progress_file(isolated_config)
+    path.parent.mkdir(parents=True)
+    twice = (
+        b'{"schema_version": 1, "curriculum": "genai-metromap",'
+        b' "done": {"calculus": "2024-01-01T00:00:00Z"}, "done": {"linear-algebra": "x"}}'
+    )
+    path.write_bytes(twice)
+    shown = run("status", "--json")
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout)["overall"]["done"] == 0  # neither half of it
+    assert "the key 'done' appears twice in one object" in shown.stderr
+    assert path.read_bytes() == twice  # only reading: left where it is
+    changed = run("known", "python-basics")
+    assert changed.exit_code == 0
+    (aside,) = path.parent.glob("genai-metromap.json.damaged-*")
+    assert aside.read_bytes() == twice
+    assert f"moved, bytes untouched, to {aside}" in changed.stderr

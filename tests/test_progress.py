@@ -336,21 +336,49 @@ def test_a_lock_held_too_long_gives_a_clear_error(
 
 # Damaged files -----------------------------------------------------------------------------
 
+# Recognisably progress files, or what is left of one: set aside.
 DAMAGED = {
-    "not-json": b"this is not json\n",
     "truncated": b'{"schema_version": 1, "curriculum": "genai-metromap", "done": {"calc',
+    "cut-after-one-byte": b"{",
+    "cut-inside-the-version": b'{\n  "schema_vers',
     "empty": b"",
     "whitespace": b"  \n",
+    "zero-bytes": b"\x00" * 4096,
     "not-utf8": b'{"schema_version": 1, "curriculum": "caf\xe9"}',
-    "top-level-list": b"[1, 2, 3]",
+    "merge-conflict": (
+        b'{\n  "schema_version": 1,\n<<<<<<< HEAD\n  "curriculum": "genai-metromap"\n'
+    ),
+    "other-keys-first-then-cut": b'{"theme": "dark", "curriculum": "genai-metromap", "do',
+    "done-twice": (
+        b'{"schema_version": 1, "curriculum": "genai-metromap",'
+        b' "done": {"calculus": "t"}, "done": {}}'
+    ),
+    "key-twice-in-a-note": (
+        b'{"schema_version": 1, "curriculum": "genai-metromap", "done": {},'
+        b' "notes": {"math-basics": {"text": "a", "text": "b", "updated": "t"}}}'
+    ),
     "no-version": b'{"curriculum": "genai-metromap", "done": {}}',
     "done-is-a-list": b'{"schema_version": 1, "curriculum": "genai-metromap", "done": ["a"]}',
     "done-values-not-text": (
         b'{"schema_version": 1, "curriculum": "genai-metromap", "done": {"a": 1}}'
     ),
     "no-curriculum": b'{"schema_version": 1, "done": {"calculus": "2024-01-01T00:00:00Z"}}',
-    "huge-number": b'{"schema_version": ' + b"9" * 5000 + b"}",
+    "huge-number": b'{"schema_version": ' + b"9" * 5000 + b', "curriculum": "genai-metromap"}',
+}
+
+# Anything else is someone else's file: refused and left exactly as it is.
+NOT_OURS = {
+    "text": b"this is not json\n",
+    "markdown": b"# My notes\n\n- [x] calculus\n",
+    "top-level-list": b"[1, 2, 3]",
     "deeply-nested": b"[" * 100_000,
+    "another-json-file": b'{"name": "my-app", "version": "1.0.0"}',
+    "a-curriculum": b'{"schema_version": 1, "id": "genai-metromap", "title": "T", "lines": []}',
+    "a-broken-curriculum": b'{"schema_version": 1, "id": "genai-metromap", "title": ',
+    "a-todo-list": b'{"done": ["calculus"], "notes": "x"}',
+    "json-with-a-key-twice": b'{"name": "a", "name": "b"}',
+    "binary": bytes(range(256)) * 4,
+    "huge-number-alone": b'{"schema_version": ' + b"9" * 5000 + b"}",
 }
 
 
@@ -375,9 +403,38 @@ def test_a_damaged_file_is_set_aside_with_its_bytes_intact(tmp_path: Path, damag
     assert aside[0].read_bytes() == DAMAGED[damage]
 
 
+@pytest.mark.parametrize("content", sorted(NOT_OURS))
+def test_a_file_that_is_not_progress_is_refused_and_left_untouched(
+    tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "notes.md"
+    path.write_bytes(NOT_OURS[content])
+    store = store_at(path)
+    for attempt in (store.load, store.peek, lambda: store.mark(["calculus"])):
+        with pytest.raises(ProgressError) as caught:
+            attempt()
+        assert str(caught.value).startswith(f"{path} is not a metrotui progress file (")
+    assert path.read_bytes() == NOT_OURS[content]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == ["notes.md"]
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGED))
+def test_reading_only_leaves_a_damaged_file_in_place(tmp_path: Path, damage: str) -> None:
+    folder = tmp_path / "progress"
+    folder.mkdir()
+    path = folder / "genai-metromap.json"
+    path.write_bytes(DAMAGED[damage])
+    store = store_at(path)
+    assert store.peek() == Progress(curriculum=CURRICULUM)
+    (notice,) = store.notices
+    assert f"{path} is damaged" in notice
+    assert [p.name for p in folder.iterdir()] == ["genai-metromap.json"]  # no lock either
+    assert path.read_bytes() == DAMAGED[damage]
+
+
 def test_a_damaged_file_found_while_marking_is_set_aside_and_the_mark_kept(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
-    path.write_bytes(b"{oops")
+    path.write_bytes(b'{"schema_version": 1, "curr')
     store = store_at(path)
     assert set(store.mark(["calculus"]).done) == {"calculus"}
     assert len(store.notices) == 1
@@ -386,12 +443,13 @@ def test_a_damaged_file_found_while_marking_is_set_aside_and_the_mark_kept(tmp_p
 
 def test_two_damaged_files_in_a_row_are_both_kept(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
-    path.write_bytes(b"first damage")
+    first, second = b'{"schema_version": 1, "cu', b'{"schema_version": 1, "curriculum": "g'
+    path.write_bytes(first)
     store_at(path).load()
-    path.write_bytes(b"second damage")
+    path.write_bytes(second)
     store_at(path).load()
     kept = sorted(p.read_bytes() for p in tmp_path.iterdir() if ".damaged-" in p.name)
-    assert kept == [b"first damage", b"second damage"]
+    assert kept == [first, second]
 
 
 # Files that must not be touched ---------------------------------------------------------------

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from metrotui.paths import CURRICULUM_ENV, bundled_curriculum, progress_file
+from metrotui.paths import CURRICULUM_ENV, bundled_curriculum, progress_file, same_file
 
 if TYPE_CHECKING:
     from metrotui.core.curriculum import Curriculum
@@ -44,7 +44,10 @@ def _open_bundled_map() -> None:
         import metrotui.tui.app  # noqa: F401 - fails here, not mid-launch, if the install is broken
     except (CurriculumError, ImportError):
         return  # the CLI says what is wrong, in its usual words
-    run_map(curriculum, progress_file(curriculum.id), path=None)
+    progress = progress_file(curriculum.id)
+    if same_file(progress, bundled_curriculum()):
+        return  # METROTUI_PROGRESS names the curriculum: the CLI refuses it
+    run_map(curriculum, progress, path=None)
 
 
 def open_map(curriculum: Curriculum, progress_path: Path, path: str | None) -> str:

@@ -48,3 +48,11 @@ def ui_state_file(curriculum_id: str) -> Path:
 def progress_file(curriculum_id: str, override: str | os.PathLike[str] | None = None) -> Path:
     chosen = override or os.environ.get(PROGRESS_ENV)
     return Path(chosen).expanduser() if chosen else default_progress_file(curriculum_id)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two names lead to one file (a link, a relative path, a hard link)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False

@@ -11,14 +11,20 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from metrotui import __version__
-from metrotui.paths import CURRICULUM_ENV, bundled_curriculum, config_dir, progress_file
+from metrotui.paths import (
+    CURRICULUM_ENV,
+    bundled_curriculum,
+    config_dir,
+    progress_file,
+    same_file,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from metrotui.core.curriculum import Curriculum
-    from metrotui.core.tracker import Tracker
     from metrotui.storage.progress import Progress, ProgressStore
+    from metrotui.core.tracker import Tracker
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -67,7 +73,13 @@ class Session:
         return self._curriculum
 
     def progress_path(self) -> Path:
-        return progress_file(self.curriculum().id, self.progress_option)
+        path = progress_file(self.curriculum().id, self.progress_option)
+        if same_file(path, self.curriculum_path):
+            fail(
+                f"{path} is the curriculum file; progress needs a file of its own "
+                "(choose another --progress file). Nothing was changed."
+            )
+        return path
 
     def store(self) -> ProgressStore:
         if self._store is None:
@@ -76,24 +88,18 @@ class Session:
             self._store = ProgressStore(self.progress_path(), self.curriculum().id)
         return self._store
 
-    def tracker(self) -> Tracker:
+    def tracker(self, *, for_change: bool = False) -> Tracker:
+        """Progress as a tracker; only a command about to change it (``for_change``)
+        may set a damaged file aside."""
         from metrotui.core.tracker import Tracker
-        from metrotui.storage.progress import ProgressError
 
-        store = self.store()
-        try:
-            progress = store.load()
-        except ProgressError as error:
-            fail(str(error))
-        finally:
-            self.flush_notices()
+        progress = _load_progress(self, for_change=for_change)
         self.progress = progress
         tracker = Tracker(self.curriculum(), progress.done, progress.known)
         if tracker.orphans:
-            note(
-                f"{len(tracker.orphans)} marks in {store.path} are for topics this curriculum "
-                "does not have; they are kept"
-            )
+            from metrotui.storage.export import strays_notice
+
+            note(strays_notice(tracker.orphans, self.store().path))
         return tracker
 
     def flush_notices(self) -> None:
@@ -203,12 +209,33 @@ def status(session: Session, path: str, as_json: bool) -> None:
     except UnknownIdError as error:
         fail(str(error))
     tracker = session.tracker()
-    if as_json:
-        click.echo(json.dumps(status_json(tracker, path), indent=2))
-    else:
-        from metrotui.cli.views import status_view
+    from metrotui.storage.export import strays
 
-        console().print(status_view(tracker, path))
+    assert session.progress is not None  # tracker() has just loaded it
+    missing = strays(curriculum, session.progress)
+    if as_json:
+        data = status_json(tracker, path)
+        data["not_in_curriculum"] = [{"id": key, "kind": what} for key, what in missing]
+        click.echo(json.dumps(data, indent=2))
+        return
+    from metrotui.cli.views import status_view
+
+    console().print(status_view(tracker, path))
+    if missing:
+        _print_strays(missing)
+
+
+def _print_strays(missing: list[tuple[str, str]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from metrotui.core.text import clean_line
+
+    click.echo("\nNot in this curriculum (kept; remove with: metrotui forget ID...):")
+    table = Table.grid(padding=(0, 2))
+    for key, what in missing:
+        table.add_row(Text("  " + clean_line(key)), Text(what, style="dim"))
+    console().print(table)
 
 
 def status_json(tracker: Tracker, path: str) -> dict[str, Any]:
@@ -247,8 +274,8 @@ def _count_json(count: Any) -> dict[str, int]:
 
 def _record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tracker:
     """Save a change through the store and return the progress it leaves."""
-    from metrotui.core.tracker import Tracker
     from metrotui.storage.progress import ProgressError
+    from metrotui.core.tracker import Tracker
 
     try:
         progress = change(session.store())
@@ -266,7 +293,7 @@ def done(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics done.  ID is a topic id, or a station id for all its topics."""
     from metrotui.core.tracker import LockedError, UnknownIdError
 
-    before = session.tracker()
+    before = session.tracker(for_change=True)
     try:
         planned = before.plan_marks(ids)
     except UnknownIdError as error:
@@ -286,7 +313,7 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics not done.  Stations that needed them lock again."""
     from metrotui.core.tracker import UnknownIdError
 
-    before = session.tracker()
+    before = session.tracker(for_change=True)
     try:
         topics = before.resolve(ids)
     except UnknownIdError as error:
@@ -305,7 +332,7 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics (or whole stations) as already known: they count as done."""
     from metrotui.core.tracker import UnknownIdError
 
-    before = session.tracker()
+    before = session.tracker(for_change=True)
     try:
         topics = before.resolve(ids)
     except UnknownIdError as error:
@@ -324,6 +351,38 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
         already="Already done or known",
     )
     console().print(view)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.pass_obj
+def forget(session: Session, ids: tuple[str, ...]) -> None:
+    """Remove marks and notes kept for ids this curriculum does not have."""
+    from metrotui.core.words import closest
+    from metrotui.storage.export import strays
+
+    curriculum = session.curriculum()
+    recorded: dict[str, list[str]] = {}
+    for key, what in strays(curriculum, _load_progress(session, for_change=True)):
+        recorded.setdefault(key, []).append(what)
+    for wanted in ids:
+        if wanted in recorded:
+            continue
+        if curriculum.has_topic(wanted) or curriculum.has_station(wanted):
+            fail(
+                f"{wanted!r} is in this curriculum; forget only removes what it does not "
+                f"have. To unmark it: metrotui undo {wanted}. Nothing was changed.",
+                EXIT_REFUSED,
+            )
+        suggestion = closest(wanted, recorded)
+        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+        fail(f"nothing is recorded for {wanted!r}{hint}. Nothing was changed.")
+    chosen = list(dict.fromkeys(ids))
+    _record(session, lambda store: store.forget(chosen))
+    from metrotui.core.text import clean_line
+
+    forgotten = ", ".join(f"{clean_line(k)} ({' and '.join(recorded[k])})" for k in chosen)
+    click.echo(f"Forgot {forgotten}.")
 
 
 # notes ---------------------------------------------------------------------------
@@ -363,11 +422,13 @@ def _station_id(session: Session, target: str) -> str:
     fail(f"unknown station {target!r}{hint}")
 
 
-def _load_progress(session: Session) -> Progress:
+def _load_progress(session: Session, *, for_change: bool = False) -> Progress:
+    """The progress on disk; a command that only reads creates, moves and renames nothing."""
     from metrotui.storage.progress import ProgressError
 
+    store = session.store()
     try:
-        return session.store().load()
+        return store.load() if for_change else store.peek()
     except ProgressError as error:
         fail(str(error))
     finally:
@@ -399,6 +460,7 @@ def export(session: Session, format_: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
+    _refuse_to_overwrite_own_files(session, Path(output))
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as error:
@@ -406,22 +468,29 @@ def export(session: Session, format_: str, output: str | None) -> None:
     click.echo(f"Wrote {output}.", err=True)
 
 
+def _refuse_to_overwrite_own_files(session: Session, output: Path) -> None:
+    for what, path in (
+        ("progress file", session.progress_path()),
+        ("curriculum file", session.curriculum_path),
+    ):
+        if same_file(output, path):
+            fail(f"{output} is the {what}; export to another file. Nothing was written.")
+
+
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_obj
 def import_(session: Session, file: str) -> None:
     """Merge a JSON export into your progress: nothing is dropped, repeats change nothing."""
-    from metrotui.storage.export import merge, read_export
+    from metrotui.storage.export import merge, read_export_file
     from metrotui.storage.progress import ProgressError
 
     curriculum = session.curriculum()
     try:
-        theirs = read_export(Path(file).read_bytes(), curriculum.id, file)
-    except OSError as error:
-        fail(f"cannot read {file} ({error.strerror or error})")
+        theirs = read_export_file(file, curriculum.id)
     except (ValueError, ProgressError) as error:
         fail(str(error))
-    before = _load_progress(session)
+    before = _load_progress(session, for_change=True)
     after_tracker = _record(session, lambda store: store.update(lambda ours: merge(ours, theirs)))
     after = _load_progress(session)
     new_marks = len(set(after.done) - set(before.done)) + len(set(after.known) - set(before.known))

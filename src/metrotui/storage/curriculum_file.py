@@ -25,26 +25,22 @@ def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
     A file whose exact bytes were checked before is built from the cache;
     ``recheck`` (``metrotui validate``) checks it again all the same.
     """
+    from metrotui.storage.files import FileTooLarge, NotARegularFile, read_bounded
+
     path = Path(path)
     source = str(path)
     try:
-        if path.is_dir():
-            raise CurriculumError(source, ["is a folder, not a curriculum file"])
-        size = path.stat().st_size
-        if size <= MAX_FILE_BYTES:
-            # Read at most one byte past the limit: a pipe or a device such as
-            # /dev/zero reports no size, and must not be read without end.
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-            size = max(size, len(data))
-        if size > MAX_FILE_BYTES:
-            raise CurriculumError(
-                source,
-                [
-                    f"is {size / 1e6:.1f} MB; "
-                    f"a curriculum may be at most {MAX_FILE_BYTES // 2**20} MB"
-                ],
-            )
+        data = read_bounded(path, MAX_FILE_BYTES)
+    except NotARegularFile as error:
+        raise CurriculumError(source, [f"is {error.kind}, not a curriculum file"]) from None
+    except FileTooLarge as error:
+        raise CurriculumError(
+            source,
+            [
+                f"is {error.size / 1e6:.1f} MB; "
+                f"a curriculum may be at most {MAX_FILE_BYTES // 2**20} MB"
+            ],
+        ) from None
     except FileNotFoundError:
         raise CurriculumError(source, ["no such file"]) from None
     except PermissionError:

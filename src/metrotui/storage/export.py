@@ -14,9 +14,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from metrotui.core.curriculum import Curriculum
+from metrotui.storage.progress import (
+    MAX_PROGRESS_BYTES,
+    DamagedProgress,
+    NotProgress,
+    Progress,
+    merge_extra,
+    merge_note,
+    now_utc,
+    parse_progress,
+)
 from metrotui.core.text import clean_block
 from metrotui.core.tracker import StationState, Tracker
-from metrotui.storage.progress import DamagedProgress, Progress, merge_note, now_utc, parse_progress
 
 EXPORTED_KEY = "exported"
 
@@ -50,28 +59,45 @@ def merge(ours: Progress, theirs: Progress) -> Progress:
     notes = dict(ours.notes)
     for station_id, note in theirs.notes.items():
         notes[station_id] = merge_note(notes[station_id], note) if station_id in notes else note
-    extra = dict(ours.extra)
-    for key, value in theirs.extra.items():
-        # A key both sides hold with different values: pick one by its JSON
-        # text, which keeps the merge the same whichever side is which.
-        if key not in extra or _json_text(value) > _json_text(extra[key]):
-            extra[key] = value
+    extra = merge_extra(ours.extra, theirs.extra)
     return Progress(ours.curriculum, done=done, known=known, notes=notes, extra=extra)
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
 
 
 def read_export(data: bytes, curriculum_id: str, source: str) -> Progress:
     """A JSON export (or a progress file) for this curriculum; ValueError if it is not one."""
     try:
         progress = parse_progress(data, curriculum_id, source)
-    except DamagedProgress as damage:
-        raise ValueError(f"{source} is not a metrotui progress export: {damage}") from None
+    except (DamagedProgress, NotProgress) as damage:
+        raise ValueError(
+            f"{source} is not a metrotui progress export: {damage}; nothing was imported"
+        ) from None
     # When it was exported says nothing about the progress itself.
     extra = {k: v for k, v in progress.extra.items() if k != EXPORTED_KEY}
     return replace(progress, extra=extra)
+
+
+def read_export_file(path: str, curriculum_id: str) -> Progress:
+    """The export in the file at ``path``; ValueError, with the message, if it cannot be used.
+
+    Only a regular file under the size cap is read: /dev/zero or a named pipe
+    would otherwise be read without end, or waited on for ever.
+    """
+    from metrotui.storage.files import FileTooLarge, NotARegularFile, read_bounded
+
+    try:
+        data = read_bounded(path, MAX_PROGRESS_BYTES)
+    except NotARegularFile as error:
+        raise ValueError(
+            f"{path} is {error.kind}, not an export file; nothing was imported"
+        ) from None
+    except FileTooLarge as error:
+        raise ValueError(
+            f"{path} is {error.size / 1e6:.1f} MB, too big for an export "
+            f"(at most {MAX_PROGRESS_BYTES // 2**20} MB); nothing was imported"
+        ) from None
+    except OSError as error:
+        raise ValueError(f"cannot read {path} ({error.strerror or error})") from None
+    return read_export(data, curriculum_id, path)
 
 
 def export_json(progress: Progress) -> str:
@@ -132,3 +158,33 @@ def export_markdown(curriculum: Curriculum, progress: Progress) -> str:
                 out += [f"> {row}" if row else ">" for row in clean_block(note.text).splitlines()]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+# What the curriculum does not have ---------------------------------------------------
+
+
+def strays(curriculum: Curriculum, progress: Progress) -> list[tuple[str, str]]:
+    """(id, what) for every mark, known topic and note the curriculum has no place for.
+
+    ``what`` is "done", "known" or "note".  They are kept on every rewrite, in
+    case the curriculum gets them back; ``metrotui forget`` removes them.
+    """
+    found = [(k, "done") for k in progress.done if not curriculum.has_topic(k)]
+    found += [(k, "known") for k in progress.known if not curriculum.has_topic(k)]
+    found += [(k, "note") for k in progress.notes if not curriculum.has_station(k)]
+    return sorted(found)
+
+
+def strays_notice(topic_ids: list[str], where: object) -> str:
+    """The reminder that marks for missing topics are kept, and how to remove them."""
+    from metrotui.core.words import counted
+
+    verb, them = ("is", "it") if len(topic_ids) == 1 else ("are", "them")
+    if len(topic_ids) <= 3:
+        how = f"remove {them} with: metrotui forget " + " ".join(topic_ids)
+    else:
+        how = "see them with: metrotui status; remove them with: metrotui forget ID..."
+    return (
+        f"{counted(len(topic_ids), 'mark')} in {where} for topics this curriculum does not "
+        f"have {verb} kept; {how}"
+    )

@@ -9,7 +9,11 @@ Three promises, each with its reason:
   file lock, to what is on disk at that moment, never a stale copy written back.
 * Nothing recorded is lost: a damaged file is renamed aside with its bytes
   untouched; a file from a newer metrotui or another curriculum is refused and
-  never overwritten; marks for topics the curriculum no longer has are kept.
+  never overwritten; marks for topics the curriculum no longer has are kept,
+  and so is every key this version does not know, at every level.
+* A file that is not ours is never touched: only what is recognisably a
+  progress file (or the remains of one) is ever set aside; anything else is
+  refused as it is.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import contextlib
 import errno
 import json
 import os
-import stat
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -27,6 +31,11 @@ from typing import Any
 
 PROGRESS_SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 10.0
+# Years of marks and notes take well under a megabyte; the cap is there so that
+# a wrong file (a disk image, a video) is refused rather than read into memory.
+MAX_PROGRESS_BYTES = 64 * 2**20
+# The keys a progress file of any version has at its top level.
+_OWN_KEYS = ("schema_version", "curriculum", "done", "known", "notes")
 
 
 class ProgressError(Exception):
@@ -43,6 +52,11 @@ class Note:
 
     text: str
     updated: str
+    # Keys of the note this version does not know, kept through every rewrite.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "updated": self.updated, **self.extra}
 
 
 @dataclass(frozen=True)
@@ -56,8 +70,9 @@ class Progress:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        # The version and the curriculum come first, before any other key, so
+        # that even a file cut short after a few bytes is recognisably ours.
         data: dict[str, Any] = {
-            **self.extra,
             "schema_version": PROGRESS_SCHEMA_VERSION,
             "curriculum": self.curriculum,
             "done": dict(sorted(self.done.items())),
@@ -68,24 +83,41 @@ class Progress:
             data["known"] = dict(sorted(self.known.items()))
         if self.notes:
             data["notes"] = {
-                station_id: {"text": note.text, "updated": note.updated}
-                for station_id, note in sorted(self.notes.items())
+                station_id: note.to_json() for station_id, note in sorted(self.notes.items())
             }
+        for key, value in self.extra.items():
+            data.setdefault(key, value)
         return data
 
 
 NOTE_SEPARATOR = "\n\n---\n\n"
 
 
+def merge_extra(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Every unknown key of either side; the same whichever side is which."""
+    merged = dict(a)
+    for key, value in b.items():
+        # A key both sides hold with different values: pick one by its JSON
+        # text, so that the result does not depend on the order.
+        if key not in merged or _json_text(value) > _json_text(merged[key]):
+            merged[key] = value
+    return merged
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
 def merge_note(a: Note, b: Note) -> Note:
     """Both texts, unless one already holds the other; the same whichever comes first."""
     updated = max(a.updated, b.updated)
+    extra = merge_extra(a.extra, b.extra)
     if a.text == b.text or b.text in a.text:
-        return Note(a.text, updated)
+        return Note(a.text, updated, extra)
     if a.text in b.text:
-        return Note(b.text, updated)
+        return Note(b.text, updated, extra)
     first, second = sorted((a.text, b.text))
-    return Note(first + NOTE_SEPARATOR + second, updated)
+    return Note(first + NOTE_SEPARATOR + second, updated, extra)
 
 
 def with_done(progress: Progress, topic_ids: Iterable[str], stamp: str) -> Progress:
@@ -106,6 +138,17 @@ def with_known(progress: Progress, topic_ids: Iterable[str], stamp: str) -> Prog
     return replace(progress, known=known)
 
 
+def forgotten(progress: Progress, ids: Iterable[str]) -> Progress:
+    """No marks, known topics or notes left under any of ``ids``."""
+    gone = set(ids)
+    return replace(
+        progress,
+        done={k: v for k, v in progress.done.items() if k not in gone},
+        known={k: v for k, v in progress.known.items() if k not in gone},
+        notes={k: v for k, v in progress.notes.items() if k not in gone},
+    )
+
+
 def without(progress: Progress, topic_ids: Iterable[str]) -> Progress:
     """Topics neither done nor known."""
     ids = set(topic_ids)
@@ -117,22 +160,107 @@ def without(progress: Progress, topic_ids: Iterable[str]) -> Progress:
 
 
 class DamagedProgress(Exception):
-    """The file's bytes are not progress; the reason is the message."""
+    """Recognisably progress, or the remains of it, but unusable; the reason is the message."""
+
+
+class NotProgress(Exception):
+    """Bytes that are not a metrotui progress file at all; the reason is the message."""
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json would keep the last of two equal keys and silently drop the first.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+# How every file metrotui writes begins, with whitespace taken out and the
+# version number written as 1.
+_OWN_HEAD = '{"schema_version":1,"curriculum":"'
+_VERSION_NUMBER = re.compile(r'\{"schema_version":\d+')
+_JSON_SPACE = re.compile(r"[ \t\r\n]+")
+# "curriculum" as a key, not as text inside a string (where its quotes are escaped).
+_CURRICULUM_KEY = re.compile(r'(?<!\\)"curriculum"[ \t\r\n]*:')
+
+
+def _remains_of_progress(data: bytes) -> bool:
+    """Whether bytes that do not parse are what is left of a progress file.
+
+    That is: nothing but whitespace and zero bytes (a file whose blocks never
+    reached the disk before a crash), the start of what metrotui writes cut off
+    anywhere, or an object that still has its "curriculum" key.
+    """
+    if not data.strip(b" \t\r\n\x00"):
+        return True
+    start = data[:4096]
+    head = start.decode("utf-8", errors="replace")
+    compact = _JSON_SPACE.sub("", head)
+    numbered = _VERSION_NUMBER.match(compact)
+    if numbered:
+        compact = '{"schema_version":1' + compact[numbered.end() :]
+    if compact.startswith(_OWN_HEAD):
+        return True
+    if len(data) == len(start) and _OWN_HEAD.startswith(compact):
+        return True  # the whole file is the start of one of ours
+    text = data.decode("utf-8", errors="replace")
+    return text.lstrip(" \t\r\n\x00").startswith("{") and bool(_CURRICULUM_KEY.search(text))
+
+
+def _is_progress(raw: Any) -> bool:
+    """Parsed JSON that is meant as progress: an object with two of our keys.
+
+    One of them must be "schema_version" or "curriculum"; a curriculum file
+    has the first and none of the others, so it never passes.
+    """
+    if not isinstance(raw, dict):
+        return False
+    own = [key for key in _OWN_KEYS if key in raw]
+    return len(own) >= 2 and own[0] in ("schema_version", "curriculum")
+
+
+def _decode(data: bytes) -> Any:
+    """The JSON in ``data``, or DamagedProgress / NotProgress saying why not."""
+    if not data.strip():
+        raise DamagedProgress("it is empty")
+    why: str
+    try:
+        raw = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        why = "it is not UTF-8 text"
+    except _DuplicateKey as duplicate:
+        raw = json.loads(data.decode("utf-8"))
+        if not _is_progress(raw):
+            raise NotProgress("it is JSON, but not progress") from None
+        raise DamagedProgress(
+            f"the key {duplicate.key[:60]!r} appears twice in one object"
+        ) from None
+    except (ValueError, RecursionError):
+        # ValueError covers JSONDecodeError and integers too long to convert.
+        why = "it is not valid JSON"
+    else:
+        if not _is_progress(raw):
+            shape = "an object" if isinstance(raw, dict) else f"a {type(raw).__name__}"
+            raise NotProgress(f"it is JSON ({shape}), but not progress")
+        return raw
+    if _remains_of_progress(data):
+        raise DamagedProgress(why)
+    raise NotProgress(why)
 
 
 def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
-    """Parse a progress file, raising DamagedProgress or ProgressError."""
-    if not data.strip():
-        raise DamagedProgress("it is empty")
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise DamagedProgress("it is not UTF-8 text") from None
-    except (ValueError, RecursionError):
-        # ValueError covers JSONDecodeError and integers too long to convert.
-        raise DamagedProgress("it is not valid JSON") from None
-    if not isinstance(raw, dict):
-        raise DamagedProgress("it is not a JSON object")
+    """Parse a progress file, raising DamagedProgress, NotProgress or ProgressError."""
+    raw = _decode(data)
     version = raw.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DamagedProgress("it has no valid schema_version")
@@ -170,18 +298,19 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
         for key, value in notes.items()
     ):
         raise DamagedProgress("its 'notes' entry is not a map of station ids to notes")
-    extra = {
-        key: value
-        for key, value in raw.items()
-        if key not in ("schema_version", "curriculum", "done", "known", "notes")
-    }
+    extra = {key: value for key, value in raw.items() if key not in _OWN_KEYS}
     return Progress(
         curriculum=curriculum_id,
         done=done,
         known=known,
-        notes={key: Note(value["text"], value["updated"]) for key, value in notes.items()},
+        notes={key: _note(value) for key, value in notes.items()},
         extra=extra,
     )
+
+
+def _note(raw: dict[str, Any]) -> Note:
+    extra = {key: value for key, value in raw.items() if key not in ("text", "updated")}
+    return Note(raw["text"], raw["updated"], extra)
 
 
 class ProgressStore:
@@ -204,6 +333,23 @@ class ProgressStore:
             # setting the same file aside.
             with self._lock():
                 return self._read_or_set_aside()
+
+    def peek(self) -> Progress:
+        """The progress on disk now, for a command that only reads.
+
+        It creates, moves and renames nothing: a damaged file is left where it
+        is (and reported), to be set aside by the next change, and a missing
+        one reads as empty progress without a folder or lock file being made.
+        """
+        try:
+            return self._read()
+        except DamagedProgress as damage:
+            self.notices.append(
+                f"The progress file {self.path} is damaged ({damage}); showing no progress. "
+                "It is left as it is until the next change, which moves it aside, "
+                "bytes untouched, and starts a new one."
+            )
+            return Progress(curriculum=self.curriculum_id)
 
     def signature(self) -> tuple[int, int, int] | None:
         """Changes whenever the file is replaced; cheap enough to poll."""
@@ -229,6 +375,11 @@ class ProgressStore:
         ids = list(topic_ids)
         return self.update(lambda progress: without(progress, ids))
 
+    def forget(self, ids: Iterable[str]) -> Progress:
+        """Remove every mark, known topic and note recorded under ``ids``."""
+        gone = list(ids)
+        return self.update(lambda progress: forgotten(progress, gone))
+
     def set_note(
         self,
         station_id: str,
@@ -253,7 +404,8 @@ class ProgressStore:
             elif changed_meanwhile:
                 pass  # emptying a note someone else has just written would lose it
             elif text.strip():
-                notes[station_id] = Note(text, stamp)
+                kept = current.extra if current is not None else {}
+                notes[station_id] = Note(text, stamp, kept)
             else:
                 notes.pop(station_id, None)
             return replace(progress, notes=notes)
@@ -262,6 +414,7 @@ class ProgressStore:
 
     def update(self, change: Callable[[Progress], Progress]) -> Progress:
         """Apply ``change`` to what is on disk now, under the lock, and save it."""
+        self._refuse_before_locking()
         with self._lock():
             before = self._read_or_set_aside()
             after = change(before)
@@ -294,6 +447,17 @@ class ProgressStore:
                 raise ProgressError(_symlink_loop(self.path)) from None
             raise ProgressError(f"cannot reach {self.path} ({_reason(error)})") from None
 
+    def _lock_path(self, target: Path) -> Path:
+        return target.parent / f".{target.name}.lock"
+
+    def _refuse_before_locking(self) -> None:
+        # The first save beside a file: if that file is not ours, or cannot be
+        # read, refuse before a folder or a lock file is made for it.
+        target = self._target()
+        if target.parent.is_dir() and not self._lock_path(target).exists():
+            with contextlib.suppress(DamagedProgress):
+                self._read()
+
     def _lock(self) -> Any:
         from filelock import FileLock, Timeout
 
@@ -304,7 +468,7 @@ class ProgressStore:
             raise ProgressError(
                 f"cannot create the folder {target.parent} for progress ({_reason(error)})"
             ) from None
-        lock = FileLock(str(target.parent / f".{target.name}.lock"), timeout=LOCK_TIMEOUT_SECONDS)
+        lock = FileLock(str(self._lock_path(target)), timeout=LOCK_TIMEOUT_SECONDS)
 
         store = self
 
@@ -328,29 +492,41 @@ class ProgressStore:
         return _Guard()
 
     def _read(self) -> Progress:
+        from metrotui.storage.files import FileTooLarge, NotARegularFile, read_bounded
+
         target = self._target()
         try:
-            mode = target.stat().st_mode
-            if stat.S_ISDIR(mode):
+            data = read_bounded(target, MAX_PROGRESS_BYTES)
+        except FileNotFoundError:
+            return Progress(curriculum=self.curriculum_id)
+        except NotARegularFile as error:
+            if error.kind == "a folder":
                 raise ProgressError(
                     f"{self.path} is a folder, not a progress file; move it away or "
                     "choose another --progress file"
-                )
-            if not stat.S_ISREG(mode):
-                # A pipe would block and a device such as /dev/zero never ends;
-                # and such a thing must never be "set aside" as damaged.
-                raise ProgressError(
-                    f"{self.path} is not a regular file (a device, pipe or socket); "
-                    "choose another --progress file"
-                )
-            data = target.read_bytes()
-        except FileNotFoundError:
-            return Progress(curriculum=self.curriculum_id)
+                ) from None
+            # A pipe would block and a device such as /dev/zero never ends;
+            # and such a thing must never be "set aside" as damaged.
+            raise ProgressError(
+                f"{self.path} is not a regular file ({error.kind}); choose another --progress file"
+            ) from None
+        except FileTooLarge as error:
+            raise ProgressError(
+                f"{self.path} is {error.size / 1e6:.1f} MB, too big for a progress file "
+                f"(at most {MAX_PROGRESS_BYTES // 2**20} MB); it was left untouched. "
+                "Choose another --progress file"
+            ) from None
         except PermissionError:
             raise ProgressError(f"cannot read {self.path} (permission denied)") from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.path} ({_reason(error)})") from None
-        return parse_progress(data, self.curriculum_id, str(self.path))
+        try:
+            return parse_progress(data, self.curriculum_id, str(self.path))
+        except NotProgress as why:
+            raise ProgressError(
+                f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
+                "Choose another --progress file"
+            ) from None
 
     def _read_or_set_aside(self) -> Progress:
         try:

@@ -13,6 +13,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# A few short ids; anything bigger is not ours.
+MAX_UI_STATE_BYTES = 2**20
+
 
 @dataclass
 class UiState:
@@ -24,9 +27,12 @@ class UiState:
 
     @classmethod
     def load(cls, path_file: Path) -> UiState:
+        from metrotui.storage.files import read_bounded
+
         try:
-            raw = json.loads(path_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            # Bounded: a pipe or a device put in its place must not hang the launch.
+            raw = json.loads(read_bounded(path_file, MAX_UI_STATE_BYTES).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             raw = {}
         if not isinstance(raw, dict):
             raw = {}

@@ -16,8 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from metrotui.core.curriculum import Curriculum, Station
-from metrotui.core.text import clean_block
-from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
+from metrotui.storage.export import strays_notice
 from metrotui.paths import ui_state_file
 from metrotui.storage.progress import (
     Progress,
@@ -28,6 +27,8 @@ from metrotui.storage.progress import (
     with_known,
     without,
 )
+from metrotui.core.text import clean_block
+from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.storage.ui_state import UiState
 from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
@@ -163,8 +164,7 @@ class MetroApp(App[int]):
             )
         if self.tracker.orphans:
             self.notify(
-                f"{len(self.tracker.orphans)} marks in {self.store.path} are for topics "
-                "this curriculum does not have; they are kept.",
+                strays_notice(self.tracker.orphans, self.store.path) + ".",
                 title="Progress",
                 timeout=10,
                 markup=False,
