@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from metrotui.core.curriculum import Curriculum
-    from metrotui.storage.progress import Progress, ProgressStore
     from metrotui.core.tracker import Tracker
+    from metrotui.storage.progress import Progress, ProgressStore
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -274,8 +274,8 @@ def _count_json(count: Any) -> dict[str, int]:
 
 def _record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tracker:
     """Save a change through the store and return the progress it leaves."""
-    from metrotui.storage.progress import ProgressError
     from metrotui.core.tracker import Tracker
+    from metrotui.storage.progress import ProgressError
 
     try:
         progress = change(session.store())

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from metrotui.core.curriculum import Curriculum
+from metrotui.core.text import clean_block
+from metrotui.core.tracker import StationState, Tracker
 from metrotui.storage.progress import (
     MAX_PROGRESS_BYTES,
     DamagedProgress,
@@ -24,8 +26,6 @@ from metrotui.storage.progress import (
     now_utc,
     parse_progress,
 )
-from metrotui.core.text import clean_block
-from metrotui.core.tracker import StationState, Tracker
 
 EXPORTED_KEY = "exported"
 

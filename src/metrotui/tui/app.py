@@ -16,8 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from metrotui.core.curriculum import Curriculum, Station
-from metrotui.storage.export import strays_notice
+from metrotui.core.text import clean_block
+from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.paths import ui_state_file
+from metrotui.storage.export import strays_notice
 from metrotui.storage.progress import (
     Progress,
     ProgressError,
@@ -27,8 +29,6 @@ from metrotui.storage.progress import (
     with_known,
     without,
 )
-from metrotui.core.text import clean_block
-from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.storage.ui_state import UiState
 from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
