@@ -31,6 +31,7 @@ from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, pat
 from metrotui.ui_state import UiState
 from metrotui.widgets.metro_map import MetroMap
 from metrotui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
+from metrotui.words import counted
 
 EXTERNAL_CHECK_SECONDS = 1.0
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
@@ -408,7 +409,8 @@ class MetroApp(App[int]):
             if unlocked:
                 self.notify(
                     "Unlocked: " + ", ".join(s.title for s in unlocked),
-                    title="Station open",
+                    # "open" is the state's one word, as in the legend and the pane.
+                    title=f"{counted(len(unlocked), 'station')} now open",
                     markup=False,
                 )
 
