@@ -243,3 +243,12 @@ def test_cli_status_and_export_say_open(genai, tmp_path):
     assert "(available)" not in markdown and "### 1. Math Basics (open)" in markdown
     data = run_with({}, str(SCRIPT), "--progress", str(progress), "status", "--json")
     assert '"available"' in data  # the JSON values are API and stay
+
+
+async def test_narrow_station_pane_fits_a_very_small_terminal(genai, tmp_path):
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(30, 12)) as pilot:
+        await pilot.press("tab")
+        await pilot.pause()
+        # The side-by-side minimum width does not apply when the pane is alone.
+        assert app.detail.outer_size.width == 30

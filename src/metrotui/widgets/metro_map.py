@@ -251,7 +251,7 @@ class MetroMap(ScrollView, can_focus=True):
         natural = self.layout_.natural_width
         self.layout_ = layout_map(self.curriculum, self.shown, width, STATE_KEY)
         self._strips.clear()
-        if self.layout_.natural_width != natural and self.styles.width is not None:
+        if self.layout_.natural_width != natural:
             # Another filter wants another width: let the panes share anew.
             self.refresh(layout=True)
         self.virtual_size = Size(self.layout_.width, self.layout_.height)
