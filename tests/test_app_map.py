@@ -140,6 +140,20 @@ async def test_no_color_names_each_line_where_its_track_starts(genai, tmp_path, 
             assert line.name in below, line.name
 
 
+async def test_no_color_draws_every_track_as_plainly_as_the_text(genai, tmp_path, monkeypatch):
+    # Greys by brightness made the trunk faint; without colour each track is plain.
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text_colour = app.map.rich_style.color
+        fork = app.map.layout_.place("neural-nets-llms").y + 1
+        for y in (app.map.layout_.place("math-basics").y + 1, fork):
+            tracks = [seg for seg in app.map.render_line(y) if seg.text.strip("━┃┣┓ ") == ""]
+            colours = {seg.style.color for seg in tracks if seg.text.strip() and seg.style}
+            assert colours == {text_colour}, (y, colours)
+
+
 async def test_with_colour_the_tracks_carry_no_names(genai, tmp_path, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     app = make_app(genai, tmp_path)
