@@ -77,11 +77,11 @@ def test_status_on_a_fresh_start(run: Run, genai: Any) -> None:
     assert "GenAI Learning Metromap" in out
     for name in ("Foundational", "GenAI Scientist", "GenAI Engineer"):
         assert f"━━ {name}" in out
-    rows = [line for line in out.splitlines() if re.search(r"\b(available|locked)\b", line)]
+    rows = [line for line in out.splitlines() if re.search(r"\b(open|locked)\b", line)]
     assert len(rows) == 18
     for station, row in zip(genai.stations, rows, strict=True):
         assert f"{station.number} {station.title}" in row
-    assert [row for row in rows if "available" in row] == [rows[0]]
+    assert [row for row in rows if "open" in row] == [rows[0]]
     assert "Math Basics" in rows[0] and "0/3" in rows[0]
     assert result.stderr == ""
 
@@ -489,9 +489,9 @@ def test_the_done_when_story_through_python_m(tmp_path: Path) -> None:
 
     status = metrotui("status")
     assert status.returncode == 0
-    assert len(re.findall(r"\b(available|locked)\b", status.stdout)) == 18
-    assert re.search(r"1 Math Basics\s+○ available", status.stdout)
-    assert status.stdout.count("available") == 1
+    assert len(re.findall(r"\b(open|locked)\b", status.stdout)) == 18
+    assert re.search(r"1 Math Basics\s+○ open", status.stdout)
+    assert status.stdout.count(" open") == 1
 
     assert metrotui("done", "linear-algebra").returncode == 0
     data = json.loads(metrotui("status", "--json").stdout)

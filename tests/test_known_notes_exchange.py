@@ -112,7 +112,7 @@ def test_export_markdown_is_a_checklist_with_links_and_notes(isolated_config: Pa
 def test_markdown_export_cannot_be_turned_into_links_by_curriculum_text() -> None:
     raw = curriculum_raw(["a"], [station("s1", "a", 1, title="[Click](https://evil.example) *me*")])
     text = export_markdown(make_curriculum(raw), Progress("tiny"))
-    assert "### 1. \\[Click\\](https://evil.example) \\*me\\* (available)" in text
+    assert "### 1. \\[Click\\](https://evil.example) \\*me\\* (open)" in text
     assert "- [ ] Topic 1 of s1" in text
 
 

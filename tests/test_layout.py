@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 
 from metrotui.core.curriculum import Curriculum
+from metrotui.core.glyphs import progress_cells
 from metrotui.core.tracker import path_members
-from metrotui.tui.map_layout import MapLayout, layout_map
+from metrotui.tui.map_layout import MIN_LANE_WIDTH, MapLayout, layout_map, station_label
 from tests.helpers import chain, curriculum_raw, make_curriculum, station
 
 
@@ -86,8 +88,8 @@ def test_genai_map_fits_140_by_40(genai: Curriculum) -> None:
 
 
 def test_sketch_of_genai_map(genai: Curriculum) -> None:
-    drawing = "\n".join(sketch(layout_map(genai, None, 40), genai))
-    assert drawing.splitlines()[3:9] == [
+    layout = layout_map(genai, None, 40)
+    assert sketch(layout, genai)[layout.top : layout.top + 6] == [
         "  o 1",
         "  ┃",
         "  o 2",
@@ -159,7 +161,7 @@ def test_line_that_starts_after_another_ends_reuses_its_lane() -> None:
     curriculum = make_curriculum(raw)
     layout = layout_map(curriculum, None, 60)
     assert layout.lanes == 1
-    assert sketch(layout, curriculum)[3:10] == [
+    assert sketch(layout, curriculum)[layout.top : layout.top + 7] == [
         "  o 1",
         "  ┃",
         "  o 2",
@@ -205,3 +207,92 @@ def test_station_at_finds_markers_and_labels(genai: Curriculum) -> None:
 def test_every_width_stays_inside_its_bounds(genai: Curriculum, width: int) -> None:
     layout = layout_map(genai, None, width)
     assert_well_formed(layout, {s.id for s in genai.stations})
+
+
+# Widths and legends ------------------------------------------------------------------
+
+KEY = ("● done", "◆ known", "◐ in progress", "○ open", "◌ locked")
+
+
+def label_fits(layout: MapLayout, curriculum: Curriculum, station_id: str) -> tuple[bool, bool]:
+    """Whether the station's title fits its lane, and whether its progress fits too."""
+    station = curriculum.station(station_id)
+    title = cell_len(station_label(station))
+    room = layout.place(station_id).label_width
+    return title <= room, title + 1 + progress_cells(len(station.topics)) <= room
+
+
+def test_lanes_take_the_width_their_titles_need(genai: Curriculum) -> None:
+    natural = layout_map(genai, None, 300, KEY)
+    assert natural.width == natural.natural_width < 100
+    for shown in genai.stations:
+        assert label_fits(natural, genai, shown.id) == (True, True), shown.title
+    # Given exactly what it wants, nothing is cut; more width is not spread about.
+    exact = layout_map(genai, None, natural.natural_width, KEY)
+    assert all(label_fits(exact, genai, s.id) == (True, True) for s in genai.stations)
+    assert exact.width == natural.width
+
+
+def test_progress_gives_way_before_any_title_is_cut(genai: Curriculum) -> None:
+    natural = layout_map(genai, None, 300).natural_width
+    layout = layout_map(genai, None, natural - 8)
+    fits = [label_fits(layout, genai, s.id) for s in genai.stations]
+    assert all(title for title, _ in fits)
+    assert not all(progress for _, progress in fits)
+    assert layout.width <= natural - 8
+
+
+def test_a_short_lane_keeps_its_room_while_a_long_one_gives() -> None:
+    long_title = "A Title Long Enough To Need Cutting Somewhere"
+    raw = curriculum_raw(
+        ["a", "b"],
+        [station("a1", "a", 1, title="Short"), station("b1", "b", 2, title=long_title)],
+    )
+    curriculum = make_curriculum(raw)
+    layout = layout_map(curriculum, None, 50)
+    # The short title keeps what it needs; its dots give way to the long title.
+    assert label_fits(layout, curriculum, "a1")[0] is True
+    assert layout.place("a1").label_width == MIN_LANE_WIDTH - 3
+    assert label_fits(layout, curriculum, "b1")[0] is False  # nothing else could give
+    assert layout.width == 50
+    roomy = layout_map(curriculum, None, 80)
+    assert (
+        label_fits(roomy, curriculum, "a1") == label_fits(roomy, curriculum, "b1") == (True, True)
+    )
+
+
+def test_wide_characters_are_measured_in_cells() -> None:
+    raw = curriculum_raw(
+        ["a", "b"],
+        [station("a1", "a", 1, title="機械学習の基礎と応用"), station("b1", "b", 2, title="Short")],
+    )
+    curriculum = make_curriculum(raw)
+    layout = layout_map(curriculum, None, 200)
+    # " 1 " and ten characters two cells wide each, then a space and two dots.
+    assert layout.place("a1").label_width == 3 + 20 + 1 + 2
+    assert label_fits(layout, curriculum, "a1") == (True, True)
+
+
+@pytest.mark.parametrize("width", [24, 40, 60, 100])
+def test_legends_wrap_to_the_width_and_keep_every_entry(genai: Curriculum, width: int) -> None:
+    layout = layout_map(genai, None, width, KEY)
+    entries = [entry for row in layout.legend_rows for entry in row]
+    assert [e.text for e in entries] == [f"━━ {line.name}" for line in genai.lines] + list(KEY)
+    for entry in entries:
+        assert entry.x + cell_len(entry.text) <= max(width, layout.width), entry
+    # The map starts below the legends and a blank row.
+    assert layout.top == len(layout.legend_rows) + 1
+    assert layout.place("math-basics").y == layout.top
+    assert not layout.rows[layout.top - 1].tracks
+    assert_well_formed(layout, {s.id for s in genai.stations})
+
+
+def test_each_line_has_room_for_its_name_under_its_first_station(genai: Curriculum) -> None:
+    layout = layout_map(genai, None, 100, KEY)
+    tags = {tag.line_id: (y, tag) for y, row in enumerate(layout.rows) for tag in row.tags}
+    assert set(tags) == {line.id for line in genai.lines}
+    for line in genai.lines:
+        y, tag = tags[line.id]
+        first = layout.place(genai.stations_on(line.id)[0].id)
+        assert y == first.y + 1 and tag.x > first.x and tag.width > 10
+        assert all(not tag.x <= t.x < tag.x + tag.width for t in layout.rows[y].tracks)

@@ -118,7 +118,7 @@ def test_a_station_with_every_topic_done_stays_done_after_an_earlier_undo(
 
 
 def test_state_labels_read_as_words() -> None:
-    assert [state.label for state in StationState] == ["done", "in progress", "available", "locked"]
+    assert [state.label for state in StationState] == ["done", "in progress", "open", "locked"]
     assert StationState.IN_PROGRESS.value == "in_progress"
 
 

@@ -340,6 +340,7 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
     fresh = [topic_id for topic_id in topics if not before.is_done(topic_id)]
     after = _record(session, lambda store: store.mark_known(fresh)) if fresh else before
     from metrotui.cli.views import marked_view
+    from metrotui.core.glyphs import KNOWN_GLYPH
 
     view = marked_view(
         before,
@@ -347,7 +348,7 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
         topics,
         fresh,
         heading="Marked {} as already known:",
-        glyph="◆",
+        glyph=KNOWN_GLYPH,
         already="Already done or known",
     )
     console().print(view)

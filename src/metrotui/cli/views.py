@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from metrotui.core.curriculum import Curriculum, Station
-from metrotui.core.glyphs import STATE_STYLE, station_badge, topic_dots
+from metrotui.core.glyphs import STATE_STYLE, TOPIC_DONE, TOPIC_OPEN, station_badge, topic_dots
 from metrotui.core.tracker import ALL_PATHS, Count, StationState, Tracker
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def marked_view(
     marked: list[str],
     *,
     heading: str = "Marked {} done:",
-    glyph: str = "●",
+    glyph: str = TOPIC_DONE,
     already: str = "Already done",
 ) -> RenderableType:
     curriculum = after.curriculum
@@ -186,7 +186,7 @@ def unmarked_view(
     curriculum = after.curriculum
     lines: list[Text] = []
     if undone:
-        lines += _topic_list(curriculum, "Unmarked {}:", "○", undone)
+        lines += _topic_list(curriculum, "Unmarked {}:", TOPIC_OPEN, undone)
     else:
         lines.append(Text("None of those topics were marked done; nothing changed."))
     relocked = [

@@ -25,7 +25,11 @@ class StationState(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        """The word a person reads: one per state, in the app and the CLI alike.
+
+        The values stay as they are: they are what the JSON output promises.
+        """
+        return "open" if self is StationState.AVAILABLE else self.value.replace("_", " ")
 
 
 @dataclass(frozen=True)

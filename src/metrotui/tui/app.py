@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 from metrotui.core.curriculum import Curriculum, Station
 from metrotui.core.text import clean_block
 from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
+from metrotui.core.words import counted
 from metrotui.paths import ui_state_file
 from metrotui.storage.export import strays_notice
 from metrotui.storage.progress import (
@@ -408,7 +409,8 @@ class MetroApp(App[int]):
             if unlocked:
                 self.notify(
                     "Unlocked: " + ", ".join(s.title for s in unlocked),
-                    title="Station open",
+                    # "open" is the state's one word, as in the legend and the pane.
+                    title=f"{counted(len(unlocked), 'station')} now open",
                     markup=False,
                 )
 

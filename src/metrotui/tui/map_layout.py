@@ -11,6 +11,11 @@ Nothing here knows about progress or colours: the result is geometry only, and
 the widget paints states onto it.  Cells are (x, y) with y counted in screen
 rows; every station row is followed by a connector row for track and forks.
 
+Lanes are as wide as their labels want; when the width given is too small,
+the widest lanes give first (their progress dots, then their titles), so a
+title is cut only when nothing else can give.  The legends above the map wrap
+onto more rows rather than being cut.
+
 Big maps stay cheap.  The part that needs the whole graph (rows, lanes, where
 track runs) does not depend on the width, so it is computed once per
 curriculum and filter and kept (``_topology``); a new width only changes where
@@ -26,14 +31,22 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import overload
 
-from metrotui.core.curriculum import Curriculum, Station
+from rich.cells import cell_len
 
-LEGEND_ROWS = 3  # the line legend, the state key, a blank row
+from metrotui.core.curriculum import Curriculum, Station
+from metrotui.core.glyphs import progress_cells
+
 MIN_LANE_WIDTH = 12
-MAX_LANE_WIDTH = 46
 LEFT_MARGIN = 2
+LABEL_GAP = 3  # a lane is its label plus the marker, the space after it and one blank
+LEGEND_INDENT = 2
+LINE_SWATCH = "━━"
+LINE_ENTRY_GAP = 2
+KEY_ENTRY_GAP = 3
+TAG_INDENT = 5  # a line's name sits under its first station's title
 
 # Box-drawing glyphs by the directions a track cell connects to.
 UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
@@ -72,6 +85,24 @@ class Placed:
 
 
 @dataclass(frozen=True)
+class LegendEntry:
+    """One entry of the legends above the map: a line (with a swatch) or a state."""
+
+    x: int
+    text: str
+    line_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LineTag:
+    """Where a line's name can be written, on the row under its first station."""
+
+    x: int
+    line_id: str
+    width: int
+
+
+@dataclass(frozen=True)
 class TrackCell:
     x: int
     glyph: str
@@ -82,10 +113,17 @@ class TrackCell:
 class MapRow:
     tracks: list[TrackCell] = field(default_factory=list)
     stations: list[Placed] = field(default_factory=list)
+    tags: list[LineTag] = field(default_factory=list)
+
+
+def station_label(station: Station) -> str:
+    """The text beside a station's marker: its number, then its title."""
+    return f"{station.number:>2} {station.title}"
 
 
 def _y_of(row: int) -> int:
-    return LEGEND_ROWS + 2 * row
+    """A station row's screen row below the legends (the layout adds their height)."""
+    return 2 * row
 
 
 class _Topology:
@@ -125,6 +163,21 @@ class _Topology:
         for line_id in self.line_ids:
             self.lane_lines[self.lanes[line_id]].append(line_id)
         self._track_runs()
+        self.lane_wants = self._lane_wants()
+
+    def _lane_wants(self) -> list[tuple[int, int]]:
+        """Per lane, the width its longest title needs, and that with progress beside it."""
+        wants = [(MIN_LANE_WIDTH, MIN_LANE_WIDTH)] * self.lane_count
+        for line_id in self.line_ids:
+            lane = self.lanes[line_id]
+            title_want, full_want = wants[lane]
+            for i in self.by_line[line_id]:
+                station = self.stations[i]
+                title = cell_len(station_label(station)) + LABEL_GAP
+                full = title + 1 + progress_cells(len(station.topics))
+                title_want, full_want = max(title_want, title), max(full_want, full)
+            wants[lane] = (title_want, full_want)
+        return wants
 
     # Graph ------------------------------------------------------------------
     def _forks(self, needs: list[list[int]]) -> dict[str, int]:
@@ -353,32 +406,116 @@ class _Rows(Sequence[MapRow]):
         return row
 
 
+def _share(wants: Sequence[int], room: int) -> list[int]:
+    """Give every want in full if they fit; otherwise cap the largest ones alike.
+
+    The cap is the highest that fits, so small wants are never touched while a
+    large one could give instead; cells left over go to the leftmost capped wants.
+    """
+    if sum(wants) <= room:
+        return list(wants)
+    left, count = max(room, 0), len(wants)
+    cap = 0
+    for k, want in enumerate(sorted(wants)):
+        if want * (count - k) > left:
+            cap = left // (count - k)
+            break
+        left -= want
+    shares = [min(want, cap) for want in wants]
+    spare = max(room, 0) - sum(shares)
+    for k, want in enumerate(wants):
+        if spare <= 0:
+            break
+        if want > shares[k]:
+            shares[k] += 1
+            spare -= 1
+    return shares
+
+
+def _lane_widths(wants: Sequence[tuple[int, int]], room: int) -> list[int]:
+    """Titles first: progress beside them gets only the room that titles leave."""
+    titles = [title for title, _ in wants]
+    if sum(titles) > room:
+        return [max(MIN_LANE_WIDTH, width) for width in _share(titles, room)]
+    extras = _share([full - title for title, full in wants], room - sum(titles))
+    return [title + extra for title, extra in zip(titles, extras, strict=True)]
+
+
+def wrap_entries(widths: Sequence[int], width: int, gap: int) -> list[list[tuple[int, int]]]:
+    """Entries left to right, starting a new row where the next would not fit.
+
+    Returns rows of (x, index); an entry wider than a row gets a row of its own.
+    """
+    rows: list[list[tuple[int, int]]] = []
+    x = width  # forces the first row
+    for index, entry in enumerate(widths):
+        if not rows or x + entry > width:
+            rows.append([])
+            x = LEGEND_INDENT
+        rows[-1].append((x, index))
+        x += entry + gap
+    return rows
+
+
+def legend_width(curriculum: Curriculum, line_ids: Sequence[str], key: Sequence[str]) -> int:
+    """The width the legends take on one row each."""
+    lines = [cell_len(f"{LINE_SWATCH} {curriculum.line(i).name}") for i in line_ids]
+    keys = [cell_len(text) for text in key]
+    return max(
+        (LEGEND_INDENT + sum(widths) + gap * (len(widths) - 1) if widths else 0)
+        for widths, gap in ((lines, LINE_ENTRY_GAP), (keys, KEY_ENTRY_GAP))
+    )
+
+
 class MapLayout:
     """The map for one curriculum, filter and width."""
 
-    def __init__(self, topology: _Topology, width: int) -> None:
+    def __init__(
+        self, topology: _Topology, width: int, curriculum: Curriculum, key: Sequence[str] = ()
+    ) -> None:
         self._topology = topology
         lanes = topology.lane_count
-        self.lane_width = max(
-            MIN_LANE_WIDTH, min(MAX_LANE_WIDTH, (width - LEFT_MARGIN) // max(lanes, 1))
-        )
+        widths = _lane_widths(topology.lane_wants, width - LEFT_MARGIN)
+        self._lane_x = list(accumulate(widths[:-1], initial=LEFT_MARGIN))
+        self._lane_width = widths
         self.lanes = lanes
-        self.width = LEFT_MARGIN + lanes * self.lane_width
-        self.height = LEGEND_ROWS + 2 * topology.max_row + 3
+        self.width = LEFT_MARGIN + sum(widths)
+        # What the map would take if it were given all the width it likes.
+        self.natural_width = max(
+            LEFT_MARGIN + sum(full for _, full in topology.lane_wants),
+            legend_width(curriculum, topology.line_ids, key),
+        )
         self.legend: list[str] = topology.line_ids  # line ids shown, in curriculum order
+        self.legend_rows = self._legends(curriculum, key, max(width, self.width))
+        self.top = len(self.legend_rows) + 1  # and a blank row under the legends
+        self.height = self.top + 2 * topology.max_row + 3
         self.order: list[str] = topology.order  # visible station ids in curriculum order
         self.places: Mapping[str, Placed] = _Places(self)
         self.rows: Sequence[MapRow] = _Rows(self)
         self._special = self._fork_and_terminus_cells()
+        self._tags = self._line_tags()
+
+    def _legends(
+        self, curriculum: Curriculum, key: Sequence[str], width: int
+    ) -> list[list[LegendEntry]]:
+        """The line legend, then the state key, each wrapped to the width."""
+        rows: list[list[LegendEntry]] = []
+        names = [f"{LINE_SWATCH} {curriculum.line(i).name}" for i in self.legend]
+        for row in wrap_entries([cell_len(n) for n in names], width, LINE_ENTRY_GAP):
+            rows.append([LegendEntry(x, names[i], self.legend[i]) for x, i in row])
+        for row in wrap_entries([cell_len(text) for text in key], width, KEY_ENTRY_GAP):
+            rows.append([LegendEntry(x, key[i]) for x, i in row])
+        return rows
 
     def _x_of(self, lane: int) -> int:
-        return LEFT_MARGIN + lane * self.lane_width
+        return self._lane_x[lane]
 
     def _fork_and_terminus_cells(self) -> dict[int, dict[int, list[int]]]:
         """Fork connectors and terminus caps, by row then x: [bits, line]."""
         cells: dict[int, dict[int, list[int]]] = {}
+        top = self.top
         for k, source_lane, lane, turn_y in self._topology.fork_turns:
-            row = cells.setdefault(turn_y, {})
+            row = cells.setdefault(top + turn_y, {})
             source_x, x = self._x_of(source_lane), self._x_of(lane)
             step = 1 if x > source_x else -1
             _connect(row, source_x, UP | (RIGHT if step > 0 else LEFT), k)
@@ -386,12 +523,26 @@ class MapLayout:
                 _connect(row, cx, LEFT | RIGHT, k)
             _connect(row, x, (LEFT if step > 0 else RIGHT) | DOWN, k)
         for k, lane, end_y in self._topology.termini:
-            row = cells.setdefault(end_y, {})
+            row = cells.setdefault(top + end_y, {})
             x = self._x_of(lane)
             _connect(row, x, UP | LEFT | RIGHT, k)
             _connect(row, x - 1, RIGHT, k)
             _connect(row, x + 1, LEFT, k)
         return cells
+
+    def _line_tags(self) -> dict[int, list[LineTag]]:
+        """Room for each line's name under its first station, where no track crosses it."""
+        topology = self._topology
+        tags: dict[int, list[LineTag]] = {}
+        for line_id in topology.line_ids:
+            lane = topology.lanes[line_id]
+            x = self._x_of(lane)
+            y = self.top + _y_of(topology.row[topology.by_line[line_id][0]]) + 1
+            end = x + self._lane_width[lane] - 1
+            if any(x < cx < end for cx in self._special.get(y, {})):
+                continue
+            tags.setdefault(y, []).append(LineTag(x + TAG_INDENT, line_id, end - x - TAG_INDENT))
+        return tags
 
     def _place(self, i: int) -> Placed:
         topology = self._topology
@@ -409,8 +560,8 @@ class MapLayout:
             line_id=station.line,
             lane=lane,
             x=self._x_of(lane),
-            y=_y_of(topology.row[i]),
-            label_width=self.lane_width - 3,
+            y=self.top + _y_of(topology.row[i]),
+            label_width=self._lane_width[lane] - LABEL_GAP,
             terminus=i in topology.terminal,
             transfers=transfers,
         )
@@ -418,15 +569,16 @@ class MapLayout:
     def _row(self, y: int) -> MapRow:
         topology = self._topology
         cells = {x: list(cell) for x, cell in self._special.get(y, {}).items()}
+        body = y - self.top  # the row counted from the map's first station
         for lane, starts in enumerate(topology.run_starts):
-            i = bisect_right(starts, y) - 1
+            i = bisect_right(starts, body) - 1
             if i >= 0:
                 start, end, k = topology.runs[lane][i]
-                if y <= end:
+                if body <= end:
                     _connect(cells, self._x_of(lane), UP | DOWN, k)
         stations: list[Placed] = []
-        if y >= LEGEND_ROWS and (y - LEGEND_ROWS) % 2 == 0:
-            row = (y - LEGEND_ROWS) // 2
+        if body >= 0 and body % 2 == 0:
+            row = body // 2
             for line_id in topology.line_ids:
                 rows = topology.line_rows[line_id]
                 at = bisect_left(rows, row)
@@ -441,7 +593,7 @@ class MapLayout:
             for x in sorted(cells)
             if x not in markers
         ]
-        return MapRow(tracks=tracks, stations=stations)
+        return MapRow(tracks=tracks, stations=stations, tags=self._tags.get(y, []))
 
     # Questions the widget asks ----------------------------------------------
     def place(self, station_id: str) -> Placed:
@@ -484,7 +636,13 @@ class MapLayout:
 
 
 def layout_map(
-    curriculum: Curriculum, visible: Collection[str] | None = None, width: int = 80
+    curriculum: Curriculum,
+    visible: Collection[str] | None = None,
+    width: int = 80,
+    key: Sequence[str] = (),
 ) -> MapLayout:
-    """Lay out the visible stations (all when ``visible`` is None) for a width."""
-    return MapLayout(_topology(curriculum, visible), width)
+    """Lay out the visible stations (all when ``visible`` is None) for a width.
+
+    ``key`` is the state key's entries, wrapped under the line legend.
+    """
+    return MapLayout(_topology(curriculum, visible), width, curriculum, key)

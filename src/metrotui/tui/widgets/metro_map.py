@@ -9,6 +9,7 @@ filters are worked out in idle moments after the first frame.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -20,8 +21,10 @@ from textual.strip import Strip
 
 from metrotui.core.curriculum import Curriculum
 from metrotui.core.glyphs import (
+    DOTS_LIMIT,
     KNOWN_GLYPH,
     KNOWN_WORD,
+    SELECTED_MARK,
     STATION_GLYPH,
     TOPIC_DONE,
     TOPIC_KNOWN,
@@ -29,21 +32,31 @@ from metrotui.core.glyphs import (
     station_badge,
 )
 from metrotui.core.tracker import StationState, Tracker, path_choices, path_members
-from metrotui.tui.map_layout import MapLayout, Placed, layout_map
+from metrotui.tui.map_layout import LINE_SWATCH, MapLayout, Placed, layout_map, station_label
 
-STATE_KEY = (
-    (STATION_GLYPH[StationState.DONE], "done"),
-    (KNOWN_GLYPH, KNOWN_WORD),
-    (STATION_GLYPH[StationState.IN_PROGRESS], "in progress"),
-    (STATION_GLYPH[StationState.AVAILABLE], "open"),
-    (STATION_GLYPH[StationState.LOCKED], "locked"),
+STATE_KEY = tuple(
+    f"{glyph} {word}"
+    for glyph, word in (
+        (STATION_GLYPH[StationState.DONE], StationState.DONE.label),
+        (KNOWN_GLYPH, KNOWN_WORD),
+        (STATION_GLYPH[StationState.IN_PROGRESS], StationState.IN_PROGRESS.label),
+        (STATION_GLYPH[StationState.AVAILABLE], StationState.AVAILABLE.label),
+        (STATION_GLYPH[StationState.LOCKED], StationState.LOCKED.label),
+    )
 )
 
 
 def _fit(text: str, width: int) -> str:
+    """The text in at most ``width`` cells, cut with an ellipsis when longer."""
     if width <= 0:
         return ""
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip() + "…"
+
+
+def _cells(segments: list[Segment]) -> int:
+    return sum(cell_len(segment.text) for segment in segments)
 
 
 class MetroMap(ScrollView, can_focus=True):
@@ -88,7 +101,7 @@ class MetroMap(ScrollView, can_focus=True):
         self.tracker = tracker
         self.shown = visible
         self.selected = selected
-        self.layout_: MapLayout = layout_map(curriculum, visible, 80)
+        self.layout_: MapLayout = layout_map(curriculum, visible, 80, STATE_KEY)
         self._strips: dict[int, Strip] = {}
         self._base_style: Style | None = None  # rich_style, kept until the styles change
         self.route: frozenset[str] | None = None
@@ -166,6 +179,23 @@ class MetroMap(ScrollView, can_focus=True):
             self.select(self.layout_.order[-1])
 
     # Events -------------------------------------------------------------------
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """As wide as the map wants, leaving the panes beside it their minimum widths.
+
+        Used when the map's width is ``auto``: the map takes what its titles
+        need before its neighbours take what they want beyond their minimum.
+        """
+        beside = 0
+        if self.parent is not None:
+            for widget in self.parent.children:
+                minimum = widget.styles.min_width
+                if widget is not self and widget.display and minimum is not None:
+                    beside += int(minimum.resolve(container, viewport))
+        scrollbar = self.styles.scrollbar_size_vertical
+        total = min(self.layout_.natural_width + scrollbar, container.width - beside)
+        # Textual adds the scrollbar's column itself when the scrollbar shows.
+        return max(total - (scrollbar if self.show_vertical_scrollbar else 0), 1)
+
     def _layout_width(self) -> int:
         # Leave room for the vertical scrollbar whether or not it shows yet: it
         # appears only after the first layout, and laying out for the full
@@ -190,6 +220,10 @@ class MetroMap(ScrollView, can_focus=True):
         self._base_style = None
 
     def on_mount(self) -> None:
+        if self.app.no_color:
+            # Greys by brightness make some lines faint and others alike; without
+            # colour every track is drawn plainly and the lines are named instead.
+            self._line_styles = {line.id: Style() for line in self.curriculum.lines}
         # Lay out the other path filters while the learner reads the first
         # frame, one per idle moment, so that changing the filter later finds
         # its layout ready instead of working through the whole graph.
@@ -199,7 +233,7 @@ class MetroMap(ScrollView, can_focus=True):
     def _prepare_filters(self, pending: list[str]) -> None:
         if not pending or not self.is_attached:
             return
-        layout_map(self.curriculum, path_members(self.curriculum, pending.pop(0)))
+        layout_map(self.curriculum, path_members(self.curriculum, pending.pop(0)), key=STATE_KEY)
         if pending:
             self.set_timer(0.02, lambda: self._prepare_filters(pending))
 
@@ -214,8 +248,12 @@ class MetroMap(ScrollView, can_focus=True):
 
     def _relayout(self, width: int) -> None:
         self._laid_out_width = width
-        self.layout_ = layout_map(self.curriculum, self.shown, width)
+        natural = self.layout_.natural_width
+        self.layout_ = layout_map(self.curriculum, self.shown, width, STATE_KEY)
         self._strips.clear()
+        if self.layout_.natural_width != natural:
+            # Another filter wants another width: let the panes share anew.
+            self.refresh(layout=True)
         self.virtual_size = Size(self.layout_.width, self.layout_.height)
         self.refresh()
 
@@ -241,10 +279,8 @@ class MetroMap(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _render_row(self, row: int, base: Style) -> Strip:
-        if row == 0:
-            return Strip(self._legend(base))
-        if row == 1:
-            return Strip(self._state_key(base))
+        if row < len(self.layout_.legend_rows):
+            return Strip(self._legend(row, base))
         cells: list[tuple[int, list[Segment]]] = []
         map_row = self.layout_.rows[row]
         for track in map_row.tracks:
@@ -255,7 +291,16 @@ class MetroMap(ScrollView, can_focus=True):
             )
             cells.append((track.x, [Segment(track.glyph, base + track_style)]))
         for place in map_row.stations:
+            if place.station_id == self.selected:
+                mark = Segment(SELECTED_MARK, base + Style(bold=True))
+                cells.append((place.x - 1, [mark]))
             cells.append((place.x, self._station_segments(place, base)))
+        if self.app.no_color:
+            # Without colour the tracks look alike: name each line where it starts.
+            muted = base + self._component_color("metro-map--muted") + Style(italic=True)
+            for tag in map_row.tags:
+                name = _fit(self.curriculum.line(tag.line_id).name, tag.width)
+                cells.append((tag.x, [Segment(name, muted)]))
         cells.sort(key=lambda cell: cell[0])
         segments: list[Segment] = []
         cursor = 0
@@ -265,7 +310,7 @@ class MetroMap(ScrollView, can_focus=True):
             if x > cursor:
                 segments.append(Segment(" " * (x - cursor), base))
             segments.extend(parts)
-            cursor = x + sum(len(part.text) for part in parts)
+            cursor = x + _cells(parts)
         return Strip(segments)
 
     def _station_segments(self, place: Placed, base: Style) -> list[Segment]:
@@ -288,7 +333,7 @@ class MetroMap(ScrollView, can_focus=True):
         else:
             marker_style, label_style = line_style + Style(bold=True), base
 
-        if count.total <= 8:
+        if count.total <= DOTS_LIMIT:
             finished_style = line_style if state is not StationState.LOCKED else base + locked
             progress = [
                 (TOPIC_KNOWN * count.known, finished_style),
@@ -300,11 +345,12 @@ class MetroMap(ScrollView, can_focus=True):
             text = f"{count.done}/{count.total}"
             progress = [(text, base + muted)]
             progress_len = len(text)
-        label = f"{station.number:>2} {station.title}"
-        room = place.label_width - progress_len - 1
-        if room < 4:  # too narrow for both: the title matters more
-            progress, progress_len, room = [], 0, place.label_width
-        label = _fit(label, room)
+        label = station_label(station)
+        if cell_len(label) + 1 + progress_len > place.label_width:
+            # The title matters more: progress gives way before it is cut (the
+            # station pane still shows the count).
+            progress = []
+        label = _fit(label, place.label_width)
 
         if station.id == self.selected:
             highlight = self.get_component_rich_style(
@@ -322,12 +368,20 @@ class MetroMap(ScrollView, can_focus=True):
             segments.extend(Segment(text, style) for text, style in progress if text)
         return segments
 
-    def _legend(self, base: Style) -> list[Segment]:
-        segments: list[Segment] = [Segment(" ", base)]
-        for line_id in self.layout_.legend:
-            line = self.curriculum.line(line_id)
-            segments.append(Segment(" ━━ ", base + self._line_styles[line_id] + Style(bold=True)))
-            segments.append(Segment(line.name + " ", base))
+    def _legend(self, row: int, base: Style) -> list[Segment]:
+        """One row of the legends: lines with their swatch, or the state key."""
+        muted = base + self._component_color("metro-map--muted")
+        segments: list[Segment] = []
+        cursor = 0
+        for entry in self.layout_.legend_rows[row]:
+            segments.append(Segment(" " * (entry.x - cursor), base))
+            if entry.line_id is None:
+                segments.append(Segment(entry.text, muted))
+            else:
+                swatch = base + self._line_styles[entry.line_id] + Style(bold=True)
+                segments.append(Segment(LINE_SWATCH, swatch))
+                segments.append(Segment(entry.text[len(LINE_SWATCH) :], base))
+            cursor = entry.x + cell_len(entry.text)
         return segments
 
     def _component_color(self, name: str) -> Style:
@@ -338,10 +392,3 @@ class MetroMap(ScrollView, can_focus=True):
             style = Style(color=self.get_component_rich_style(name).color)
             self._component_colors[name] = style
         return style
-
-    def _state_key(self, base: Style) -> list[Segment]:
-        muted = base + self._component_color("metro-map--muted")
-        segments: list[Segment] = [Segment("  ", base)]
-        for glyph, word in STATE_KEY:
-            segments.append(Segment(f"{glyph} {word}   ", muted))
-        return segments
