@@ -15,7 +15,7 @@ from typing import Any
 
 from metrotui.curriculum import Curriculum
 from metrotui.progress import DamagedProgress, Progress, merge_note, now_utc, parse_progress
-from metrotui.text import clean_block
+from metrotui.text import clean_block, safe_json
 from metrotui.tracker import StationState, Tracker
 
 EXPORTED_KEY = "exported"
@@ -77,7 +77,7 @@ def read_export(data: bytes, curriculum_id: str, source: str) -> Progress:
 def export_json(progress: Progress) -> str:
     data: dict[str, Any] = progress.to_json()
     data[EXPORTED_KEY] = now_utc()
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(data, indent=2) + "\n"
 
 
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
