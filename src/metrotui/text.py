@@ -6,7 +6,7 @@ their way to a terminal or into JSON.
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 
 # Whole terminal escape sequences go first, so that their parameters do not
@@ -43,18 +43,22 @@ _EMOJI = (
 _STRAY_JOINER = f"\u200d(?:(?<![{_EMOJI}\ufe0f]\u200d)|(?![{_EMOJI}]))"
 # Tabs, newlines and carriage returns are handled separately per field kind
 # (a lone CR is a line break, and must not glue two words together).
-_UNSAFE = re.compile(f"[{_CONTROLS}{_BIDI}{_INVISIBLE}]|{_STRAY_JOINER}")
+_UNSAFE = f"[{_CONTROLS}{_BIDI}{_INVISIBLE}]|{_STRAY_JOINER}"
 _WHITESPACE_RUN = re.compile(r"[ \t\r\n]+")
 # Half of a UTF-16 pair on its own: what Python makes of bytes that are not
 # UTF-8 in a file name or an argument, and what "\ud800" in JSON decodes to.
 # No encoder will write one, so it must never reach a stream or a file.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = "[\ud800-\udfff]"
+# Compiled when first needed: together these cost about a millisecond, which
+# a launch whose text is all ASCII (or all from the cache) need not pay.
+_compiled = functools.cache(re.compile)
 
 
 def _strip_controls(value: str) -> str:
     if value.isascii() and value.isprintable():
         return value  # the common case, and nothing to strip: skip the regexes
-    return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", replace_lone_surrogates(value)))
+    unsafe = _compiled(_UNSAFE)
+    return unsafe.sub("", _ESCAPE_SEQUENCE.sub("", replace_lone_surrogates(value)))
 
 
 def clean_line(value: str) -> str:
@@ -71,14 +75,14 @@ def clean_block(value: str) -> str:
 
 
 def has_lone_surrogates(value: str) -> bool:
-    return not value.isascii() and _LONE_SURROGATE.search(value) is not None
+    return not value.isascii() and _compiled(_LONE_SURROGATE).search(value) is not None
 
 
 def replace_lone_surrogates(value: str) -> str:
     """The text with each lone surrogate as U+FFFD, the mark for "a character was lost here"."""
     if value.isascii():
         return value
-    return _LONE_SURROGATE.sub("\ufffd", value)
+    return _compiled(_LONE_SURROGATE).sub("\ufffd", value)
 
 
 def clean_message(value: str) -> str:
@@ -99,7 +103,7 @@ def clean_message(value: str) -> str:
 # can only be inside strings, where an escape means exactly the same character:
 # a reader gets the data back unchanged, and a terminal showing the JSON gets
 # nothing it would act on.
-_JSON_UNSAFE = re.compile(f"[{_CONTROLS}{_BIDI}{_INVISIBLE}\u200d\u2028\u2029\ud800-\udfff]")
+_JSON_UNSAFE = f"[{_CONTROLS}{_BIDI}{_INVISIBLE}\u200d\u2028\u2029\ud800-\udfff]"
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -112,7 +116,9 @@ def _json_escape(match: re.Match[str]) -> str:
 
 def safe_json(value: object, *, indent: int | None = None) -> str:
     """JSON text for ``value``: readable Unicode, but no character a terminal acts on."""
+    import json  # here: the map's launch never writes JSON, and need not import it
+
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     if text.isascii():
         return text
-    return _JSON_UNSAFE.sub(_json_escape, text)
+    return _compiled(_JSON_UNSAFE).sub(_json_escape, text)
