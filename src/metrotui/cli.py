@@ -69,6 +69,8 @@ def _show_cleaned(error: click.ClickException) -> None:
 
 def _refuse_undecodable_text(ctx: click.Context) -> None:
     """Text typed as an id, a name or a note must be UTF-8; a file name need not be."""
+    if ctx.resilient_parsing:
+        return  # shell completion parses without acting: nothing to refuse
     for param in ctx.command.params:
         if isinstance(param.type, click.Path):
             continue  # any bytes make a file name, and Path opens it as it is
