@@ -11,6 +11,7 @@ but what a click there always does.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -399,3 +400,190 @@ async def test_only_http_and_https_links_are_ever_opened(
         still_the_same_app(app, watch)
     assert all(re.match(r"(?i)https?://", url) for url in watch.opened)
     assert len(watch.opened) == 3
+
+
+# File names and arguments echoed in messages (issue 10, item 2) ---------------------------
+
+METROTUI = Path(sys.executable).parent / "metrotui"
+# What a hostile name carries: a window title (OSC 2), a colour, a bell, C1 controls
+# and a right-to-left override.  None of it may reach the terminal.
+EVIL = "evil\x1b]2;PWNED\x07\x1b[31m\x9d\u202ename"
+# Bytes a terminal acts on: ESC, BEL, C1 controls (as UTF-8), the bidi controls.
+TERMINAL_CONTROLS = re.compile(
+    rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+
+def run_script(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("METROTUI_")}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "xdg"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    return subprocess.run(
+        [str(METROTUI), *args], env=env, cwd=tmp_path, capture_output=True, timeout=30
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "shown"),
+    [
+        pytest.param(
+            ["validate", f"{EVIL}.json"], 2, b"evilname.json: no such file", id="validate"
+        ),
+        pytest.param(["validate", "{folder}"], 2, b"evilname", id="validate-folder"),
+        pytest.param(["--curriculum", f"{EVIL}.json", "status"], 2, b"no such file", id="curr"),
+        pytest.param(["--curriculum", "{folder}", "status"], 2, b"is a directory", id="curr-dir"),
+        pytest.param(["status", EVIL], 2, b"unexpected extra argument", id="extra-arg"),
+        pytest.param([EVIL], 2, b"No such command", id="command"),
+        pytest.param(["status", f"--{EVIL}"], 2, b"No such option", id="option"),
+        pytest.param(["done", EVIL], 2, b"unknown station or topic", id="id"),
+        pytest.param(["status", "--path", EVIL], 2, b"unknown path", id="path"),
+        pytest.param(["export", "--format", EVIL], 2, b"is not one of", id="choice"),
+        pytest.param(["import", f"{EVIL}.json"], 2, b"cannot read evilname.json", id="import"),
+        pytest.param(["export", "-o", "{folder}/x.md"], 0, b"evilname/x.md", id="export"),
+        pytest.param(["export", "-o", "{folder}/no/x.md"], 2, b"write", id="export-fails"),
+        pytest.param(["--progress", f"{EVIL}.json", "where"], 0, b"evilname.json", id="where"),
+    ],
+)
+def test_names_and_arguments_echoed_in_messages_carry_no_controls(
+    args: list[str], code: int, shown: bytes, tmp_path: Path
+) -> None:
+    folder = tmp_path / EVIL
+    folder.mkdir()
+    result = run_script([arg.replace("{folder}", str(folder)) for arg in args], tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == code, output
+    assert shown in output, output
+    assert not TERMINAL_CONTROLS.search(output), output
+    assert b"PWNED" not in output or b"\\x1b]2;PWNED" in output  # gone, or quoted inert
+    assert b"Traceback" not in output
+
+
+def test_a_valid_curriculum_with_a_hostile_name_is_named_cleanly(tmp_path: Path) -> None:
+    named = tmp_path / f"{EVIL}.json"
+    named.write_bytes(HOSTILE.read_bytes())
+    for args in (["validate", str(named)], ["--curriculum", str(named), "where"]):
+        result = run_script(args, tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert b"evilname.json" in result.stdout
+        assert not TERMINAL_CONTROLS.search(result.stdout + result.stderr), result.stdout
+
+
+async def test_the_app_names_a_hostile_progress_file_cleanly(
+    genai: Curriculum, tmp_path: Path
+) -> None:
+    # A symlink loop cannot be read: the app opens and says so, naming the file.
+    loop = tmp_path / f"{EVIL}.json"
+    loop.symlink_to(loop.name)
+    app = MetroApp(genai, loop, ui_state_path=tmp_path / "ui.json", watch_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("evilname.json is a symlink" in m for m in messages), messages
+        assert not any(FORBIDDEN.search(m) for m in messages), messages
+        assert_inert(screen_strips(app))
+
+
+# JSON and Markdown output (item 3) ---------------------------------------------------------
+
+# A note as an import might bring it: C1 controls, bidi overrides, DEL, invisible text.
+HOSTILE_NOTE = "Read \u009d2;x\u009c this \u202eesrever\u202c, \x7f\u200b\u2060\U000e0041 ok"
+
+
+def progress_with_note(config: Path, text: str, stamp: str = "2026-11-01T10:00:00.000Z") -> Path:
+    path = config / "metrotui" / "progress" / "genai-metromap.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = {
+        "schema_version": 1,
+        "curriculum": "genai-metromap",
+        "done": {"linear-algebra": stamp},
+        "notes": {"math-basics": {"text": text, "updated": stamp}},
+    }
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return path
+
+
+def test_json_export_escapes_controls_and_reads_back_unchanged(tmp_path: Path) -> None:
+    progress_with_note(tmp_path / "xdg", HOSTILE_NOTE)
+    result = run_script(["export", "--format", "json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not TERMINAL_CONTROLS.search(result.stdout), result.stdout
+    for raw in ("\u009d", "\u009c", "\u202e", "\u200b", "\U000e0041"):
+        assert raw.encode() not in result.stdout
+    # Escaped, not dropped: the export holds the note exactly, and imports back as it.
+    exported = json.loads(result.stdout)
+    assert exported["notes"]["math-basics"]["text"] == HOSTILE_NOTE
+    (tmp_path / "export.json").write_bytes(result.stdout)
+    (tmp_path / "xdg").rename(tmp_path / "old-xdg")
+    assert run_script(["import", "export.json"], tmp_path).returncode == 0
+    again = json.loads(run_script(["export", "--format", "json"], tmp_path).stdout)
+    assert again["notes"] == exported["notes"]
+
+
+def test_json_output_keeps_readable_unicode(tmp_path: Path) -> None:
+    progress_with_note(tmp_path / "xdg", "Café · 日本語 → ✓ 👩‍💻")
+    result = run_script(["export", "--format", "json"], tmp_path)
+    assert "Café · 日本語 → ✓ 👩".encode() in result.stdout  # not \\u escapes
+    assert json.loads(result.stdout)["notes"]["math-basics"]["text"] == "Café · 日本語 → ✓ 👩‍💻"
+
+
+def test_stats_json_escapes_controls_in_times_from_the_file(tmp_path: Path) -> None:
+    progress_with_note(tmp_path / "xdg", "plain", stamp="2026-11-01\u009d\u202eT10:00")
+    result = run_script(["stats", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not TERMINAL_CONTROLS.search(result.stdout), result.stdout
+    left_out = json.loads(result.stdout)["left_out"]
+    assert left_out == [{"topic": "linear-algebra", "time": "2026-11-01\u009d\u202eT10:00"}]
+
+
+def test_markdown_export_strips_controls_and_invisible_text(tmp_path: Path) -> None:
+    progress_with_note(tmp_path / "xdg", HOSTILE_NOTE)
+    result = run_script(["export"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert "> Read  this esrever,  ok" in text  # the C1 OSC goes whole, as in curricula
+    assert not FORBIDDEN.search(text) and not INVISIBLE.search(text), text
+
+
+# Invisible text (item 4) -------------------------------------------------------------------
+
+INVISIBLE = re.compile("[\u00ad\u061c\u200b\u200c\u200d\u2060\ufeff\U000e0000-\U000e007f]")
+
+
+def curriculum_with_title(title: str, station_title: str = "First") -> dict[str, Any]:
+    raw = json.loads(HOSTILE.read_text(encoding="utf-8"))
+    raw["title"] = title
+    raw["stations"][0]["title"] = station_title
+    return raw
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        pytest.param("\u200b\u200b\u200b", id="zero-width-spaces"),
+        pytest.param("\u200c\u200d\u2060\ufeff", id="joiners-and-bom"),
+        pytest.param("\u00ad \u061c", id="soft-hyphen-and-letter-mark"),
+        pytest.param("\U000e0041\U000e0042\U000e007f", id="tag-characters"),
+    ],
+)
+def test_a_title_of_invisible_characters_is_empty(title: str, tmp_path: Path) -> None:
+    path = tmp_path / "invisible.json"
+    path.write_text(json.dumps(curriculum_with_title("Map", title)), encoding="utf-8")
+    result = run_script(["validate", str(path)], tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert b"stations[0].title: must not be empty" in result.stderr
+
+
+def test_invisible_characters_are_removed_from_what_is_shown(tmp_path: Path) -> None:
+    hidden = "Mi\u200bxed \u061cin\u2060vis\u00adible \ufefftags\U000e0041\U000e007f"
+    path = tmp_path / "hidden.json"
+    path.write_text(
+        json.dumps(curriculum_with_title(hidden, "Coder 👩‍💻 ok\u200d.")), encoding="utf-8"
+    )
+    validate = run_script(["validate", str(path)], tmp_path)
+    assert validate.returncode == 0, validate.stderr
+    assert b"valid: 'Mixed invisible tags'" in validate.stdout
+    status = run_script(["--curriculum", str(path), "status"], tmp_path)
+    shown = status.stdout.decode()
+    assert "Mixed invisible tags" in shown
+    # The joiner inside the emoji is what makes one picture of it: it stays.
+    assert "Coder 👩‍💻 ok." in shown
+    assert not INVISIBLE.search(shown.replace("👩‍💻", "")), shown

@@ -171,7 +171,40 @@ def test_stats_cli(genai: Curriculum, isolated_config) -> None:
     assert data["streak"] == {"current": 1, "longest": 1}
     assert data["weeks"][-1]["topics"] == 3
     assert data["lines"][0] == {"id": "foundational", "done": 3, "known": 0, "total": 11}
-    assert data["finish_by"] is not None
+    # Three topics in one day say little about the pace to come: no finish date yet.
+    assert data["finish_by"] is None and data["projection"] == "too-little-history"
     text = runner.invoke(cli, ["stats"])
     assert text.exit_code == 0
     assert "Streak 1 day (longest 1)" in text.stdout
+
+
+def test_a_finish_date_waits_for_a_week_and_ten_topics(genai: Curriculum) -> None:
+    today = date(2026, 11, 26)
+    topics = list(genai.all_topic_ids())
+
+    def projection(ticked: dict[str, str]) -> tuple[str, date | None]:
+        figures = compute_stats(Tracker(genai, ticked), ticked, today)
+        return figures.projection, figures.finish_by
+
+    # The case: a first day of eager ticking.
+    one_day = {t: stamp(today) for t in topics[:20]}
+    assert projection(one_day) == ("too-little-history", None)
+    # A week, but only nine topics; ten topics, but six days.
+    nine = {t: stamp(today - timedelta(i % 7)) for i, t in enumerate(topics[:9])}
+    assert projection(nine) == ("too-little-history", None)
+    six_days = {t: stamp(today - timedelta(i % 6)) for i, t in enumerate(topics[:10])}
+    assert projection(six_days) == ("too-little-history", None)
+    # A week and ten topics.
+    week = {t: stamp(today - timedelta(i % 7)) for i, t in enumerate(topics[:10])}
+    kind, finish = projection(week)
+    assert kind == "date" and finish == today + timedelta(days=round(57 / 10 * 7))
+
+
+def test_the_stats_command_says_when_a_finish_date_will_show(
+    genai: Curriculum, isolated_config
+) -> None:
+    store = ProgressStore(isolated_config / "metrotui/progress/genai-metromap.json", genai.id)
+    store.mark(list(genai.all_topic_ids())[:12])
+    text = " ".join(CliRunner().invoke(cli, ["stats"]).stdout.split())
+    assert "finish around" not in text
+    assert "a finish date shows once you have a week of history and 10 topics ticked" in text

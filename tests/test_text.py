@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrotui.core.text import clean_block, clean_line
+from metrotui.core.text import clean_block, clean_line, clean_message, safe_json
 
 ESC = "\x1b"
 
@@ -93,3 +94,49 @@ def test_clean_block_keeps_only_newlines(text: str) -> None:
     assert not any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in cleaned)
     assert not BIDI_AND_MARKS & set(cleaned)
     assert clean_block(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("zero\u200bwidth", "zerowidth"),
+        ("non\u200cjoiner", "nonjoiner"),
+        ("word\u2060joiner\u2062", "wordjoiner"),
+        ("\ufeffbom", "bom"),
+        ("soft\u00adhyphen", "softhyphen"),
+        ("arabic\u061cmark", "arabicmark"),
+        ("tags\U000e0001\U000e0041\U000e007f", "tags"),
+        ("hangul\u3164filler", "hangulfiller"),
+        ("a\u200db", "ab"),  # a joiner between letters only hides
+        ("\u200d👩", "👩"),  # or at either end of an emoji
+        ("👩\u200d", "👩"),
+    ],
+)
+def test_invisible_characters_go_like_the_bidi_controls(raw: str, expected: str) -> None:
+    assert clean_line(raw) == expected
+    assert clean_block(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "emoji",
+    ["👩\u200d💻", "👩🏽\u200d💻", "❤\ufe0f\u200d🔥", "🏳\ufe0f\u200d⚧\ufe0f", "👨\u200d👩\u200d👧"],
+)
+def test_the_joiner_inside_an_emoji_sequence_stays(emoji: str) -> None:
+    # Without it 👩‍💻 falls apart into a woman and a laptop.
+    assert clean_line(f"Coder {emoji}") == f"Coder {emoji}"
+
+
+def test_clean_message_keeps_lines_and_makes_undecodable_bytes_visible() -> None:
+    name = "caf\udce9\x1b]2;title\x07.json"
+    assert clean_message(f"{name}: no such file\nsecond line") == (
+        "caf\ufffd.json: no such file\nsecond line"
+    )
+
+
+def test_safe_json_escapes_what_a_terminal_acts_on_and_reads_back_the_same() -> None:
+    value = {"t\u202e": "\x1b\x7f\x85\u202e\u200b\u2028\ud800\U000e0041 Café 👩"}
+    text = safe_json(value)
+    assert text.isascii() is False  # readable text stays as it is
+    assert "Café 👩" in text
+    assert not any(ch in text for ch in "\x1b\x7f\x85\u202e\u200b\u2028\ud800\U000e0041")
+    assert json.loads(text) == value

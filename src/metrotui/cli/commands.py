@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import contextlib
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from metrotui import __version__
+from metrotui.core.text import clean_message, has_lone_surrogates, safe_json
 from metrotui.paths import (
     CURRICULUM_ENV,
     bundled_curriculum,
@@ -37,7 +39,89 @@ class MetroError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"metrotui: {self.format_message()}", err=True)
+        say(f"metrotui: {self.format_message()}", err=True)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print a message that may quote file names or arguments: nothing in it reaches
+    the terminal as a control, an escape sequence or a bidi override."""
+    click.echo(clean_message(message), err=err)
+
+
+@contextlib.contextmanager
+def _clean_click_errors() -> Iterator[None]:
+    """Click's own errors quote what was typed (an extra argument, an option's value)."""
+    try:
+        yield
+    except click.ClickException as error:
+        if not isinstance(error, MetroError):
+            _show_cleaned(error)
+        raise
+
+
+def _show_cleaned(error: click.ClickException) -> None:
+    show = error.show
+
+    def cleaned(file: Any = None) -> None:
+        text = io.StringIO()
+        show(text)
+        if file is None:
+            click.echo(clean_message(text.getvalue()), err=True, nl=False)
+        else:
+            file.write(clean_message(text.getvalue()))
+
+    error.show = cleaned  # type: ignore[method-assign]
+
+
+def _refuse_undecodable_text(ctx: click.Context) -> None:
+    """Text typed as an id, a name or a note must be UTF-8; a file name need not be."""
+    if ctx.resilient_parsing:
+        return  # shell completion parses without acting: nothing to refuse
+    for param in ctx.command.params:
+        if isinstance(param.type, click.Path):
+            continue  # any bytes make a file name, and Path opens it as it is
+        value = ctx.params.get(param.name or "")
+        for item in value if isinstance(value, tuple | list) else (value,):
+            if isinstance(item, str) and has_lone_surrogates(item):
+                fail(
+                    f"the text given for {param.get_error_hint(ctx)} is not valid UTF-8"
+                    f"{_first_bad_byte(item)}; nothing was done. Check the encoding your "
+                    "terminal or script uses."
+                )
+
+
+def _first_bad_byte(text: str) -> str:
+    # Python keeps each byte that is not UTF-8 as a surrogate from U+DC80 to U+DCFF.
+    for ch in text:
+        if "\udc80" <= ch <= "\udcff":
+            return f" (it has the byte 0x{ord(ch) - 0xDC00:02x})"
+    return ""
+
+
+class MetroCommand(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        _refuse_undecodable_text(ctx)
+        return rest
+
+
+class MetroGroup(click.Group):
+    """The command tree, with every message it makes cleaned before it is shown."""
+
+    command_class = MetroCommand
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _clean_click_errors():
+            return super().make_context(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        _refuse_undecodable_text(ctx)
+        return rest
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _clean_click_errors():
+            return super().invoke(ctx)
 
 
 # Opens the app on (curriculum, progress file, line filter); it returns only if
@@ -120,7 +204,7 @@ def load_or_fail(path: Path, *, recheck: bool = False) -> Curriculum:
 
 
 def note(message: str) -> None:
-    click.echo(f"metrotui: note: {message}", err=True)
+    say(f"metrotui: note: {message}", err=True)
 
 
 def console() -> Console:
@@ -139,7 +223,11 @@ def _path_option(func: Any) -> Any:
     )(func)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=MetroGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--curriculum",
     "curriculum_option",
@@ -216,7 +304,7 @@ def status(session: Session, path: str, as_json: bool) -> None:
     if as_json:
         data = status_json(tracker, path)
         data["not_in_curriculum"] = [{"id": key, "kind": what} for key, what in missing]
-        click.echo(json.dumps(data, indent=2))
+        click.echo(safe_json(data, indent=2))
         return
     from metrotui.cli.views import status_view
 
@@ -466,7 +554,7 @@ def export(session: Session, format_: str, output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror or error})")
-    click.echo(f"Wrote {output}.", err=True)
+    say(f"Wrote {output}.", err=True)
 
 
 def _refuse_to_overwrite_own_files(session: Session, output: Path) -> None:
@@ -484,13 +572,16 @@ def _refuse_to_overwrite_own_files(session: Session, output: Path) -> None:
 def import_(session: Session, file: str) -> None:
     """Merge a JSON export into your progress: nothing is dropped, repeats change nothing."""
     from metrotui.storage.export import merge, read_export_file
-    from metrotui.storage.progress import ProgressError
+    from metrotui.storage.progress import ProgressError, lone_surrogate_notice, repair_text
 
     curriculum = session.curriculum()
     try:
         theirs = read_export_file(file, curriculum.id)
     except (ValueError, ProgressError) as error:
         fail(str(error))
+    theirs, places = repair_text(theirs)
+    if places:
+        note(lone_surrogate_notice(file, places, "it was merged as \ufffd"))
     before = _load_progress(session, for_change=True)
     after_tracker = _record(session, lambda store: store.update(lambda ours: merge(ours, theirs)))
     after = _load_progress(session)
@@ -501,7 +592,7 @@ def import_(session: Session, file: str) -> None:
         click.echo("Nothing new: your progress already has everything in that file.")
         return
     overall = after_tracker.overall
-    click.echo(
+    say(
         f"Merged {file}: {new_marks} new marks, {earlier} earlier times, "
         f"{merged_notes} notes. Now {overall.done}/{overall.total} topics."
     )
@@ -526,7 +617,7 @@ def route(session: Session, target: str, as_json: bool) -> None:
     tracker = session.tracker()
     stops = tracker.route(target)
     if as_json:
-        click.echo(json.dumps([station.id for station in stops]))
+        click.echo(safe_json([station.id for station in stops]))
         return
     from metrotui.cli.views import route_view
 
@@ -549,7 +640,7 @@ def stats(session: Session, as_json: bool) -> None:
     assert session.progress is not None  # tracker() has just loaded it
     figures = compute_stats(tracker, session.progress.done, date.today())
     if as_json:
-        click.echo(json.dumps(stats_json(tracker, figures), indent=2))
+        click.echo(safe_json(stats_json(tracker, figures), indent=2))
         return
     from metrotui.cli.views import stats_view
 
@@ -569,6 +660,8 @@ def stats_json(tracker: Tracker, figures: Any) -> dict[str, Any]:
         "lines": [{"id": line_id, **count(c)} for line_id, c in figures.lines],
         "pace_per_week": None if figures.per_week is None else round(figures.per_week, 2),
         "finish_by": figures.finish_by.isoformat() if figures.finish_by else None,
+        "projection": figures.projection,
+        "left_out": [{"topic": topic, "time": stamp} for topic, stamp in figures.left_out],
     }
 
 
@@ -597,7 +690,7 @@ def validate(file: str) -> None:
     """Check a curriculum file and list every problem in it."""
     curriculum = load_or_fail(Path(file), recheck=True)
     references = sum(len(station.references) for station in curriculum.stations)
-    click.echo(
+    say(
         f"{file}: valid: {curriculum.title!r} has {len(curriculum.lines)} lines, "
         f"{len(curriculum.stations)} stations, {curriculum.topic_count} topics and "
         f"{references} references"
@@ -608,11 +701,11 @@ def validate(file: str) -> None:
 @click.pass_obj
 def where(session: Session) -> None:
     """The curriculum, progress file and config folder in use."""
-    click.echo(f"curriculum: {session.curriculum_path}")
-    click.echo(f"config:     {config_dir()}")
+    say(f"curriculum: {session.curriculum_path}")
+    say(f"config:     {config_dir()}")
     # Last, because naming the progress file needs the curriculum's id: a
     # curriculum that does not load still leaves the two lines above to go on.
-    click.echo(f"progress:   {session.progress_path()}")
+    say(f"progress:   {session.progress_path()}")
 
 
 # serve ---------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from rich.text import Text
 
 from metrotui.core.curriculum import Curriculum, Station
 from metrotui.core.glyphs import STATE_STYLE, TOPIC_DONE, TOPIC_OPEN, station_badge, topic_dots
+from metrotui.core.text import clean_line
 from metrotui.core.tracker import ALL_PATHS, Count, StationState, Tracker
+from metrotui.core.words import counted
 
 if TYPE_CHECKING:
     from metrotui.core.stats import Stats
@@ -237,10 +239,10 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
         ),
     ]
     if figures.per_week is not None:
-        pace = f"{figures.per_week:.1f} topics a week"
-        if figures.finish_by is not None and overall.done < overall.total:
-            pace += f"; at that pace you finish around {figures.finish_by:%d %B %Y}"
+        pace = f"{figures.per_week:.1f} topics a week" + _projection_words(figures)
         parts.append(Text.assemble(("Pace ", "bold"), pace))
+    if figures.left_out:
+        parts.append(Text(_left_out_words(figures.left_out), style="yellow"))
     if figures.weeks:
         recent = figures.weeks[-12:]
         parts.append(Text("\nTopics per week", style="bold"))
@@ -251,7 +253,7 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
                 f" this week: {recent[-1][1]}",
             )
         )
-    else:
+    elif not figures.left_out:
         parts.append(Text("\nNothing ticked yet: your first topic starts the streak.", style="dim"))
     parts.append(Text("\nLines", style="bold"))
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
@@ -264,3 +266,35 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
         )
     parts.append(table)
     return Group(*parts)
+
+
+def _projection_words(figures: Stats) -> str:
+    from metrotui.core.stats import PROJECTION_MIN_TOPICS
+
+    if figures.projection == "date" and figures.finish_by is not None:
+        return f"; at that pace you finish around {figures.finish_by:%d %B %Y}"
+    if figures.projection == "over-a-century":
+        return "; at that pace the rest would take more than a century"
+    if figures.projection == "too-little-history":
+        return (
+            "; a finish date shows once you have a week of history and "
+            f"{counted(PROJECTION_MIN_TOPICS, 'topic')} ticked"
+        )
+    return ""
+
+
+def _left_out_words(left_out: list[tuple[str, str]]) -> str:
+    """Which marks the figures leave out, so the learner can find them in the file."""
+    shown = ", ".join(f"{topic_id} at {_quoted_time(stamp)}" for topic_id, stamp in left_out[:3])
+    more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+    one = len(left_out) == 1
+    return (
+        f"{counted(len(left_out), 'mark')} {'is' if one else 'are'} left out of these figures: "
+        f"{'its time is' if one else 'their times are'} unreadable, in the future or before "
+        f"1970 ({shown}{more}). {'It is' if one else 'They are'} kept in your progress."
+    )
+
+
+def _quoted_time(stamp: str) -> str:
+    text = clean_line(stamp)
+    return repr(text if len(text) <= 40 else text[:39] + "…")

@@ -7,12 +7,27 @@ for pace, weeks or streaks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from metrotui.core.tracker import Count, Tracker
 
 PACE_WINDOW_DAYS = 28
+# A finish date is a guess from the pace so far: after a day of eager ticking
+# it would promise far too much, so it waits for a week and ten topics.
+PROJECTION_MIN_DAYS = 7
+PROJECTION_MIN_TOPICS = 10
+# Past this a date means nothing (and past year 9999 there is none to give).
+PROJECTION_HORIZON_DAYS = 36_525
+# Marks are dated from here to tomorrow (a day's grace for another machine's
+# clock or time zone); anything else is a broken clock or a hand-edited file,
+# and counting it would stretch the weeks across centuries.
+EARLIEST_MARK_DAY = date(1970, 1, 1)
+
+# How the finish is projected: "done" (nothing left), "date" (finish_by holds
+# it), "over-a-century", "too-little-history", or "no-pace" (nothing studied).
+Projection = Literal["done", "date", "over-a-century", "too-little-history", "no-pace"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +40,10 @@ class Stats:
     lines: list[tuple[str, Count]]
     per_week: float | None  # recent pace in topics a week
     finish_by: date | None  # at that pace, when everything would be done
+    projection: Projection = "no-pace"
+    # Marks kept in the file but left out of the figures, because their time
+    # cannot be read or placed on a calendar: (topic id, time as stored).
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
 
 def local_day(stamp: str) -> date | None:
@@ -35,17 +54,32 @@ def local_day(stamp: str) -> date | None:
         return None
     if moment.tzinfo is None:
         return moment.date()
-    return moment.astimezone().date()
+    try:
+        return moment.astimezone().date()
+    except (OverflowError, ValueError, OSError):  # e.g. year 1 at +05:00 is before year 1
+        return None
+
+
+def _studied_days(
+    tracker: Tracker, ticked: dict[str, str], today: date
+) -> tuple[list[date], list[tuple[str, str]]]:
+    """The day of each topic ticked as studied, sorted, and the marks whose time is unusable."""
+    days: list[date] = []
+    left_out: list[tuple[str, str]] = []
+    latest = today + timedelta(days=1)
+    for topic_id, stamp in ticked.items():
+        if topic_id not in tracker.done or tracker.is_known(topic_id):
+            continue
+        day = local_day(stamp)
+        if day is None or not EARLIEST_MARK_DAY <= day <= latest:
+            left_out.append((topic_id, stamp))
+        else:
+            days.append(day)
+    return sorted(days), sorted(left_out)
 
 
 def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stats:
-    days = sorted(
-        day
-        for topic_id, stamp in ticked.items()
-        if topic_id in tracker.done and not tracker.is_known(topic_id)
-        for day in [local_day(stamp)]
-        if day is not None
-    )
+    days, left_out = _studied_days(tracker, ticked, today)
     per_day: dict[date, int] = {}
     for day in days:
         per_day[day] = per_day.get(day, 0) + 1
@@ -81,12 +115,7 @@ def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stat
             window = max((today - days[0]).days + 1, 7)
             recent = len(days)
         per_week = recent * 7 / window
-    remaining = overall.total - overall.done
-    finish_by: date | None = None
-    if remaining == 0:
-        finish_by = today
-    elif per_week:
-        finish_by = today + timedelta(days=round(remaining / per_week * 7))
+    projection, finish_by = _project(overall.total - overall.done, per_week, days, today)
     return Stats(
         weeks=weeks,
         current_streak=current,
@@ -96,7 +125,25 @@ def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stat
         lines=[(line.id, tracker.line_count(line.id)) for line in tracker.curriculum.lines],
         per_week=per_week,
         finish_by=finish_by,
+        projection=projection,
+        left_out=left_out,
     )
+
+
+def _project(
+    remaining: int, per_week: float | None, days: list[date], today: date
+) -> tuple[Projection, date | None]:
+    if remaining == 0:
+        return "done", today
+    if not per_week:
+        return "no-pace", None
+    history_days = (today - days[0]).days + 1
+    if history_days < PROJECTION_MIN_DAYS or len(days) < PROJECTION_MIN_TOPICS:
+        return "too-little-history", None
+    days_left = round(remaining / per_week * 7)
+    if days_left > PROJECTION_HORIZON_DAYS:
+        return "over-a-century", None
+    return "date", today + timedelta(days=days_left)
 
 
 def _monday(day: date) -> date:

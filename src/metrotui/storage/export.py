@@ -8,13 +8,12 @@ both kept.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from metrotui.core.curriculum import Curriculum
-from metrotui.core.text import clean_block
+from metrotui.core.text import clean_block, safe_json
 from metrotui.core.tracker import StationState, Tracker
 from metrotui.storage.progress import (
     MAX_PROGRESS_BYTES,
@@ -103,7 +102,7 @@ def read_export_file(path: str, curriculum_id: str) -> Progress:
 def export_json(progress: Progress) -> str:
     data: dict[str, Any] = progress.to_json()
     data[EXPORTED_KEY] = now_utc()
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(data, indent=2) + "\n"
 
 
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})

@@ -29,6 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from metrotui.core.text import replace_lone_surrogates, safe_json
+from metrotui.core.words import counted
+
 PROGRESS_SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 10.0
 # Years of marks and notes take well under a megabyte; the cap is there so that
@@ -156,6 +159,45 @@ def without(progress: Progress, topic_ids: Iterable[str]) -> Progress:
         progress,
         done={k: v for k, v in progress.done.items() if k not in ids},
         known={k: v for k, v in progress.known.items() if k not in ids},
+    )
+
+
+def repair_text(progress: Progress) -> tuple[Progress, int]:
+    """The progress with each lone surrogate in its ids, times and notes made U+FFFD.
+
+    JSON can spell half a UTF-16 pair ("\\ud800") that is no character at all:
+    no terminal can show it and no encoder write it.  Returns how many strings
+    held one, so that the learner can be told.
+    """
+    changed = 0
+
+    def fix(text: str) -> str:
+        nonlocal changed
+        fixed = replace_lone_surrogates(text)
+        changed += fixed != text
+        return fixed
+
+    def fix_marks(marks: dict[str, str]) -> dict[str, str]:
+        fixed: dict[str, str] = {}
+        for key, stamp in marks.items():
+            key, stamp = fix(key), fix(stamp)
+            fixed[key] = min(fixed[key], stamp) if key in fixed else stamp
+        return fixed
+
+    done, known = fix_marks(progress.done), fix_marks(progress.known)
+    notes = {
+        fix(station_id): replace(note, text=fix(note.text), updated=fix(note.updated))
+        for station_id, note in progress.notes.items()
+    }
+    if not changed:
+        return progress, 0
+    return replace(progress, done=done, known=known, notes=notes), changed
+
+
+def lone_surrogate_notice(source: str, places: int, outcome: str) -> str:
+    return (
+        f"{source} holds text that is not valid Unicode in {counted(places, 'place')} "
+        f"(half of a UTF-16 pair, such as \\ud800); {outcome}"
     )
 
 
@@ -322,6 +364,7 @@ class ProgressStore:
         # Messages for the user about things the store did on its own, such as
         # setting a damaged file aside.  The CLI prints them; the app notifies.
         self.notices: list[str] = []
+        self._told: set[str] = set()
 
     # Reading ------------------------------------------------------------------
     def load(self) -> Progress:
@@ -521,12 +564,27 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"cannot read {self.path} ({_reason(error)})") from None
         try:
-            return parse_progress(data, self.curriculum_id, str(self.path))
+            progress = parse_progress(data, self.curriculum_id, str(self.path))
         except NotProgress as why:
             raise ProgressError(
                 f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
                 "Choose another --progress file"
             ) from None
+        return self._repaired(progress)
+
+    def _repaired(self, progress: Progress) -> Progress:
+        progress, places = repair_text(progress)
+        if places:
+            notice = lone_surrogate_notice(
+                str(self.path),
+                places,
+                "it is shown as \ufffd, and saved that way at the next change",
+            )
+            # Every read finds it again until the next save: say it once.
+            if notice not in self._told:
+                self._told.add(notice)
+                self.notices.append(notice)
+        return progress
 
     def _read_or_set_aside(self) -> Progress:
         try:
@@ -558,7 +616,8 @@ class ProgressStore:
 
     def _write(self, progress: Progress) -> None:
         target = self._target()
-        payload = (json.dumps(progress.to_json(), indent=2, ensure_ascii=False) + "\n").encode()
+        # Escapes what no encoder can write (a lone surrogate), so a save never fails on text.
+        payload = (safe_json(progress.to_json(), indent=2) + "\n").encode()
         temp_name: str | None = None
         _remove_stale_temp_files(target)
         try:

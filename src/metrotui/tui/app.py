@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -16,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from metrotui.core.curriculum import Curriculum, Station
-from metrotui.core.text import clean_block
+from metrotui.core.text import clean_block, clean_message
 from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.core.words import counted
 from metrotui.paths import ui_state_file
@@ -138,6 +139,11 @@ class MetroApp(App[int]):
             yield StationDetail(self.curriculum, id="detail")
         yield Static(Text(FIRST_LAUNCH_HINT), id="hint")
         yield Footer()
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        # Messages quote file names, and a file name can hold anything, even an
+        # escape sequence that retitles the terminal.
+        super().notify(clean_message(message), title=clean_message(title), **options)
 
     @property
     def map(self) -> MetroMap:
