@@ -31,6 +31,7 @@ from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, pat
 from metrotui.ui_state import UiState
 from metrotui.widgets.metro_map import MetroMap
 from metrotui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
+from metrotui.words import counted
 
 EXTERNAL_CHECK_SECONDS = 1.0
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
@@ -163,8 +164,9 @@ class MetroApp(App[int]):
             )
         if self.tracker.orphans:
             self.notify(
-                f"{len(self.tracker.orphans)} marks in {self.store.path} are for topics "
-                "this curriculum does not have; they are kept.",
+                f"{counted(len(self.tracker.orphans), 'mark')} in {self.store.path} "
+                f"{'is' if len(self.tracker.orphans) == 1 else 'are'} for topics "
+                "this curriculum does not have; kept.",
                 title="Progress",
                 timeout=10,
                 markup=False,
@@ -306,12 +308,11 @@ class MetroApp(App[int]):
         def answer(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            noun = "station" if len(before) == 1 else "stations"
             title = self.curriculum.topic(topic_id).title
             stamp = now_utc()
             # One change, so one u takes back both the credit and the tick.
             self._change(
-                f"{len(before)} {noun} marked known and {title} ticked",
+                f"{counted(len(before), 'station')} marked known and {title} ticked",
                 [*known, topic_id],
                 lambda p: with_done(with_known(p, known, stamp), [topic_id], stamp),
             )
@@ -519,7 +520,7 @@ class MetroApp(App[int]):
         if stops:
             topics = sum(self.tracker.count(s.id).left for s in stops)
             message = (
-                f"{len(stops)} stations, {topics} topics to {station.title}. "
+                f"{counted(len(stops), 'station')}, {counted(topics, 'topic')} to {station.title}. "
                 "g again or esc clears it."
             )
         else:

@@ -4,7 +4,8 @@
 the command-line parser: importing click and building the command tree took
 about a twentieth of the launch.  So that one case opens the map directly, and
 every other (an option, a command, ``--help``, a curriculum named in the
-environment) goes to metrotui.cli, which parses, checks and reports as usual.
+environment, a shell asking for completions) goes to metrotui.cli, which
+parses, checks and reports as usual.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from metrotui.locations import CURRICULUM_ENV, bundled_curriculum, progress_file
+
+# Set by the scripts `metrotui completion SHELL` prints (click's protocol).
+COMPLETE_ENV = "_METROTUI_COMPLETE"
 
 if TYPE_CHECKING:
     from metrotui.curriculum import Curriculum
@@ -27,7 +31,8 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    if len(sys.argv) <= 1 and not os.environ.get(CURRICULUM_ENV):
+    # A shell asking for completions runs the bare command too: only click answers it.
+    if len(sys.argv) <= 1 and not os.environ.get(CURRICULUM_ENV) and COMPLETE_ENV not in os.environ:
         _open_bundled_map()
     from metrotui.cli import cli
 

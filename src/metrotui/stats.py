@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from metrotui.tracker import Count, Tracker
+from metrotui.tracker import ALL_PATHS, Count, Tracker, path_members
 
 PACE_WINDOW_DAYS = 28
 
@@ -38,11 +38,17 @@ def local_day(stamp: str) -> date | None:
     return moment.astimezone().date()
 
 
-def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stats:
+def compute_stats(
+    tracker: Tracker, ticked: dict[str, str], today: date, path: str = ALL_PATHS
+) -> Stats:
+    """Figures for ``path``: its topics' ticks, its lines and what is left on it."""
+    members = path_members(tracker.curriculum, path)
+    station_of = tracker.curriculum.station_of
     days = sorted(
         day
         for topic_id, stamp in ticked.items()
         if topic_id in tracker.done and not tracker.is_known(topic_id)
+        if members is None or station_of(topic_id).id in members
         for day in [local_day(stamp)]
         if day is not None
     )
@@ -70,7 +76,7 @@ def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stat
     while cursor in per_day:
         current += 1
         cursor -= timedelta(1)
-    overall = tracker.overall
+    overall = tracker.overall if members is None else tracker.path_count(path)
     per_week: float | None = None
     if days:
         # Recent weeks say most about the pace to come; a learner who started
@@ -93,7 +99,12 @@ def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stat
         longest_streak=longest,
         active_days=len(per_day),
         overall=overall,
-        lines=[(line.id, tracker.line_count(line.id)) for line in tracker.curriculum.lines],
+        lines=[
+            (line.id, tracker.line_count(line.id))
+            for line in tracker.curriculum.lines
+            if members is None
+            or any(station.id in members for station in tracker.curriculum.stations_on(line.id))
+        ],
         per_week=per_week,
         finish_by=finish_by,
     )
