@@ -480,7 +480,11 @@ MAX_NOTE_BYTES = 1 << 20
 
 
 def _read_stdin_note() -> str:
-    data = click.get_binary_stream("stdin").read(MAX_NOTE_BYTES + 1)
+    import sys
+
+    if sys.stdin.isatty():  # waiting silently would look like a hang
+        click.echo("Type the note, then Ctrl+D on a line of its own:", err=True)
+    data = sys.stdin.buffer.read(MAX_NOTE_BYTES + 1)
     if len(data) > MAX_NOTE_BYTES:
         fail(f"the note on standard input is over {MAX_NOTE_BYTES // (1 << 20)} MB; nothing saved")
     try:
