@@ -165,8 +165,11 @@ class MetroApp(App[int]):
         if self.tracker.orphans:
             self.notify(
                 f"{counted(len(self.tracker.orphans), 'mark')} in {self.store.path} "
-                f"{'is' if len(self.tracker.orphans) == 1 else 'are'} for topics "
-                "this curriculum does not have; kept.",
+                + (
+                    "is for a topic this curriculum does not have; it is kept."
+                    if len(self.tracker.orphans) == 1
+                    else "are for topics this curriculum does not have; they are kept."
+                ),
                 title="Progress",
                 timeout=10,
                 markup=False,

@@ -87,8 +87,12 @@ class Session:
         tracker = Tracker(self.curriculum(), progress.done, progress.known)
         if tracker.orphans:
             marks = counted(len(tracker.orphans), "mark")
-            verb = "is" if len(tracker.orphans) == 1 else "are"
-            note(f"{marks} in {store.path} {verb} for topics this curriculum does not have; kept")
+            one = len(tracker.orphans) == 1
+            what = "is for a topic" if one else "are for topics"
+            note(
+                f"{marks} in {store.path} {what} this curriculum does not have; "
+                f"{'it is' if one else 'they are'} kept"
+            )
         return tracker
 
     def flush_notices(self) -> None:
@@ -119,7 +123,7 @@ def console() -> Console:
 
 # The commands a --path given before the command applies to (and the map).
 PATH_COMMANDS = ("status", "next", "export", "stats")
-GLOBAL_OPTIONS = ("--curriculum", "--progress", "--version")
+GLOBAL_OPTIONS = ("--curriculum", "--progress")
 
 
 def _path_option(func: Any) -> Any:
@@ -194,7 +198,7 @@ def _completion_curriculum(ctx: click.Context) -> Curriculum | None:
     option = ctx.find_root().params.get("curriculum_option")
     try:
         return load_curriculum(Path(option) if option else bundled_curriculum())
-    except Exception:  # noqa: BLE001 - a broken file simply completes nothing
+    except Exception:  # a file that does not load simply completes nothing
         return None
 
 
@@ -218,13 +222,6 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
         (topic.id, topic.title) for station in curriculum.stations for topic in station.topics
     ]
     return _matching(incomplete, pairs)
-
-
-def _complete_stations(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    curriculum = _completion_curriculum(ctx)
-    if curriculum is None:
-        return []
-    return _matching(incomplete, [(station.id, station.title) for station in curriculum.stations])
 
 
 def _complete_paths(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

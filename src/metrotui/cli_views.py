@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +22,17 @@ if TYPE_CHECKING:
 
 def _count_text(count: Count) -> Text:
     return Text(f"{count.done}/{count.total}")
+
+
+def _bar(count: Count, color: str, width: int = 20) -> ProgressBar:
+    # The stats screen in the app draws this too; status draws _text_bar.
+    return ProgressBar(
+        total=max(count.total, 1),
+        completed=count.done,
+        width=width,
+        complete_style=color,
+        finished_style=color,
+    )
 
 
 def _path_name(tracker: Tracker, path: str) -> str:
@@ -307,7 +319,7 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
         line = tracker.curriculum.line(line_id)
         table.add_row(
             Text(f"━━ {line.name}", style=f"bold {line.color}"),
-            _text_bar(count, line.color, BAR_CELLS),
+            _bar(count, line.color),
             Text(f"{count.done}/{count.total}"),
         )
     parts.append(table)
