@@ -218,6 +218,29 @@ def test_global_path_is_refused_where_it_means_nothing(
     assert not metrotui.progress.exists()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--curriculum", "c.json", "validate", "other.json"],
+        ["--progress", "p.json", "validate", "other.json"],
+        ["--progress", "p.json", "completion", "bash"],
+    ],
+    ids=["validate-curriculum", "validate-progress", "completion-progress"],
+)
+def test_a_global_file_a_command_does_not_read_is_refused(
+    metrotui: Metrotui, args: list[str]
+) -> None:
+    result = metrotui(*args)
+    assert result.returncode == 2
+    assert f"{args[0]} does not apply to {args[2]}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_curriculum_in_the_environment_does_not_stop_validate(metrotui: Metrotui) -> None:
+    one = one_of_everything(metrotui.cwd)
+    assert "valid" in metrotui.ok("validate", str(one), env={"METROTUI_CURRICULUM": str(one)})
+
+
 def test_path_before_and_after_the_command_must_agree(metrotui: Metrotui) -> None:
     result = metrotui("--path", "engineer", "status", "--path", "scientist")
     assert result.returncode == 2

@@ -274,6 +274,22 @@ def cli(
         open_app(session, app_path)
     elif app_path is not None and ctx.invoked_subcommand not in PATH_COMMANDS:
         fail(f"--path does not apply to {ctx.invoked_subcommand}; it applies to {_path_users()}")
+    else:
+        _refuse_unused_files(ctx)
+
+
+# Commands that read no curriculum or progress of the session's: validate
+# checks the FILE it is given, completion only prints a script.
+_FILELESS_COMMANDS = ("validate", "completion")
+
+
+def _refuse_unused_files(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand not in _FILELESS_COMMANDS:
+        return
+    for name, option in (("curriculum_option", "--curriculum"), ("progress_option", "--progress")):
+        # Only when typed: METROTUI_CURRICULUM in the environment is no mistake.
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            fail(f"{option} does not apply to {ctx.invoked_subcommand}")
 
 
 cli.command_class = MetroCommand
