@@ -328,6 +328,17 @@ def test_narrow_status_keeps_state_and_counts(metrotui: Metrotui, columns: int) 
     assert all(re.search(r"\d+/\d+$", h.rstrip()) for h in headers)
 
 
+def test_a_tiny_terminal_keeps_each_state_glyph_and_count(metrotui: Metrotui) -> None:
+    metrotui.ok("done", "math-basics", "python-basics")
+    out = metrotui.ok("status", env={"COLUMNS": "24"})
+    rows = [line for line in out.splitlines() if ROW.match(line)]
+    assert len(rows) == 18
+    assert all(cell_len(row) <= 24 for row in rows)
+    assert re.search(r"Math Basi.*● 3/3$", rows[0]), rows[0]
+    assert re.search(r"◐ 1/4$", rows[1]), rows[1]
+    assert all(re.search(r"[●◐○◌◆] \d+/\d+$", row) for row in rows)
+
+
 def test_the_progress_bar_shows_in_a_pipe(metrotui: Metrotui) -> None:
     metrotui.ok("done", "math-basics")  # 3 of Foundational's 11 topics
     out = metrotui.ok("status")

@@ -113,6 +113,10 @@ def _status_rows(tracker: Tracker, stations: list[Station], width: int) -> dict[
     room = width - fixed - (1 + dot_cells if dot_cells else 0)
     if dot_cells and room < min(title_cells, MIN_TITLE_CELLS):
         dot_cells, room = 0, width - fixed
+    if room < MIN_TITLE_CELLS // 2:
+        # Tiny: the state's glyph alone, so that the counts still fit.
+        room += state_cells - 1
+        state_cells = 1
     title_room = max(1, min(title_cells, room))
     rows: dict[str, list[Text]] = {}
     for station in stations:
@@ -125,7 +129,7 @@ def _status_rows(tracker: Tracker, stations: list[Station], width: int) -> dict[
             (f"{station.number:>{number_cells}} ", "dim"),
             title,
             " ",
-            _fit(state_badge(tracker, station.id), state_cells),
+            _fit(_badge_in(tracker, station.id, state_cells), state_cells),
             " ",
             f"{count.done}/{count.total}".rjust(count_cells),
         )
@@ -135,6 +139,11 @@ def _status_rows(tracker: Tracker, stations: list[Station], width: int) -> dict[
         row.no_wrap = True
         rows.setdefault(station.line, []).append(row)
     return rows
+
+
+def _badge_in(tracker: Tracker, station_id: str, cells: int) -> Text:
+    badge = state_badge(tracker, station_id)
+    return badge if cells > 1 else badge[:1]  # the glyph, never an ellipsis
 
 
 def _line_headers(tracker: Tracker, lines: list[Line], width: int) -> list[Text]:
