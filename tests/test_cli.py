@@ -20,7 +20,10 @@ from metrotui.paths import bundled_curriculum
 from tests.helpers import chain
 
 GENAI_PROGRESS = Path("metrotui") / "progress" / "genai-metromap.json"
-STATION_KEYS = {"id", "number", "line", "state", "done", "known", "total"}
+STATION_KEYS = {
+    *("id", "number", "title", "line", "line_name", "state"),
+    *("done", "known", "finished", "total"),
+}
 Run = Callable[..., Result]
 
 
@@ -88,25 +91,58 @@ def test_status_on_a_fresh_start(run: Run, genai: Any) -> None:
 
 def test_status_json_shape_on_a_fresh_start(run: Run, genai: Any) -> None:
     data = status_json(run)
-    assert set(data) == {"curriculum", "path", "overall", "lines", "stations", "not_in_curriculum"}
+    assert set(data) == {
+        "curriculum",
+        "title",
+        "path",
+        "path_name",
+        "overall",
+        "lines",
+        "stations",
+        "not_in_curriculum",
+    }
     assert data["not_in_curriculum"] == []
     assert data["curriculum"] == "genai-metromap"
     assert data["path"] == "all"
-    assert data["overall"] == {"done": 0, "known": 0, "total": 67}
+    assert data["overall"] == {"done": 0, "known": 0, "finished": 0, "total": 67, "percent": 0}
     assert data["lines"] == [
-        {"id": "foundational", "done": 0, "known": 0, "total": 11},
-        {"id": "scientist", "done": 0, "known": 0, "total": 30},
-        {"id": "engineer", "done": 0, "known": 0, "total": 26},
+        {
+            "id": "foundational",
+            "name": "Foundational",
+            "done": 0,
+            "known": 0,
+            "finished": 0,
+            "total": 11,
+        },
+        {
+            "id": "scientist",
+            "name": "GenAI Scientist",
+            "done": 0,
+            "known": 0,
+            "finished": 0,
+            "total": 30,
+        },
+        {
+            "id": "engineer",
+            "name": "GenAI Engineer",
+            "done": 0,
+            "known": 0,
+            "finished": 0,
+            "total": 26,
+        },
     ]
     assert [s["id"] for s in data["stations"]] == [s.id for s in genai.stations]
     assert all(set(s) == STATION_KEYS for s in data["stations"])
     assert data["stations"][0] == {
         "id": "math-basics",
         "number": 1,
+        "title": "Math Basics",
         "line": "foundational",
+        "line_name": "Foundational",
         "state": "available",
         "done": 0,
         "known": 0,
+        "finished": 0,
         "total": 3,
     }
     assert list(station_states(data).values()) == ["available"] + ["locked"] * 17
@@ -122,14 +158,24 @@ def test_done_then_status_json(run: Run, progress_path: Path) -> None:
     assert data["stations"][0] == {
         "id": "math-basics",
         "number": 1,
+        "title": "Math Basics",
         "line": "foundational",
+        "line_name": "Foundational",
         "state": "in_progress",
         "done": 1,
         "known": 0,
+        "finished": 1,
         "total": 3,
     }
-    assert data["overall"] == {"done": 1, "known": 0, "total": 67}
-    assert data["lines"][0] == {"id": "foundational", "done": 1, "known": 0, "total": 11}
+    assert data["overall"] == {"done": 1, "known": 0, "finished": 1, "total": 67, "percent": 1}
+    assert data["lines"][0] == {
+        "id": "foundational",
+        "name": "Foundational",
+        "done": 1,
+        "known": 0,
+        "finished": 1,
+        "total": 11,
+    }
 
 
 def test_status_path_scientist(run: Run) -> None:
@@ -138,7 +184,7 @@ def test_status_path_scientist(run: Run) -> None:
     assert len(data["stations"]) == 11
     assert {s["line"] for s in data["stations"]} == {"foundational", "scientist"}
     assert [line["id"] for line in data["lines"]] == ["foundational", "scientist"]
-    assert data["overall"] == {"done": 0, "known": 0, "total": 41}
+    assert data["overall"] == {"done": 0, "known": 0, "finished": 0, "total": 41, "percent": 0}
 
 
 def test_status_path_engineer_as_text(run: Run) -> None:

@@ -41,7 +41,7 @@ def test_known_station_counts_as_done_and_opens_the_next(isolated_config: Path) 
     math = data["stations"][0]
     assert (math["state"], math["done"], math["known"]) == ("done", 0, 3)
     assert data["stations"][1]["state"] == "available"
-    assert data["overall"] == {"done": 0, "known": 3, "total": 67}
+    assert data["overall"] == {"done": 0, "known": 3, "finished": 3, "total": 67, "percent": 4}
 
 
 def test_known_works_on_a_locked_station_and_skips_done_topics(isolated_config: Path) -> None:

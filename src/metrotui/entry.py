@@ -4,7 +4,8 @@
 the command-line parser: importing click and building the command tree took
 about a twentieth of the launch.  So that one case opens the map directly, and
 every other (an option, a command, ``--help``, a curriculum named in the
-environment) goes to metrotui.cli.commands, which parses, checks and reports as usual.
+environment, a shell asking for completions) goes to metrotui.cli.commands, which
+parses, checks and reports as usual.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from metrotui.paths import CURRICULUM_ENV, bundled_curriculum, progress_file, same_file
+from metrotui.paths import (
+    COMPLETE_ENV,
+    CURRICULUM_ENV,
+    bundled_curriculum,
+    progress_file,
+    same_file,
+)
 
 if TYPE_CHECKING:
     from metrotui.core.curriculum import Curriculum
@@ -27,7 +34,8 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    if len(sys.argv) <= 1 and not os.environ.get(CURRICULUM_ENV):
+    # A shell asking for completions runs the bare command too: only click answers it.
+    if len(sys.argv) <= 1 and not os.environ.get(CURRICULUM_ENV) and COMPLETE_ENV not in os.environ:
         _open_bundled_map()
     from metrotui.cli.commands import cli
 

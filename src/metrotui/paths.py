@@ -10,6 +10,8 @@ from platformdirs import user_cache_path, user_config_path
 APP_NAME = "metrotui"
 CURRICULUM_ENV = "METROTUI_CURRICULUM"
 PROGRESS_ENV = "METROTUI_PROGRESS"
+# Set by a shell asking click for completions (its name follows click's rule for "metrotui").
+COMPLETE_ENV = "_METROTUI_COMPLETE"
 
 
 def bundled_curriculum() -> Path:

@@ -13,7 +13,9 @@ import click
 
 from metrotui import __version__
 from metrotui.core.text import clean_message, has_lone_surrogates, safe_json
+from metrotui.core.words import counted
 from metrotui.paths import (
+    COMPLETE_ENV,
     CURRICULUM_ENV,
     bundled_curriculum,
     config_dir,
@@ -98,17 +100,8 @@ def _first_bad_byte(text: str) -> str:
     return ""
 
 
-class MetroCommand(click.Command):
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        rest = super().parse_args(ctx, args)
-        _refuse_undecodable_text(ctx)
-        return rest
-
-
 class MetroGroup(click.Group):
     """The command tree, with every message it makes cleaned before it is shown."""
-
-    command_class = MetroCommand
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         with _clean_click_errors():
@@ -139,6 +132,8 @@ class Session:
 
     curriculum_option: str | None
     progress_option: str | None
+    # The --path given before the command, for the commands that list stations.
+    path_option: str | None = None
     # How to open the map app: given by metrotui.entry, the one module that knows
     # both the CLI and the app (the CLI never imports Textual itself).
     open_map: MapOpener | None = None
@@ -213,14 +208,118 @@ def console() -> Console:
     return Console(highlight=False)
 
 
+# The commands a --path given before the command applies to (and the map).
+PATH_COMMANDS = ("status", "next", "export", "stats")
+GLOBAL_OPTIONS = ("--curriculum", "--progress")
+
+
 def _path_option(func: Any) -> Any:
     return click.option(
         "--path",
         "path",
-        default="all",
+        default=None,
         metavar="LINE",
-        help="Only this line and what it needs ('all' for every line).",
+        shell_complete=_complete_paths,
+        help="Only this line and what it needs ('all', the default, for every line).",
     )(func)
+
+
+def _chosen_path(session: Session, given: str | None) -> str:
+    """The path asked for before or after the command, checked and in its exact spelling."""
+    from metrotui.core.ids import line_or_all, path_choices_text
+    from metrotui.core.tracker import ALL_PATHS, UnknownIdError, check_path
+
+    curriculum = session.curriculum()
+    asked = [p for p in (session.path_option, given) if p is not None]
+    paths = list(dict.fromkeys(line_or_all(curriculum, p) for p in asked))
+    if len(paths) > 1:
+        fail(
+            f"--path is given twice ({asked[0]!r} before the command, {asked[1]!r} after it); "
+            "give it once"
+        )
+    path = paths[0] if paths else ALL_PATHS
+    try:
+        check_path(curriculum, path)
+    except UnknownIdError as error:
+        fail(f"{error}; the paths are: {path_choices_text(curriculum)}")
+    return path
+
+
+def _canonical_ids(session: Session, ids: tuple[str, ...]) -> list[str]:
+    """Ids as typed (station numbers, any case) turned into the curriculum's own."""
+    from metrotui.core.ids import station_or_topic
+
+    curriculum = session.curriculum()
+    return [station_or_topic(curriculum, item) for item in ids]
+
+
+class MetroCommand(click.Command):
+    """A command that refuses text that is not UTF-8, and says where a misplaced
+    global option belongs."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            name = error.option_name
+            if name in GLOBAL_OPTIONS:
+                fail(
+                    f"{name} is a global option: it goes before the command "
+                    f"(metrotui {name} ... {self.name} ...)"
+                )
+            if name == "--path":
+                fail(f"{self.name} has no --path option; it applies to {_path_users()}")
+            raise
+        _refuse_undecodable_text(ctx)
+        return rest
+
+
+def _path_users() -> str:
+    return "the map and to " + ", ".join(PATH_COMMANDS[:-1]) + f" and {PATH_COMMANDS[-1]}"
+
+
+# Completion: each callback reads the curriculum the command line names, and
+# offers nothing rather than an error when it cannot (a shell shows no message).
+
+
+def _completion_curriculum(ctx: click.Context) -> Curriculum | None:
+    from metrotui.storage.curriculum_file import load_curriculum
+
+    option = ctx.find_root().params.get("curriculum_option")
+    try:
+        return load_curriculum(Path(option) if option else bundled_curriculum())
+    except Exception:  # a file that does not load simply completes nothing
+        return None
+
+
+def _matching(incomplete: str, pairs: list[tuple[str, str]]) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    start = incomplete.casefold()
+    return [
+        CompletionItem(value, help=title)
+        for value, title in pairs
+        if value.casefold().startswith(start)
+    ]
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    curriculum = _completion_curriculum(ctx)
+    if curriculum is None:
+        return []
+    pairs = [(station.id, station.title) for station in curriculum.stations]
+    pairs += [
+        (topic.id, topic.title) for station in curriculum.stations for topic in station.topics
+    ]
+    return _matching(incomplete, pairs)
+
+
+def _complete_paths(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    curriculum = _completion_curriculum(ctx)
+    if curriculum is None:
+        return []
+    pairs = [("all", "every line"), *((line.id, line.name) for line in curriculum.lines)]
+    return _matching(incomplete, pairs)
 
 
 @click.group(
@@ -244,7 +343,12 @@ def _path_option(func: Any) -> Any:
     help="Progress file (default: one per curriculum in the config folder; env METROTUI_PROGRESS).",
 )
 @click.option(
-    "--path", "app_path", default=None, metavar="LINE", help="Open the app filtered to LINE."
+    "--path",
+    "app_path",
+    default=None,
+    metavar="LINE",
+    shell_complete=_complete_paths,
+    help="Open the app filtered to LINE; also filters status, next, export and stats.",
 )
 @click.version_option(__version__, "--version", prog_name="metrotui")
 @click.pass_context
@@ -259,21 +363,37 @@ def cli(
     With no command, opens the map.
     """
     opener = ctx.obj if callable(ctx.obj) else None
-    session = Session(curriculum_option, progress_option, open_map=opener)
+    session = Session(curriculum_option, progress_option, app_path, open_map=opener)
     ctx.obj = session
     if ctx.invoked_subcommand is None:
         open_app(session, app_path)
+    elif app_path is not None and ctx.invoked_subcommand not in PATH_COMMANDS:
+        fail(f"--path does not apply to {ctx.invoked_subcommand}; it applies to {_path_users()}")
+    else:
+        _refuse_unused_files(ctx)
+
+
+# Commands that read no curriculum or progress of the session's: validate
+# checks the FILE it is given, completion only prints a script.
+_FILELESS_COMMANDS = ("validate", "completion")
+
+
+def _refuse_unused_files(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand not in _FILELESS_COMMANDS:
+        return
+    for name, option in (("curriculum_option", "--curriculum"), ("progress_option", "--progress")):
+        # Only when typed: METROTUI_CURRICULUM in the environment is no mistake.
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            fail(f"{option} does not apply to {ctx.invoked_subcommand}")
+
+
+cli.command_class = MetroCommand
 
 
 def open_app(session: Session, app_path: str | None) -> None:
-    from metrotui.core.tracker import UnknownIdError, check_path
-
     curriculum = session.curriculum()
     if app_path is not None:
-        try:
-            check_path(curriculum, app_path)
-        except UnknownIdError as error:
-            fail(str(error))
+        app_path = _chosen_path(session, None)
     if session.open_map is None:
         fail("the map app is not available here; run the metrotui command")
     problem = session.open_map(curriculum, session.progress_path(), app_path)
@@ -287,15 +407,10 @@ def open_app(session: Session, app_path: str | None) -> None:
 @_path_option
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
-def status(session: Session, path: str, as_json: bool) -> None:
+def status(session: Session, path: str | None, as_json: bool) -> None:
     """Progress per line and station."""
-    from metrotui.core.tracker import UnknownIdError, check_path
-
     curriculum = session.curriculum()
-    try:
-        check_path(curriculum, path)
-    except UnknownIdError as error:
-        fail(str(error))
+    path = _chosen_path(session, path)
     tracker = session.tracker()
     from metrotui.storage.export import strays
 
@@ -308,7 +423,8 @@ def status(session: Session, path: str, as_json: bool) -> None:
         return
     from metrotui.cli.views import status_view
 
-    console().print(status_view(tracker, path))
+    out = console()
+    out.print(status_view(tracker, path, out.width))
     if missing:
         _print_strays(missing)
 
@@ -332,18 +448,24 @@ def status_json(tracker: Tracker, path: str) -> dict[str, Any]:
         line for line in tracker.curriculum.lines if any(s.line == line.id for s in stations)
     ]
     overall = tracker.path_count(path)
+    curriculum = tracker.curriculum
     return {
-        "curriculum": tracker.curriculum.id,
+        "curriculum": curriculum.id,
+        "title": curriculum.title,
         "path": path,
-        "overall": _count_json(overall),
+        "path_name": "all paths" if path == "all" else curriculum.line(path).name,
+        "overall": {**_count_json(overall), "percent": overall.percent},
         "lines": [
-            {"id": line.id, **_count_json(tracker.line_count(line.id))} for line in shown_lines
+            {"id": line.id, "name": line.name, **_count_json(tracker.line_count(line.id))}
+            for line in shown_lines
         ],
         "stations": [
             {
                 "id": station.id,
                 "number": station.number,
+                "title": station.title,
                 "line": station.line,
+                "line_name": curriculum.line(station.line).name,
                 "state": tracker.state(station.id).value,
                 **_count_json(tracker.count(station.id)),
             }
@@ -353,8 +475,14 @@ def status_json(tracker: Tracker, path: str) -> dict[str, Any]:
 
 
 def _count_json(count: Any) -> dict[str, int]:
-    # "done" counts ticked topics; "known" those marked as already known.
-    return {"done": count.done - count.known, "known": count.known, "total": count.total}
+    # "done" counts ticked topics, "known" those marked as already known, and
+    # "finished" both: the figure the text shows as finished/total.
+    return {
+        "done": count.done - count.known,
+        "known": count.known,
+        "finished": count.done,
+        "total": count.total,
+    }
 
 
 # done / undo ---------------------------------------------------------------------
@@ -375,12 +503,13 @@ def _record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tr
 
 
 @cli.command()
-@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...", shell_complete=_complete_ids)
 @click.pass_obj
 def done(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics done.  ID is a topic id, or a station id for all its topics."""
     from metrotui.core.tracker import LockedError, UnknownIdError
 
+    ids = tuple(_canonical_ids(session, ids))
     before = session.tracker(for_change=True)
     try:
         planned = before.plan_marks(ids)
@@ -395,12 +524,13 @@ def done(session: Session, ids: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...", shell_complete=_complete_ids)
 @click.pass_obj
 def undo(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics not done.  Stations that needed them lock again."""
     from metrotui.core.tracker import UnknownIdError
 
+    ids = tuple(_canonical_ids(session, ids))
     before = session.tracker(for_change=True)
     try:
         topics = before.resolve(ids)
@@ -414,12 +544,13 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...", shell_complete=_complete_ids)
 @click.pass_obj
 def known(session: Session, ids: tuple[str, ...]) -> None:
     """Mark topics (or whole stations) as already known: they count as done."""
     from metrotui.core.tracker import UnknownIdError
 
+    ids = tuple(_canonical_ids(session, ids))
     before = session.tracker(for_change=True)
     try:
         topics = before.resolve(ids)
@@ -478,14 +609,18 @@ def forget(session: Session, ids: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("target", metavar="ID")
-@click.option("--set", "new_text", metavar="TEXT", help="Replace the note ('' removes it).")
+@click.argument("target", metavar="ID", shell_complete=_complete_ids)
+@click.option(
+    "--set", "new_text", metavar="TEXT", help="Replace the note ('' removes it, - reads stdin)."
+)
 @click.pass_obj
 def notes(session: Session, target: str, new_text: str | None) -> None:
     """Print a station's Markdown notes, or set them with --set."""
     from metrotui.core.text import clean_block
 
     station_id = _station_id(session, target)
+    if new_text == "-":
+        new_text = _read_stdin_note()
     if new_text is not None:
         _record(session, lambda store: store.set_note(station_id, clean_block(new_text)))
         title = session.curriculum().station(station_id).title
@@ -499,9 +634,31 @@ def notes(session: Session, target: str, new_text: str | None) -> None:
     click.echo(clean_block(note.text))
 
 
+# A note is prose: a megabyte is far past any real one, and stops a stray
+# `< /dev/zero` from filling memory.
+MAX_NOTE_BYTES = 1 << 20
+
+
+def _read_stdin_note() -> str:
+    import sys
+
+    if sys.stdin.isatty():  # waiting silently would look like a hang
+        click.echo("Type the note, then Ctrl+D on a line of its own:", err=True)
+    data = sys.stdin.buffer.read(MAX_NOTE_BYTES + 1)
+    if len(data) > MAX_NOTE_BYTES:
+        fail(f"the note on standard input is over {MAX_NOTE_BYTES // (1 << 20)} MB; nothing saved")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        fail(f"standard input is not UTF-8 text (byte {error.start}); nothing saved")
+
+
 def _station_id(session: Session, target: str) -> str:
-    """A station id, from a station id or one of its topics' ids."""
+    """A station id, from a station id or number or one of its topics' ids."""
+    from metrotui.core.ids import station_or_topic
+
     curriculum = session.curriculum()
+    target = station_or_topic(curriculum, target)
     if curriculum.has_station(target):
         return target
     if curriculum.has_topic(target):
@@ -532,20 +689,24 @@ def _load_progress(session: Session, *, for_change: bool = False) -> Progress:
     "--format",
     "format_",
     type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
+    default=None,
+    help="markdown or json (default: from the -o file's extension, else markdown).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+@_path_option
 @click.pass_obj
-def export(session: Session, format_: str, output: str | None) -> None:
+def export(session: Session, format_: str | None, output: str | None, path: str | None) -> None:
     """Your progress as a Markdown checklist, or as JSON that import can merge."""
     from metrotui.storage.export import export_json, export_markdown
 
-    progress = _load_progress(session)
+    format_ = _export_format(format_, output)
     if format_ == "json":
-        text = export_json(progress)
+        if path is not None or session.path_option is not None:
+            fail("--path does not apply to a JSON export: it carries all your progress")
+        text = export_json(_load_progress(session))
     else:
-        text = export_markdown(session.curriculum(), progress)
+        path = _chosen_path(session, path)
+        text = export_markdown(session.curriculum(), _load_progress(session), path)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -564,6 +725,20 @@ def _refuse_to_overwrite_own_files(session: Session, output: Path) -> None:
     ):
         if same_file(output, path):
             fail(f"{output} is the {what}; export to another file. Nothing was written.")
+
+
+# The extensions that name a format; any other leaves the choice to --format.
+_FORMAT_OF_SUFFIX = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _export_format(asked: str | None, output: str | None) -> str:
+    implied = _FORMAT_OF_SUFFIX.get(Path(output).suffix.lower()) if output else None
+    if asked is not None and implied is not None and asked != implied:
+        fail(
+            f"--format {asked} does not match the {Path(output or '').suffix} file {output}; "
+            f"drop --format or name a .{'json' if asked == 'json' else 'md'} file"
+        )
+    return asked or implied or "markdown"
 
 
 @cli.command("import")
@@ -593,8 +768,8 @@ def import_(session: Session, file: str) -> None:
         return
     overall = after_tracker.overall
     say(
-        f"Merged {file}: {new_marks} new marks, {earlier} earlier times, "
-        f"{merged_notes} notes. Now {overall.done}/{overall.total} topics."
+        f"Merged {file}: {counted(new_marks, 'new mark')}, {counted(earlier, 'earlier time')}, "
+        f"{counted(merged_notes, 'note')}. Now {overall.done}/{overall.total} topics."
     )
 
 
@@ -602,12 +777,15 @@ def import_(session: Session, file: str) -> None:
 
 
 @cli.command()
-@click.argument("target", metavar="ID")
+@click.argument("target", metavar="ID", shell_complete=_complete_ids)
 @click.option("--json", "as_json", is_flag=True, help="Print the station ids as a JSON list.")
 @click.pass_obj
 def route(session: Session, target: str, as_json: bool) -> None:
     """The stations still to finish, in order, to reach station ID (or a topic's station)."""
+    from metrotui.core.ids import station_or_topic
+
     curriculum = session.curriculum()
+    target = station_or_topic(curriculum, target)
     if curriculum.has_topic(target) and not curriculum.has_station(target):
         target = curriculum.station_of(target).id
     if not curriculum.has_station(target):
@@ -628,19 +806,21 @@ def route(session: Session, target: str, as_json: bool) -> None:
 
 
 @cli.command()
+@_path_option
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
-def stats(session: Session, as_json: bool) -> None:
+def stats(session: Session, path: str | None, as_json: bool) -> None:
     """Topics per week, streaks, completion per line and the pace to the end."""
     from datetime import date
 
     from metrotui.core.stats import compute_stats
 
+    path = _chosen_path(session, path)
     tracker = session.tracker()
     assert session.progress is not None  # tracker() has just loaded it
-    figures = compute_stats(tracker, session.progress.done, date.today())
+    figures = compute_stats(tracker, session.progress.done, date.today(), path)
     if as_json:
-        click.echo(safe_json(stats_json(tracker, figures), indent=2))
+        click.echo(safe_json({**stats_json(tracker, figures), "path": path}, indent=2))
         return
     from metrotui.cli.views import stats_view
 
@@ -671,14 +851,9 @@ def stats_json(tracker: Tracker, figures: Any) -> dict[str, Any]:
 @cli.command("next")
 @_path_option
 @click.pass_obj
-def next_(session: Session, path: str) -> None:
+def next_(session: Session, path: str | None) -> None:
     """What to study next, with the topics still to do."""
-    from metrotui.core.tracker import UnknownIdError, check_path
-
-    try:
-        check_path(session.curriculum(), path)
-    except UnknownIdError as error:
-        fail(str(error))
+    path = _chosen_path(session, path)
     from metrotui.cli.views import next_view
 
     console().print(next_view(session.tracker(), path))
@@ -691,9 +866,9 @@ def validate(file: str) -> None:
     curriculum = load_or_fail(Path(file), recheck=True)
     references = sum(len(station.references) for station in curriculum.stations)
     say(
-        f"{file}: valid: {curriculum.title!r} has {len(curriculum.lines)} lines, "
-        f"{len(curriculum.stations)} stations, {curriculum.topic_count} topics and "
-        f"{references} references"
+        f"{file}: valid: {curriculum.title!r} has {counted(len(curriculum.lines), 'line')}, "
+        f"{counted(len(curriculum.stations), 'station')}, "
+        f"{counted(curriculum.topic_count, 'topic')} and {counted(references, 'reference')}"
     )
 
 
@@ -732,3 +907,17 @@ def serve(session: Session, host: str, port: int) -> None:
         web.serve(command=command, title=curriculum.title, host=host, port=port)
     except web.ServeError as error:
         fail(str(error))
+
+
+# completion ----------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the script that completes commands and ids in SHELL (see the README)."""
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # click ships all three
+    click.echo(completer(cli, {}, "metrotui", COMPLETE_ENV).source())

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from metrotui.core.curriculum import Curriculum, Station
+from metrotui.core.curriculum import Curriculum, Line, Station
 from metrotui.core.glyphs import STATE_STYLE, TOPIC_DONE, TOPIC_OPEN, station_badge, topic_dots
 from metrotui.core.text import clean_line
 from metrotui.core.tracker import ALL_PATHS, Count, StationState, Tracker
@@ -25,6 +26,7 @@ def _count_text(count: Count) -> Text:
 
 
 def _bar(count: Count, color: str, width: int = 20) -> ProgressBar:
+    # The stats screen in the app draws this too; status draws _text_bar.
     return ProgressBar(
         total=max(count.total, 1),
         completed=count.done,
@@ -50,7 +52,37 @@ def state_badge(tracker: Tracker, station_id: str) -> Text:
     return Text(f"{glyph} {word}", style=STATE_STYLE[state])
 
 
-def status_view(tracker: Tracker, path: str) -> RenderableType:
+# Below this many cells a title gives way to the topic dots, which are the
+# only part of a status row that may go: state and counts always stay.
+MIN_TITLE_CELLS = 12
+BAR_CELLS = 20
+MIN_BAR_CELLS = 4
+
+
+def _text_bar(count: Count, color: str, width: int) -> Text:
+    """A bar of heavy and light rules: without colour (a pipe) it still reads."""
+    filled = (width * count.done) // max(count.total, 1)
+    if count.done and not filled:
+        filled = 1  # one topic of hundreds still shows
+    if count.done < count.total:
+        filled = min(filled, width - 1)  # only a finished line looks full
+    return Text.assemble(("━" * filled, color), ("─" * (width - filled), "dim"))
+
+
+def _fit(text: Text, width: int) -> Text:
+    """``text`` cut with an ellipsis or padded to exactly ``width`` cells."""
+    fitted = text.copy()
+    fitted.truncate(max(width, 1), overflow="ellipsis", pad=True)
+    return fitted
+
+
+def _state_cells() -> int:
+    words = [state.label for state in StationState]
+    glyph, known_word = station_badge(StationState.DONE, 1, 1, 1)
+    return max(cell_len(f"{glyph} {word}") for word in [*words, known_word])
+
+
+def status_view(tracker: Tracker, path: str, width: int = 80) -> RenderableType:
     curriculum = tracker.curriculum
     overall = tracker.path_count(path)
     parts: list[RenderableType] = [
@@ -61,39 +93,78 @@ def status_view(tracker: Tracker, path: str) -> RenderableType:
         ),
     ]
     stations = tracker.path_stations(path)
-    # One width for every line's table so the columns line up down the page.
-    title_width = max(len(s.title) for s in stations) + 4
-    state_width = max(len(state.label) for state in StationState) + 2
-    for line in curriculum.lines:
-        on_line = [s for s in stations if s.line == line.id]
-        if not on_line:
-            continue
-        line_count = tracker.line_count(line.id)
-        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
-        table.add_column(no_wrap=True, min_width=title_width)
-        table.add_column(no_wrap=True, min_width=state_width)
-        table.add_column(justify="right", no_wrap=True)
-        table.add_column(no_wrap=True)
-        for station in on_line:
-            state = tracker.state(station.id)
-            count = tracker.count(station.id)
-            label = _station_label(station)
-            if state is StationState.LOCKED:
-                label.stylize("dim")
-            table.add_row(
-                label,
-                state_badge(tracker, station.id),
-                _count_text(count),
-                Text(topic_dots(count.done, count.total, known=count.known), style=line.color),
-            )
-        header = Table.grid(padding=(0, 1))
-        header.add_row(
-            Text(f"━━ {line.name}", style=f"bold {line.color}"),
-            _bar(line_count, line.color),
-            _count_text(line_count),
-        )
-        parts += [Text(""), header, table]
+    lines = [line for line in curriculum.lines if any(s.line == line.id for s in stations)]
+    rows = _status_rows(tracker, stations, width)
+    headers = _line_headers(tracker, lines, width)
+    for line, header in zip(lines, headers, strict=True):
+        parts += [Text(""), header, *rows[line.id]]
     return Group(*parts)
+
+
+def _status_rows(tracker: Tracker, stations: list[Station], width: int) -> dict[str, list[Text]]:
+    """Each line's station rows, every column one width down the whole page."""
+    number_cells = max(3, *(len(str(s.number)) for s in stations))
+    title_cells = max(cell_len(s.title) for s in stations)
+    state_cells = _state_cells()
+    counts = {s.id: tracker.count(s.id) for s in stations}
+    count_cells = max(cell_len(f"{c.done}/{c.total}") for c in counts.values())
+    dots = {sid: topic_dots(c.done, c.total, known=c.known) for sid, c in counts.items()}
+    dot_cells = max(cell_len(d) for d in dots.values())
+    fixed = number_cells + 1 + 1 + state_cells + 1 + count_cells
+    room = width - fixed - (1 + dot_cells if dot_cells else 0)
+    if dot_cells and room < min(title_cells, MIN_TITLE_CELLS):
+        dot_cells, room = 0, width - fixed
+    if room < MIN_TITLE_CELLS // 2:
+        # Tiny: the state's glyph alone, so that the counts still fit.
+        room += state_cells - 1
+        state_cells = 1
+    title_room = max(1, min(title_cells, room))
+    rows: dict[str, list[Text]] = {}
+    for station in stations:
+        state = tracker.state(station.id)
+        count = counts[station.id]
+        title = _fit(Text(station.title), title_room)
+        if state is StationState.LOCKED:
+            title.stylize("dim")
+        row = Text.assemble(
+            (f"{station.number:>{number_cells}} ", "dim"),
+            title,
+            " ",
+            _fit(_badge_in(tracker, station.id, state_cells), state_cells),
+            " ",
+            f"{count.done}/{count.total}".rjust(count_cells),
+        )
+        if dot_cells:
+            row.append(" ")
+            row.append(dots[station.id], style=tracker.curriculum.line(station.line).color)
+        row.no_wrap = True
+        rows.setdefault(station.line, []).append(row)
+    return rows
+
+
+def _badge_in(tracker: Tracker, station_id: str, cells: int) -> Text:
+    badge = state_badge(tracker, station_id)
+    return badge if cells > 1 else badge[:1]  # the glyph, never an ellipsis
+
+
+def _line_headers(tracker: Tracker, lines: list[Line], width: int) -> list[Text]:
+    """``━━ Name  ━━━───  3/11`` per line, the bars and counts in one column."""
+    names = [Text(f"━━ {line.name}", style=f"bold {line.color}") for line in lines]
+    counts = [tracker.line_count(line.id) for line in lines]
+    count_texts = [f"{c.done}/{c.total}" for c in counts]
+    count_cells = max(map(cell_len, count_texts))
+    name_cells = min(max(n.cell_len for n in names), max(width - count_cells - 1, 1))
+    bar_cells = min(BAR_CELLS, width - name_cells - count_cells - 2)
+    headers = []
+    for line, name, count, count_text in zip(lines, names, counts, count_texts, strict=True):
+        header = _fit(name, name_cells)
+        if bar_cells >= MIN_BAR_CELLS:
+            header.append(" ")
+            header.append_text(_text_bar(count, line.color, bar_cells))
+        header.append(" " + count_text.rjust(count_cells))
+        header.no_wrap = True
+        headers.append(header)
+    return headers
 
 
 def next_view(tracker: Tracker, path: str) -> RenderableType:
@@ -144,8 +215,7 @@ def _titles(stations: Iterable[Station]) -> str:
 def _topic_list(
     curriculum: Curriculum, heading: str, glyph: str, topic_ids: list[str]
 ) -> list[Text]:
-    noun = "1 topic" if len(topic_ids) == 1 else f"{len(topic_ids)} topics"
-    lines = [Text(heading.format(noun), style="bold")]
+    lines = [Text(heading.format(counted(len(topic_ids), "topic")), style="bold")]
     lines += [Text.assemble(f"  {glyph} ", curriculum.topic(t).title) for t in topic_ids]
     return lines
 
@@ -208,12 +278,11 @@ def route_view(tracker: Tracker, target: Station, stops: list[Station]) -> Rende
     if not stops:
         return Text(f"{target.number} {target.title} is already done.")
     remaining = sum(tracker.count(s.id).left for s in stops)
-    noun = "station" if len(stops) == 1 else "stations"
     parts: list[RenderableType] = [
         Text.assemble(
             ("Route to ", "bold"),
             f"{target.number} {target.title}",
-            f": {len(stops)} {noun}, {remaining} topics to go",
+            f": {counted(len(stops), 'station')}, {counted(remaining, 'topic')} to go",
         )
     ]
     for step, station in enumerate(stops, start=1):
@@ -225,7 +294,6 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
     from metrotui.core.stats import sparkline
 
     overall = figures.overall
-    days = "day" if figures.current_streak == 1 else "days"
     parts: list[RenderableType] = [
         Text.assemble(
             (tracker.curriculum.title, "bold"),
@@ -234,8 +302,8 @@ def stats_view(tracker: Tracker, figures: Stats) -> RenderableType:
         ),
         Text.assemble(
             ("\nStreak ", "bold"),
-            f"{figures.current_streak} {days} (longest {figures.longest_streak}); "
-            f"studied on {figures.active_days} day{'' if figures.active_days == 1 else 's'}",
+            f"{counted(figures.current_streak, 'day')} (longest {figures.longest_streak}); "
+            f"studied on {counted(figures.active_days, 'day')}",
         ),
     ]
     if figures.per_week is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from metrotui.core.tracker import Count, Tracker
+from metrotui.core.tracker import ALL_PATHS, Count, Tracker, path_members
 
 PACE_WINDOW_DAYS = 28
 # A finish date is a guess from the pace so far: after a day of eager ticking
@@ -61,14 +61,20 @@ def local_day(stamp: str) -> date | None:
 
 
 def _studied_days(
-    tracker: Tracker, ticked: dict[str, str], today: date
+    tracker: Tracker, ticked: dict[str, str], today: date, members: frozenset[str] | None
 ) -> tuple[list[date], list[tuple[str, str]]]:
-    """The day of each topic ticked as studied, sorted, and the marks whose time is unusable."""
+    """The day of each topic ticked as studied, sorted, and the marks whose time is unusable.
+
+    ``members``: only topics of these stations (a path), or every topic.
+    """
     days: list[date] = []
     left_out: list[tuple[str, str]] = []
     latest = today + timedelta(days=1)
+    station_of = tracker.curriculum.station_of
     for topic_id, stamp in ticked.items():
         if topic_id not in tracker.done or tracker.is_known(topic_id):
+            continue
+        if members is not None and station_of(topic_id).id not in members:
             continue
         day = local_day(stamp)
         if day is None or not EARLIEST_MARK_DAY <= day <= latest:
@@ -78,8 +84,12 @@ def _studied_days(
     return sorted(days), sorted(left_out)
 
 
-def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stats:
-    days, left_out = _studied_days(tracker, ticked, today)
+def compute_stats(
+    tracker: Tracker, ticked: dict[str, str], today: date, path: str = ALL_PATHS
+) -> Stats:
+    """Figures for ``path``: its topics' ticks, its lines and what is left on it."""
+    members = path_members(tracker.curriculum, path)
+    days, left_out = _studied_days(tracker, ticked, today, members)
     per_day: dict[date, int] = {}
     for day in days:
         per_day[day] = per_day.get(day, 0) + 1
@@ -104,7 +114,7 @@ def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stat
     while cursor in per_day:
         current += 1
         cursor -= timedelta(1)
-    overall = tracker.overall
+    overall = tracker.overall if members is None else tracker.path_count(path)
     per_week: float | None = None
     if days:
         # Recent weeks say most about the pace to come; a learner who started
@@ -122,7 +132,12 @@ def compute_stats(tracker: Tracker, ticked: dict[str, str], today: date) -> Stat
         longest_streak=longest,
         active_days=len(per_day),
         overall=overall,
-        lines=[(line.id, tracker.line_count(line.id)) for line in tracker.curriculum.lines],
+        lines=[
+            (line.id, tracker.line_count(line.id))
+            for line in tracker.curriculum.lines
+            if members is None
+            or any(station.id in members for station in tracker.curriculum.stations_on(line.id))
+        ],
         per_week=per_week,
         finish_by=finish_by,
         projection=projection,

@@ -14,7 +14,7 @@ from typing import Any
 
 from metrotui.core.curriculum import Curriculum
 from metrotui.core.text import clean_block, safe_json
-from metrotui.core.tracker import StationState, Tracker
+from metrotui.core.tracker import ALL_PATHS, StationState, Tracker
 from metrotui.storage.progress import (
     MAX_PROGRESS_BYTES,
     DamagedProgress,
@@ -118,10 +118,11 @@ def _link(url: str) -> str:
     return url.replace("<", "%3C").replace(">", "%3E")
 
 
-def export_markdown(curriculum: Curriculum, progress: Progress) -> str:
-    """A checklist per line and station, readable on any code host."""
+def export_markdown(curriculum: Curriculum, progress: Progress, path: str = ALL_PATHS) -> str:
+    """A checklist per line and station (those on ``path``), readable on any code host."""
     tracker = Tracker(curriculum, progress.done, progress.known)
-    overall = tracker.overall
+    on_path = {station.id for station in tracker.path_stations(path)}
+    overall = tracker.overall if path == ALL_PATHS else tracker.path_count(path)
     out = [
         f"# {_md(curriculum.title)}",
         "",
@@ -130,9 +131,12 @@ def export_markdown(curriculum: Curriculum, progress: Progress) -> str:
         "",
     ]
     for line in curriculum.lines:
+        stations = [s for s in curriculum.stations_on(line.id) if s.id in on_path]
+        if not stations:
+            continue
         count = tracker.line_count(line.id)
         out += [f"## {_md(line.name)} ({count.done}/{count.total})", ""]
-        for station in curriculum.stations_on(line.id):
+        for station in stations:
             state = tracker.state(station.id)
             word = (
                 "known"

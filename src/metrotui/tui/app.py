@@ -313,12 +313,11 @@ class MetroApp(App[int]):
         def answer(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            noun = "station" if len(before) == 1 else "stations"
             title = self.curriculum.topic(topic_id).title
             stamp = now_utc()
             # One change, so one u takes back both the credit and the tick.
             self._change(
-                f"{len(before)} {noun} marked known and {title} ticked",
+                f"{counted(len(before), 'station')} marked known and {title} ticked",
                 [*known, topic_id],
                 lambda p: with_done(with_known(p, known, stamp), [topic_id], stamp),
             )
@@ -527,7 +526,7 @@ class MetroApp(App[int]):
         if stops:
             topics = sum(self.tracker.count(s.id).left for s in stops)
             message = (
-                f"{len(stops)} stations, {topics} topics to {station.title}. "
+                f"{counted(len(stops), 'station')}, {counted(topics, 'topic')} to {station.title}. "
                 "g again or esc clears it."
             )
         else:
