@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,7 +18,7 @@ from textual.command import Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from metrotui.curriculum import Curriculum, Station
 from metrotui.locations import ui_state_file
@@ -30,6 +34,7 @@ from metrotui.progress import (
 from metrotui.text import clean_block
 from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.ui_state import UiState
+from metrotui.widgets.footer import FittedFooter
 from metrotui.widgets.metro_map import MetroMap
 from metrotui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
 from metrotui.words import counted
@@ -138,7 +143,7 @@ class MetroApp(App[int]):
             )
             yield StationDetail(self.curriculum, id="detail")
         yield Static(Text(FIRST_LAUNCH_HINT), id="hint")
-        yield Footer()
+        yield FittedFooter()
 
     @property
     def map(self) -> MetroMap:
@@ -172,10 +177,30 @@ class MetroApp(App[int]):
                 timeout=10,
                 markup=False,
             )
+        if not self.is_headless:
+            self._exit_on_signals()
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
         # After the first frame, when nothing else is waiting.
         self.call_after_refresh(self.store.prepare_to_save)
+
+    def _exit_on_signals(self) -> None:
+        """Quit as q does on SIGTERM, or SIGHUP when the terminal closes.
+
+        Python's default for both ends the process on the spot: the terminal
+        stays in the alternate screen with mouse reporting on, and the view
+        is not remembered.  Handled in the event loop, a signal waits for any
+        save under way (saves are atomic in any case), then the driver puts
+        the terminal back as it found it.
+        """
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            quit_with = functools.partial(self.exit, return_code=128 + signum)
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, quit_with)
 
     def on_unmount(self) -> None:
         self.ui_state.path = self.path
@@ -683,6 +708,9 @@ def run_app(
     A progress file that cannot be used does not stop it: the app opens
     without progress and says why (see MetroApp.__init__).
     """
+    from metrotui.terminal import hangup_safe
+
     app = MetroApp(curriculum, progress_path, path=path)
+    app.driver_class = hangup_safe(app.driver_class)
     app.run()
     return app.return_code or 0
