@@ -251,3 +251,49 @@ def test_the_footer_shows_whole_keys_and_always_help(terminal, tmp_path, width):
         chunks = [c.strip() for c in shown.replace("▏", "  ").split("  ") if c.strip()]
         assert "? Keys" in chunks, shown
         assert set(chunks) <= FOOTER_KEYS, f"a key cut short at {width} columns: {shown!r}"
+
+
+# Notes in the learner's own editor ----------------------------------------------------
+
+
+def _editor_script(tmp_path: Path) -> Path:
+    """An $EDITOR that appends a line to the file it is given, as a person would."""
+    script = tmp_path / "editor.sh"
+    script.write_text('#!/bin/sh\nprintf "written in my editor\\n" >> "$1"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_n_opens_the_editor_in_visual_or_editor(terminal, tmp_path):
+    config = tmp_path / "config"
+    progress = config / "metrotui" / "progress" / "genai-metromap.json"
+    app = ["env", "-u", "COLUMNS", "-u", "LINES", "-u", "VISUAL", "-u", "METROTUI_EDITOR"]
+    app += [f"EDITOR={_editor_script(tmp_path)}", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]
+    terminal.launch("editor", "exec " + shlex.join(app))
+
+    def screen() -> str:
+        return terminal.screen("editor")
+
+    wait_for(lambda: "Math Basics" in screen(), "the map to draw", screen)
+    terminal.keys("editor", "n")
+    wait_for(progress.exists, "the note to be saved", screen)
+    notes = json.loads(progress.read_text(encoding="utf-8"))["notes"]
+    assert notes["math-basics"]["text"] == "written in my editor"
+    # Back in the app, which draws again and shows the note in the station pane.
+    wait_for(lambda: "Notes on Math Basics saved" in screen(), "the app to come back", screen)
+    assert terminal.display("editor", "#{alternate_on}") == "1"
+
+
+def test_metrotui_editor_app_prefers_the_in_app_editor(terminal, tmp_path):
+    config = tmp_path / "config"
+    app = ["env", "-u", "COLUMNS", "-u", "LINES", "METROTUI_EDITOR=app"]
+    app += [f"EDITOR={_editor_script(tmp_path)}", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]
+    terminal.launch("inapp", "exec " + shlex.join(app))
+
+    def screen() -> str:
+        return terminal.screen("inapp")
+
+    wait_for(lambda: "Math Basics" in screen(), "the map to draw", screen)
+    terminal.keys("inapp", "n")
+    wait_for(lambda: "ctrl+s saves" in screen(), "the in-app editor", screen)
+    assert not (config / "metrotui" / "progress").exists()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
+import shlex
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Horizontal
@@ -31,7 +33,7 @@ from metrotui.progress import (
     with_known,
     without,
 )
-from metrotui.text import clean_block
+from metrotui.text import clean_block, clean_line
 from metrotui.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.ui_state import UiState
 from metrotui.widgets.footer import FittedFooter
@@ -40,6 +42,7 @@ from metrotui.widgets.station_detail import ReferenceList, StationDetail, TopicC
 from metrotui.words import counted
 
 EXTERNAL_CHECK_SECONDS = 1.0
+EDITOR_CHOICE_ENV = "METROTUI_EDITOR"  # "app": write notes in the app even with $EDITOR set
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
 
 
@@ -624,19 +627,79 @@ class MetroApp(App[int]):
         station = self.curriculum.station(self.map.selected)
         note = self.progress.notes.get(station.id)
         seen = note.updated if note else ""
+        text = note.text if note else ""
 
-        def save(text: str) -> bool:
+        def save(new_text: str) -> bool:
             """Called by the editor; it stays open (text intact) unless this succeeds."""
-            if text == (note.text if note else ""):
+            if new_text == text:
                 return True
             if not self._save(
-                lambda: self.store.set_note(station.id, clean_block(text), seen=seen)
+                lambda: self.store.set_note(station.id, clean_block(new_text), seen=seen)
             ):
                 return False
             self.notify(f"Notes on {station.title} saved.", markup=False)
             return True
 
-        self.push_screen(NoteEditor(station, note.text if note else "", save))
+        command = self._editor_command()
+        if command is None or not self._edit_outside(command, text, save):
+            self.push_screen(NoteEditor(station, text, save))
+
+    def _editor_command(self) -> list[str] | None:
+        """$VISUAL or $EDITOR, split as a shell would; None for the in-app editor.
+
+        METROTUI_EDITOR=app prefers the in-app editor; so does a terminal the app
+        cannot hand over (a browser tab, a test).
+        """
+        if os.environ.get(EDITOR_CHOICE_ENV, "").strip().lower() == "app":
+            return None
+        if self._driver is None or not self._driver.can_suspend:
+            return None
+        for name in ("VISUAL", "EDITOR"):
+            value = os.environ.get(name, "").strip()
+            if value:
+                try:
+                    return shlex.split(value) or None
+                except ValueError:
+                    return None
+        return None
+
+    def _edit_outside(self, command: list[str], text: str, save: Callable[[str], bool]) -> bool:
+        """Edit in the learner's own editor; False if it could not be started."""
+        import subprocess
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="metrotui-notes-", suffix=".md")
+        draft = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            with self.suspend():
+                status = subprocess.run([*command, name], check=False).returncode
+            edited = draft.read_text(encoding="utf-8", errors="replace")
+        except (OSError, SuspendNotSupported) as error:
+            draft.unlink(missing_ok=True)
+            self.notify(
+                f"Could not run {clean_line(command[0])} ({clean_line(str(error))}); "
+                "using the in-app editor.",
+                title="Editor",
+                severity="warning",
+                markup=False,
+            )
+            return False
+        if status != 0:
+            draft.unlink(missing_ok=True)
+            self.notify(
+                f"The editor exited with status {status}: the notes are unchanged.",
+                title="Editor",
+                markup=False,
+            )
+            return True
+        # Editors end a file with a newline; that alone is not a change.
+        if edited.rstrip("\n") == text.rstrip("\n") or save(edited.rstrip("\n")):
+            draft.unlink(missing_ok=True)
+        else:
+            self.notify(f"What you wrote is kept in {draft}.", title="Not saved", markup=False)
+        return True
 
     # Route planner and stats ---------------------------------------------------
     def action_route(self) -> None:
