@@ -54,6 +54,7 @@ def hangup_safe(driver_class: type[Driver]) -> type[Driver]:
     class HangupSafeDriver(LinuxDriver):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._file = _HangupSafeFile(self._file)  # type: ignore[assignment]
+            if self._file is not None:  # None only without a stderr at all
+                self._file = _HangupSafeFile(self._file)  # type: ignore[assignment]
 
     return HangupSafeDriver
