@@ -300,7 +300,7 @@ async def test_checklist_marks_follow_ticks_known_and_undo(genai, tmp_path):
         await pilot.pause()
         assert marks(app) == [TOPIC_DONE, TOPIC_OPEN, TOPIC_OPEN]
         assert prompt(app, 2) is third
-        await pilot.press("down", "k")
+        await pilot.press("down", "K")
         await pilot.pause()
         assert marks(app) == [TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN]
         assert "known" in prompt(app, 1).body.plain

@@ -27,10 +27,10 @@ def on_disk(genai: Curriculum, tmp_path: Path):
     return ProgressStore(tmp_path / "progress.json", genai.id).load()
 
 
-async def test_k_marks_the_highlighted_topic_known_and_u_undoes_it(genai, tmp_path) -> None:
+async def test_shift_k_marks_the_highlighted_topic_known_and_u_undoes_it(genai, tmp_path) -> None:
     app = make_app(genai, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("tab", "down", "k")
+        await pilot.press("tab", "down", "K")
         await pilot.pause()
         assert set(on_disk(genai, tmp_path).known) == {"calculus"}
         assert "◆ Calculus  known" in screen_text(app)

@@ -69,7 +69,7 @@ class Metrotui:
         return json.loads(self.ok(*args))
 
     @property
-    def progress(self) -> Path:
+    def progress_file(self) -> Path:
         return self.home / "config" / "metrotui" / "progress" / "genai-metromap.json"
 
 
@@ -215,7 +215,7 @@ def test_global_path_is_refused_where_it_means_nothing(
     result = metrotui("--path", "engineer", *command)
     assert result.returncode == 2
     assert f"--path does not apply to {command[0]}" in result.stderr
-    assert not metrotui.progress.exists()
+    assert not metrotui.progress_file.exists()
 
 
 @pytest.mark.parametrize(
@@ -389,7 +389,7 @@ def test_a_global_option_after_the_command_says_where_it_goes(
     option = args[1].split("=")[0] if args[1].startswith("--") else args[2]
     assert f"{option} is a global option: it goes before the command" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert not metrotui.progress.exists()
+    assert not metrotui.progress_file.exists()
 
 
 def test_path_after_a_command_without_it_names_where_it_applies(metrotui: Metrotui) -> None:
@@ -432,4 +432,4 @@ def test_notes_from_standard_input_must_be_utf8(metrotui: Metrotui) -> None:
     result = metrotui("notes", "rag", "--set", "-", stdin=b"caf\xe9")
     assert result.returncode == 2
     assert "standard input is not UTF-8" in result.stderr
-    assert not metrotui.progress.exists()
+    assert not metrotui.progress_file.exists()

@@ -47,8 +47,12 @@ class Terminal:
             timeout=TIMEOUT,
         )
 
-    def launch(self, session: str, command: str) -> None:
-        self.tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
+    def launch(self, session: str, command: str, size: tuple[int, int] = (120, 40)) -> None:
+        width, height = size
+        self.tmux("new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), command)
+
+    def display(self, session: str, format_: str) -> str:
+        return self.tmux("display", "-p", "-t", session, format_, check=False).stdout.strip()
 
     def screen(self, session: str) -> str:
         return self.tmux("capture-pane", "-p", "-t", session, check=False).stdout
@@ -143,3 +147,169 @@ def test_a_pipe_in_place_of_the_remembered_view_does_not_stop_the_app(terminal, 
 
     wait_for(lambda: "Math Basics" in screen() and "0/67" in screen(), "the map to draw", screen)
     terminal.keys("pipe", "q")
+
+
+# Signals: the terminal comes back as it was, and nothing is half-saved ----------------
+
+
+def _app_in_terminal(terminal: Terminal, session: str, config: Path) -> int:
+    """Launch the app (exec'd, so the pane's process is the app) and return its pid."""
+    # pytest's COLUMNS and LINES would pin the app to 80x24 whatever the pane's size.
+    app = ["env", "-u", "COLUMNS", "-u", "LINES", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]
+    command = "exec " + shlex.join(app)
+    terminal.launch(session, command)
+    wait_for(
+        lambda: "Math Basics" in terminal.screen(session),
+        "the map to draw",
+        lambda: terminal.screen(session),
+    )
+    # The app has switched the terminal over: this is what a signal must undo.
+    assert terminal.display(session, "#{alternate_on} #{mouse_any_flag}") == "1 1"
+    terminal.keys(session, "j")  # select Programming: a view to remember
+    wait_for(
+        lambda: "python-basics" in terminal.screen(session),  # its pane: a topic id
+        "the selection to move to Programming",
+        lambda: terminal.screen(session),
+    )
+    return int(terminal.display(session, "#{pane_pid}"))
+
+
+def _remembered(config: Path) -> dict[str, object]:
+    folder = config / "metrotui" / "ui-state"
+    assert [p.name for p in folder.iterdir()] == ["genai-metromap.json"], "stray files"
+    return json.loads((folder / "genai-metromap.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("signal_name", ["TERM", "HUP"])
+def test_a_signal_puts_the_terminal_back_and_keeps_the_view(terminal, tmp_path, signal_name):
+    config = tmp_path / "config"
+    pid = _app_in_terminal(terminal, "sig", config)
+    subprocess.run(["kill", f"-{signal_name}", str(pid)], check=True)
+    wait_for(
+        lambda: terminal.display("sig", "#{pane_dead}") == "1",
+        f"the app to exit on SIG{signal_name}",
+        lambda: terminal.screen("sig"),
+    )
+    # Back on the normal screen, mouse reporting off: the shell is usable again.
+    assert terminal.display("sig", "#{alternate_on} #{mouse_any_flag}") == "0 0"
+    assert terminal.display("sig", "#{mouse_button_flag} #{mouse_sgr_flag}") == "0 0"
+    assert "Traceback" not in terminal.screen("sig")
+    assert _remembered(config)["selected"] == "programming"
+
+
+def test_closing_the_terminal_window_quits_cleanly(terminal, tmp_path):
+    config = tmp_path / "config"
+    pid = _app_in_terminal(terminal, "close", config)
+    # Closed while it redraws: writes to the vanished terminal must not wedge it.
+    terminal.tmux("send-keys", "-t", "close", *["j", "k"] * 8, *["p"] * 3)
+    terminal.tmux("kill-server")  # the window closes: SIGHUP, and no terminal any more
+
+    def gone() -> bool:
+        # A process that exited after tmux did may stay a zombie (nobody reaps
+        # it in a container): that counts as gone.
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            return True
+        except OSError:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+    def threads() -> str:
+        tasks = Path(f"/proc/{pid}/task")
+        found = tasks.iterdir() if tasks.exists() else []
+        return "\n".join(
+            f"{t.name} {(t / 'comm').read_text().strip()} {(t / 'wchan').read_text()}"
+            for t in found
+        )
+
+    wait_for(gone, "the app to exit when its terminal closed", threads)
+    remembered = _remembered(config)
+    assert remembered["selected"] == "programming" and remembered["path"] == "all"
+
+
+# The footer: whole keys only, and always the help key --------------------------------
+
+FOOTER_KEYS = {
+    "tab Topics",
+    "p Path",
+    "g Route",
+    "u Undo",
+    "? Keys",
+    "q Quit",
+    "space Tick",
+    "K Known",
+    "esc Map",
+    "^p palette",
+}
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_the_footer_shows_whole_keys_and_always_help(terminal, tmp_path, width):
+    config = tmp_path / "config"
+    app = ["env", "-u", "COLUMNS", "-u", "LINES", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]
+    terminal.launch("foot", "exec " + shlex.join(app), size=(width, 24))
+
+    def footer() -> str:
+        lines = terminal.screen("foot").rstrip("\n").split("\n")
+        return lines[-1] if lines else ""
+
+    wait_for(lambda: "? Keys" in footer(), "the footer to draw", lambda: terminal.screen("foot"))
+    on_map = footer()
+    terminal.keys("foot", "Tab")
+    wait_for(lambda: "Tick" in footer(), "the checklist's keys", lambda: terminal.screen("foot"))
+    time.sleep(0.3)  # a footer redrawn after its first keys arrive
+    for shown in (on_map, footer()):
+        chunks = [c.strip() for c in shown.replace("▏", "  ").split("  ") if c.strip()]
+        assert "? Keys" in chunks, shown
+        assert set(chunks) <= FOOTER_KEYS, f"a key cut short at {width} columns: {shown!r}"
+
+
+# Notes in the learner's own editor ----------------------------------------------------
+
+
+def _editor_script(tmp_path: Path) -> Path:
+    """An $EDITOR that appends a line to the file it is given, as a person would."""
+    script = tmp_path / "editor.sh"
+    script.write_text('#!/bin/sh\nprintf "written in my editor\\n" >> "$1"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_n_opens_the_editor_in_visual_or_editor(terminal, tmp_path):
+    config = tmp_path / "config"
+    progress = config / "metrotui" / "progress" / "genai-metromap.json"
+    app = ["env", "-u", "COLUMNS", "-u", "LINES", "-u", "VISUAL", "-u", "METROTUI_EDITOR"]
+    app += [f"EDITOR={_editor_script(tmp_path)}", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]
+    terminal.launch("editor", "exec " + shlex.join(app))
+
+    def screen() -> str:
+        return terminal.screen("editor")
+
+    wait_for(lambda: "Math Basics" in screen(), "the map to draw", screen)
+    terminal.keys("editor", "n")
+    wait_for(progress.exists, "the note to be saved", screen)
+    notes = json.loads(progress.read_text(encoding="utf-8"))["notes"]
+    assert notes["math-basics"]["text"] == "written in my editor"
+    # Back in the app, which draws again and shows the note in the station pane.
+    wait_for(lambda: "Notes on Math Basics saved" in screen(), "the app to come back", screen)
+    assert terminal.display("editor", "#{alternate_on}") == "1"
+
+
+def test_metrotui_editor_app_prefers_the_in_app_editor(terminal, tmp_path):
+    config = tmp_path / "config"
+    app = ["env", "-u", "COLUMNS", "-u", "LINES", "METROTUI_EDITOR=app"]
+    app += [f"EDITOR={_editor_script(tmp_path)}", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]
+    terminal.launch("inapp", "exec " + shlex.join(app))
+
+    def screen() -> str:
+        return terminal.screen("inapp")
+
+    wait_for(lambda: "Math Basics" in screen(), "the map to draw", screen)
+    terminal.keys("inapp", "n")
+    wait_for(lambda: "ctrl+s saves" in screen(), "the in-app editor", screen)
+    assert not (config / "metrotui" / "progress").exists()

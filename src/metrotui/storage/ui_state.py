@@ -1,4 +1,4 @@
-"""What the app remembers between launches: the path filter and the selection.
+"""What the app remembers between launches: the path filter, the selection, the theme.
 
 Losing this file costs a learner nothing but a default view, so it is read
 forgivingly and written on a best-effort basis, unlike progress.
@@ -23,6 +23,7 @@ class UiState:
     path: str | None = None
     selected: str | None = None
     hint_dismissed: bool = False
+    theme: str | None = None
     _saved: dict[str, object] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -41,12 +42,18 @@ class UiState:
             path=raw.get("path") if isinstance(raw.get("path"), str) else None,
             selected=raw.get("selected") if isinstance(raw.get("selected"), str) else None,
             hint_dismissed=raw.get("hint_dismissed") is True,
+            theme=raw.get("theme") if isinstance(raw.get("theme"), str) else None,
         )
         state._saved = state._as_json()
         return state
 
     def _as_json(self) -> dict[str, object]:
-        return {"path": self.path, "selected": self.selected, "hint_dismissed": self.hint_dismissed}
+        return {
+            "path": self.path,
+            "selected": self.selected,
+            "hint_dismissed": self.hint_dismissed,
+            "theme": self.theme,
+        }
 
     def save(self) -> None:
         data = self._as_json()

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
+import os
+import shlex
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual import work
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from metrotui.core.curriculum import Curriculum, Station
-from metrotui.core.text import clean_block, clean_message
+from metrotui.core.text import clean_block, clean_line, clean_message
 from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.core.words import counted
 from metrotui.paths import ui_state_file
@@ -32,10 +39,12 @@ from metrotui.storage.progress import (
     without,
 )
 from metrotui.storage.ui_state import UiState
+from metrotui.tui.widgets.footer import FittedFooter
 from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
 
 EXTERNAL_CHECK_SECONDS = 1.0
+EDITOR_CHOICE_ENV = "METROTUI_EDITOR"  # "app": write notes in the app even with $EDITOR set
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
 
 
@@ -69,6 +78,7 @@ class MetroApp(App[int]):
         Binding("n", "edit_note", "Notes", show=False),
         Binding("s", "stats", "Stats", show=False),
         Binding("u", "undo", "Undo"),
+        Binding("o", "next_open", "Next open", show=False),
         Binding("escape", "clear_route", "Clear route", show=False),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "quit", "Quit"),
@@ -98,6 +108,8 @@ class MetroApp(App[int]):
         self.progress = progress
         self.tracker = Tracker(curriculum, progress.done, progress.known)
         self.ui_state = UiState.load(ui_state_path or ui_state_file(curriculum.id))
+        if self.ui_state.theme in self.available_themes:
+            self.theme = self.ui_state.theme
         chosen = path or self.ui_state.path
         self.path = (
             chosen
@@ -111,12 +123,10 @@ class MetroApp(App[int]):
         self.title = curriculum.title
         visible = path_members(curriculum, self.path)
         selected = self.ui_state.selected
-        if (
-            selected is None
-            or not curriculum.has_station(selected)
-            or (visible is not None and selected not in visible)
-        ):
+        if selected is None or not curriculum.has_station(selected):
             selected = self._first_station(visible)
+        elif visible is not None and selected not in visible:
+            selected = self._nearest(selected, visible)
         self._selected = selected
 
     def get_default_screen(self) -> Screen[None]:
@@ -138,7 +148,7 @@ class MetroApp(App[int]):
             )
             yield StationDetail(self.curriculum, id="detail")
         yield Static(Text(FIRST_LAUNCH_HINT), id="hint")
-        yield Footer()
+        yield FittedFooter()
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         # Messages quote file names, and a file name can hold anything, even an
@@ -176,14 +186,35 @@ class MetroApp(App[int]):
                 timeout=10,
                 markup=False,
             )
+        if not self.is_headless:
+            self._exit_on_signals()
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
         # After the first frame, when nothing else is waiting.
         self.call_after_refresh(self.store.prepare_to_save)
 
+    def _exit_on_signals(self) -> None:
+        """Quit as q does on SIGTERM, or SIGHUP when the terminal closes.
+
+        Python's default for both ends the process on the spot: the terminal
+        stays in the alternate screen with mouse reporting on, and the view
+        is not remembered.  Handled in the event loop, a signal waits for any
+        save under way (saves are atomic in any case), then the driver puts
+        the terminal back as it found it.
+        """
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            quit_with = functools.partial(self.exit, return_code=128 + signum)
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, quit_with)
+
     def on_unmount(self) -> None:
         self.ui_state.path = self.path
         self.ui_state.selected = self.selected
+        self.ui_state.theme = self.theme
         self.ui_state.save()
 
     @property
@@ -237,6 +268,24 @@ class MetroApp(App[int]):
         self.screen.remove_class("-show-detail")
         self._focus_now(self.map)
         self.map.reveal_selected()
+        # Back on the map the pane shows its station from the title again,
+        # not the links it was scrolled down to.
+        self.detail.scroll_home(animate=False)
+
+    def action_next_open(self) -> None:
+        """Select the next station, in map order, that has topics to tick now."""
+        order = self.map.layout_.order
+        if not order:
+            return
+        start = order.index(self.map.selected) if self.map.selected in order else -1
+        workable = (StationState.AVAILABLE, StationState.IN_PROGRESS)
+        for step in range(1, len(order) + 1):
+            station_id = order[(start + step) % len(order)]
+            if self.tracker.state(station_id) in workable:
+                if station_id != self.map.selected:
+                    self.jump_to(station_id)
+                return
+        self.notify("No open station on this path: all done or locked.", markup=False)
 
     def jump_to(
         self, station_id: str, topic_id: str | None = None, reference_url: str | None = None
@@ -280,35 +329,65 @@ class MetroApp(App[int]):
             self._change(f"{title} ticked", ids, lambda p: with_done(p, ids, now_utc()))
 
     def action_mark_known(self, topic_id: str | None = None) -> None:
-        """Mark a topic (or, from the map, the whole station) as already known."""
+        """Toggle "known" on a topic (or, from the map, on the whole station)."""
         self._sync_detail()
         if topic_id is None:
-            station = self.curriculum.station(self.map.selected)
-            ids = [t for t in station.topic_ids if not self.tracker.is_done(t)]
-            label = f"{station.title} marked known"
-            if not ids:
-                self.notify(f"{station.title} is already finished.", markup=False)
-                return
+            self._toggle_station_known(self.curriculum.station(self.map.selected))
         elif self.tracker.is_known(topic_id):
             title = self.curriculum.topic(topic_id).title
             forget = [topic_id]
             self._change(f"{title} no longer known", forget, lambda p: without(p, forget))
-            return
         elif self.tracker.is_done(topic_id):
             self.notify("That topic is already ticked as done.", markup=False)
-            return
         else:
-            ids = [topic_id]
+            station = self.curriculum.station_of(topic_id)
             label = f"{self.curriculum.topic(topic_id).title} marked known"
-        self._change(label, ids, lambda p: with_known(p, ids, now_utc()))
+            self._mark_known(station, [topic_id], label)
+
+    def _toggle_station_known(self, station: Station) -> None:
+        left = [t for t in station.topic_ids if not self.tracker.is_done(t)]
+        if left:
+            self._mark_known(station, left, f"{station.title} marked known")
+            return
+        known = [t for t in station.topic_ids if self.tracker.is_known(t)]
+        if not known:
+            self.notify(f"{station.title} is already finished.", markup=False)
+            return
+        self._change(f"{station.title} no longer known", known, lambda p: without(p, known))
+
+    def _mark_known(self, station: Station, ids: list[str], label: str) -> None:
+        """Mark topics known; on a locked station, ask first about what comes before it."""
+        if self.tracker.state(station.id) is not StationState.LOCKED:
+            self._change(label, ids, lambda p: with_known(p, ids, now_utc()))
+            return
+        from metrotui.tui.screens.known_dialog import KnownDialog
+
+        before, earlier = self._before_locked(station)
+
+        def answer(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            marks = [*earlier, *ids]
+            stations = counted(len(before), "station")
+            self._change(
+                f"{label}, and {stations} before it",
+                marks,
+                lambda p: with_known(p, marks, now_utc()),
+            )
+
+        self.push_screen(KnownDialog(station, before, then="mark this known too"), answer)
+
+    def _before_locked(self, station: Station) -> tuple[list[Station], list[str]]:
+        """The stations still to finish before ``station``, and their topics not yet done."""
+        before = [s for s in self.tracker.route(station.id) if s.id != station.id]
+        return before, [t for s in before for t in s.topic_ids if not self.tracker.is_done(t)]
 
     def _offer_known_prerequisites(self, station: Station, topic_id: str) -> None:
         """A locked station: explain why, and offer to credit what the learner knows."""
         from metrotui.tui.screens.known_dialog import KnownDialog
 
         self._explain_locked(station)
-        before = [s for s in self.tracker.route(station.id) if s.id != station.id]
-        known = [t for s in before for t in s.topic_ids if not self.tracker.is_done(t)]
+        before, known = self._before_locked(station)
 
         def answer(confirmed: bool | None) -> None:
             if not confirmed:
@@ -447,7 +526,7 @@ class MetroApp(App[int]):
     def _set_path(self, path: str, keep: str) -> None:
         self.path = path
         visible = path_members(self.curriculum, path)
-        selected = keep if visible is None or keep in visible else self._first_station(visible)
+        selected = keep if visible is None or keep in visible else self._nearest(keep, visible)
         self.map.show_stations(visible, selected)
         self._selected = selected
         if self.detail.station is None or self.detail.station.id != selected:
@@ -458,6 +537,29 @@ class MetroApp(App[int]):
         self.ui_state.path = path
         self.ui_state.selected = selected
         self.ui_state.save()
+
+    def _nearest(self, station_id: str, visible: frozenset[str]) -> str:
+        """The shown station closest to a hidden one along the track.
+
+        The nearest station it needs (what the learner came from), else the
+        nearest that needs it, else the first shown.
+        """
+        curriculum = self.curriculum
+        for neighbours in (
+            lambda s: curriculum.station(s).prerequisites,
+            lambda s: [d.id for d in curriculum.dependents(s)],
+        ):
+            seen = {station_id}
+            frontier = [station_id]
+            while frontier:
+                found = [s for s in frontier if s in visible]
+                if found:
+                    here = curriculum.index(station_id)
+                    return min(found, key=lambda s: abs(curriculum.index(s) - here))
+                following = [n for s in frontier for n in neighbours(s) if n not in seen]
+                seen.update(following)
+                frontier = list(dict.fromkeys(following))
+        return self._first_station(visible)
 
     def _first_station(self, visible: frozenset[str] | None) -> str:
         for station in self.curriculum.stations:
@@ -482,8 +584,41 @@ class MetroApp(App[int]):
         if not url.lower().startswith(("http://", "https://")):
             self.notify("Only http and https links are opened.", severity="warning", markup=False)
             return
-        self.open_url(url)
         self.notify(f"Opening {url}", markup=False)
+        self.open_url(url)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        if self.is_web:
+            super().open_url(url, new_tab=new_tab)  # the browser the page is in opens it
+        else:
+            self._open_in_browser(url)
+
+    @work(thread=True, exit_on_error=False)
+    def _open_in_browser(self, url: str) -> None:
+        # A thread: finding and starting a browser can take seconds, and
+        # webbrowser says only by its answer whether anything opened.
+        import webbrowser
+
+        try:
+            opened = webbrowser.open(url)
+        except (webbrowser.Error, OSError):
+            opened = False
+        if not opened:
+            self.call_from_thread(self._link_not_opened, url)
+
+    def _link_not_opened(self, url: str) -> None:
+        self.copy_to_clipboard(url)
+        self.notify(
+            f"No browser could open {url}. It is copied to the clipboard instead.",
+            title="Link not opened",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+
+    def on_reference_list_copy(self, event: ReferenceList.Copy) -> None:
+        self.copy_to_clipboard(event.url)
+        self.notify(f"Copied {event.url}", markup=False)
 
     def action_known_topic(self) -> None:
         option = self.detail.topics.highlighted_option
@@ -498,19 +633,79 @@ class MetroApp(App[int]):
         station = self.curriculum.station(self.map.selected)
         note = self.progress.notes.get(station.id)
         seen = note.updated if note else ""
+        text = note.text if note else ""
 
-        def save(text: str) -> bool:
+        def save(new_text: str) -> bool:
             """Called by the editor; it stays open (text intact) unless this succeeds."""
-            if text == (note.text if note else ""):
+            if new_text == text:
                 return True
             if not self._save(
-                lambda: self.store.set_note(station.id, clean_block(text), seen=seen)
+                lambda: self.store.set_note(station.id, clean_block(new_text), seen=seen)
             ):
                 return False
             self.notify(f"Notes on {station.title} saved.", markup=False)
             return True
 
-        self.push_screen(NoteEditor(station, note.text if note else "", save))
+        command = self._editor_command()
+        if command is None or not self._edit_outside(command, text, save):
+            self.push_screen(NoteEditor(station, text, save))
+
+    def _editor_command(self) -> list[str] | None:
+        """$VISUAL or $EDITOR, split as a shell would; None for the in-app editor.
+
+        METROTUI_EDITOR=app prefers the in-app editor; so does a terminal the app
+        cannot hand over (a browser tab, a test).
+        """
+        if os.environ.get(EDITOR_CHOICE_ENV, "").strip().lower() == "app":
+            return None
+        if self._driver is None or not self._driver.can_suspend:
+            return None
+        for name in ("VISUAL", "EDITOR"):
+            value = os.environ.get(name, "").strip()
+            if value:
+                try:
+                    return shlex.split(value) or None
+                except ValueError:
+                    return None
+        return None
+
+    def _edit_outside(self, command: list[str], text: str, save: Callable[[str], bool]) -> bool:
+        """Edit in the learner's own editor; False if it could not be started."""
+        import subprocess
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="metrotui-notes-", suffix=".md")
+        draft = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            with self.suspend():
+                status = subprocess.run([*command, name], check=False).returncode
+            edited = draft.read_text(encoding="utf-8", errors="replace")
+        except (OSError, SuspendNotSupported) as error:
+            draft.unlink(missing_ok=True)
+            self.notify(
+                f"Could not run {clean_line(command[0])} ({clean_line(str(error))}); "
+                "using the in-app editor.",
+                title="Editor",
+                severity="warning",
+                markup=False,
+            )
+            return False
+        if status != 0:
+            draft.unlink(missing_ok=True)
+            self.notify(
+                f"The editor exited with status {status}: the notes are unchanged.",
+                title="Editor",
+                markup=False,
+            )
+            return True
+        # Editors end a file with a newline; that alone is not a change.
+        if edited.rstrip("\n") == text.rstrip("\n") or save(edited.rstrip("\n")):
+            draft.unlink(missing_ok=True)
+        else:
+            self.notify(f"What you wrote is kept in {draft}.", title="Not saved", markup=False)
+        return True
 
     # Route planner and stats ---------------------------------------------------
     def action_route(self) -> None:
@@ -582,6 +777,9 @@ def run_app(
     A progress file that cannot be used does not stop it: the app opens
     without progress and says why (see MetroApp.__init__).
     """
+    from metrotui.tui.terminal import hangup_safe
+
     app = MetroApp(curriculum, progress_path, path=path)
+    app.driver_class = hangup_safe(app.driver_class)
     app.run()
     return app.return_code or 0

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = [
-    ("↑ ↓  k j", "move along the map"),
+    ("↑ ↓  k j", "move along the map, the topics or the links"),
     ("← →  h l", "move to the neighbouring line"),
     ("home end", "first or last station"),
     ("click", "select a station, tick a topic, open a link"),
@@ -19,8 +19,9 @@ KEYS = [
     ("space  enter", "tick or untick the highlighted topic"),
     ("tab", "topics → links → map"),
     ("esc  shift+tab", "back to the map"),
-    ("k", "in the topics: mark the topic as already known"),
-    ("K", "on the map: mark the whole station as already known"),
+    ("K", "mark the topic (or, on the map, the station) known; again undoes"),
+    ("o", "next station you can work on"),
+    ("c", "in the links: copy the link"),
     ("u", "undo the last tick, untick or known"),
     ("p", "filter: all paths, then each line"),
     ("g", "route to the selected station (g again or esc clears it)"),

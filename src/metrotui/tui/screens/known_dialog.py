@@ -16,22 +16,27 @@ class KnownDialog(ModalScreen[bool]):
     """Mark the stations before a locked one as already known, then tick the topic?"""
 
     CSS_PATH = "dialogs.tcss"
+    # One Enter too many must not credit whole stations: the safe answer has the focus.
+    AUTO_FOCUS = "#no"
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes, I know them"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, station: Station, before: list[Station]) -> None:
+    def __init__(
+        self, station: Station, before: list[Station], then: str = "tick the topic"
+    ) -> None:
         super().__init__()
         self.station = station
         self.before = before
+        self.then = then
 
     def compose(self) -> ComposeResult:
         names = "\n".join(f"  {s.number} {s.title}" for s in self.before)
         question = Text.assemble(
             (f"{self.station.title} is locked.", "bold"),
-            "\n\nAlready know what comes before it? Mark these as known and tick the topic:\n\n",
+            f"\n\nAlready know what comes before it? Mark these as known and {self.then}:\n\n",
             names,
         )
         with Vertical(id="known-dialog"):

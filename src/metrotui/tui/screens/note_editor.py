@@ -7,11 +7,37 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from metrotui.core.curriculum import Station
+from metrotui.tui.widgets.footer import FittedFooter
+
+
+class DiscardDialog(ModalScreen[bool]):
+    """Asked when esc would throw away text typed in the note editor."""
+
+    CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#keep"  # Enter, the key most likely pressed by mistake, keeps the text
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Discard"),
+        Binding("n,escape", "answer(False)", "Keep editing"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="discard-dialog"):
+            yield Static(Text("Discard the changes to these notes?", style="bold"))
+            with Horizontal(id="discard-buttons"):
+                yield Button("Keep editing (n)", variant="primary", id="keep")
+                yield Button("Discard (y)", variant="error", id="discard")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "discard")
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
 
 
 class NoteEditor(ModalScreen[None]):
@@ -39,6 +65,7 @@ class NoteEditor(ModalScreen[None]):
                 )
             )
             yield TextArea(self.text, language=None, soft_wrap=True, id="note-text")
+        yield FittedFooter()  # the editor's own keys, not the map's behind it
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -52,4 +79,12 @@ class NoteEditor(ModalScreen[None]):
             self.dismiss()
 
     def action_cancel(self) -> None:
-        self.dismiss()
+        if self.query_one(TextArea).text == self.text:
+            self.dismiss()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss()
+
+        self.app.push_screen(DiscardDialog(), answer)

@@ -44,6 +44,8 @@ def _topic_entry(topic: Topic, mark: str, locked: bool) -> Hanging:
         Content.assemble(
             (topic.title, "dim" if locked else "bold"),
             ("  known", "italic dim") if mark == TOPIC_KNOWN else "",
+            # The id is what the command line takes: shown so it can be learnt here.
+            (f"  {topic.id}", "dim"),
             ("\n" + topic.summary, "dim") if topic.summary else "",
         ),
     )
@@ -55,6 +57,12 @@ class _PaneOptionList(OptionList):
     OptionList only scrolls itself to its highlighted option; here the pane is
     what scrolls, so without this the highlight can move off the screen.
     """
+
+    # j and k move here as they do on the map, so a vim hand never changes a mark.
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     def scroll_to_highlight(self, top: bool = False) -> None:
         super().scroll_to_highlight(top)
@@ -82,7 +90,7 @@ class TopicChecklist(_PaneOptionList):
 
     BINDINGS = [
         Binding("space", "select", "Tick"),
-        Binding("k", "app.known_topic", "Known"),
+        Binding("K", "app.known_topic", "Known"),
         Binding("tab", "app.after_topics", "Links", show=False),
         Binding("escape,shift+tab", "app.focus_map", "Map"),
     ]
@@ -103,6 +111,7 @@ class ReferenceList(_PaneOptionList):
 
     BINDINGS = [
         Binding("space", "select", "Open", show=False),
+        Binding("c", "copy", "Copy link"),
         Binding("tab,escape", "app.focus_map", "Map"),
         Binding("shift+tab", "app.open_topics", "Topics", show=False),
     ]
@@ -116,9 +125,18 @@ class ReferenceList(_PaneOptionList):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.urls: list[str] = []
 
+    class Copy(Message):
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.post_message(self.Opened(self.urls[event.option_index]))
+
+    def action_copy(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Copy(self.urls[self.highlighted]))
 
 
 class StationDetail(VerticalScroll, can_focus=False):
