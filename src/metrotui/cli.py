@@ -550,16 +550,35 @@ def where(session: Session) -> None:
     type=click.IntRange(1, 65535),
     help="Port to listen on.",
 )
+@click.option(
+    "--max-sessions",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Browser tabs served at once; each runs its own app.",
+)
+@click.option("--verbose", is_flag=True, help="Log every request, not just sessions.")
 @click.pass_obj
-def serve(session: Session, host: str, port: int) -> None:
-    """Serve the map app to a web browser (needs the web extra)."""
+def serve(session: Session, host: str, port: int, max_sessions: int, verbose: bool) -> None:
+    """Serve the map app to a web browser (needs the web extra).
+
+    On an address other than loopback, the printed URL carries a token that
+    every request must have.
+    """
     import metrotui.serve as web
 
     curriculum = session.curriculum()
     session.tracker()  # a broken progress file is reported here, not in every browser tab
     command = web.app_command(session.curriculum_option, session.progress_option)
     try:
-        web.serve(command=command, title=curriculum.title, host=host, port=port)
+        web.serve(
+            command=command,
+            title=curriculum.title,
+            host=host,
+            port=port,
+            max_sessions=max_sessions,
+            verbose=verbose,
+        )
     except web.ServeError as error:
         fail(str(error))
 
