@@ -138,7 +138,7 @@ def test_the_page_names_only_this_server(served: Served) -> None:
     html = body.decode("utf-8")
     assert f"<title>{ESCAPED_TITLE}</title>" in html
     assert TITLE not in html  # escaped everywhere
-    assert re.search(r"""<script[^>]+src="[^"]*static/js/textual\.js\"""", html)
+    assert re.search(r"""<script[^>]+src="terminal\.js\"""", html)
     assert re.search(r"""<link[^>]+rel="stylesheet"[^>]+href="[^"]*static/css/xterm\.css\"""", html)
     assert 'class="textual-terminal"' in html
     assert "googleapis" not in html and "gstatic" not in html
@@ -154,7 +154,7 @@ def test_the_page_names_only_this_server(served: Served) -> None:
 def test_what_the_page_references_is_served(served: Served) -> None:
     html = fetch(served.base)[2].decode("utf-8")
     referenced = {urljoin(served.base, url) for url in page_urls(html)}
-    assert any(url.endswith("/textual.js") for url in referenced)
+    assert any(url.endswith("/terminal.js") for url in referenced)
     assert any(url.endswith("/xterm.css") for url in referenced)
     assert any(url.endswith(".ttf") for url in referenced)  # the font, from this machine
     for url in referenced:
@@ -546,3 +546,51 @@ def test_the_hint_names_the_tool_metrotui_was_installed_with(
 def test_outside_a_venv_the_hint_is_plain_pip(tmp_path: Path) -> None:
     install = Install(prefix=tmp_path, in_venv=False, python="/usr/bin/python3")
     assert add_web_command(install) == "pip install 'metrotui[web]'"
+
+
+# how the page draws (issue 10, item 30) -------------------------------------------------
+
+
+def test_the_page_has_the_terminal_draw_track_glyphs_that_join(served: Served) -> None:
+    """Box-drawing glyphs drawn by the terminal fill their cells; rows are one font line high.
+
+    A screenshot from headless Chromium showed it (see the item's notes); this holds the
+    settings that made it so: the terminal's own glyphs, line height 1, and Roboto Mono
+    trimmed to a terminal's line (its natural 1.32 em leaves gaps between rows).
+    """
+    html = fetch(served.base)[2].decode("utf-8")
+    options_json = re.search(
+        r'<script type="application/json" id="terminal-options">(.*?)</script>', html, re.S
+    )
+    assert options_json
+    options = json.loads(options_json.group(1))
+    assert options["customGlyphs"] is True
+    assert options["lineHeight"] == 1
+    assert options["letterSpacing"] == 0
+
+    face = re.search(r'@font-face\s*{[^}]*font-family:\s*"Roboto Mono"[^}]*}', html)
+    assert face
+    metric = {
+        name: float(value) / 100
+        for name, value in re.findall(r"(ascent|descent|line-gap)-override:\s*([\d.]+)%", face[0])
+    }
+    assert metric["line-gap"] == 0
+    assert 1.1 <= metric["ascent"] + metric["descent"] <= 1.2  # a terminal's line, not 1.32
+
+    # The terminal the page runs is built with those options, over textual.js's own.
+    assert "static/js/textual.js" not in html
+    status, content_type, body = fetch(served.base + "terminal.js")
+    assert status == 200 and content_type.startswith("text/javascript")
+    script = body.decode("utf-8")
+    calls = re.findall(r"new \w+\.Terminal\(metrotuiTerminalOptions\(\{allowProposedApi", script)
+    assert len(calls) == 1
+    assert "function metrotuiTerminalOptions(given)" in html
+    assert "Object.assign({}, given, ours)" in html
+
+
+def test_a_textual_js_it_does_not_know_is_served_as_it_is(tmp_path: Path) -> None:
+    from metrotui.web.server import terminal_script
+
+    other = tmp_path / "textual.js"
+    other.write_text("const t = new X.Terminal(options);", encoding="utf-8")
+    assert terminal_script(other) == "const t = new X.Terminal(options);"

@@ -7,6 +7,7 @@ Importing this module imports textual-serve and aiohttp, the ``web`` extra:
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -75,6 +76,8 @@ class MetroServer(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.middlewares.append(self._check_request)
+        script = terminal_script(self.statics_path / "js" / "textual.js")
+        app.router.add_get("/terminal.js", _script_handler(script), name="terminal")
         return app
 
     async def on_startup(self, app: web.Application) -> None:
@@ -153,6 +156,31 @@ class MetroServer(Server):
         finally:
             self.open_sessions -= 1
             log.info("session %d closed after %s", number, _duration(time.monotonic() - began))
+
+
+# textual.js builds its terminal with options of its own: hand them to the
+# page's metrotuiTerminalOptions() first (see templates/app_index.html).
+_TERMINAL_OPTIONS = re.compile(r"new (\w+)\.Terminal\((\{[^{}]*\})\)")
+
+
+def terminal_script(textual_js: Path) -> str:
+    """textual.js with the page's say over its terminal's options."""
+    source = textual_js.read_text(encoding="utf-8")
+    patched, found = _TERMINAL_OPTIONS.subn(r"new \1.Terminal(metrotuiTerminalOptions(\2))", source)
+    if found != 1:
+        # Another textual-serve: the app still works, drawn with its own options.
+        log.warning("textual.js has changed: the page's terminal options are not applied")
+        return source
+    return patched
+
+
+def _script_handler(script: str) -> Handler:
+    body = script.encode("utf-8")
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=body, content_type="text/javascript", charset="utf-8")
+
+    return handle
 
 
 def _is_websocket(request: web.Request) -> bool:
