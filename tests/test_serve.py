@@ -11,8 +11,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -21,7 +23,10 @@ import pytest
 from click.testing import CliRunner
 
 from metrotui.cli.commands import cli
-from metrotui.web.serve import NEEDS_EXTRA, ServeError, app_command, check_port
+from metrotui.entry import front_ends
+from metrotui.web.guard import Guard
+from metrotui.web.install import Install, add_web_command
+from metrotui.web.serve import ServeError, app_command, check_port
 from tests.helpers import chain
 
 HOST = "127.0.0.1"
@@ -46,6 +51,7 @@ class Served:
     base: str  # http://127.0.0.1:PORT/
     port: int
     progress: Path
+    log: Path  # what the server printed
 
 
 def wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -71,6 +77,31 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+@contextmanager
+def running_server(
+    root: Path, *options: str, host: str = HOST, before: tuple[str, ...] = ()
+) -> Iterator[tuple[int, Path]]:
+    """``metrotui [before] serve --host H --port P [options]``: yields the port and its log."""
+    env = {**os.environ, "XDG_CONFIG_HOME": str(root / "config")}
+    for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR"):
+        env.pop(name, None)
+    port = free_port()
+    log = root / f"serve-{port}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            metrotui(*before, "serve", "--host", host, "--port", str(port), *options),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=root,
+        )
+    try:
+        wait_for_port(process, port, log)
+        yield port, log
+    finally:
+        stop(process)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """One server for the module, on a curriculum and progress file whose paths need quoting."""
@@ -82,34 +113,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     curriculum = folder / "tiny 'map'.json"
     curriculum.write_text(json.dumps(raw), encoding="utf-8")
     progress = folder / "my progress.json"
-    env = {**os.environ, "XDG_CONFIG_HOME": str(root / "config")}
-    for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR"):
-        env.pop(name, None)
-    port = free_port()
-    log = root / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            metrotui(
-                "--curriculum",
-                str(curriculum),
-                "--progress",
-                str(progress),
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-            ),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=root,
-        )
-    try:
-        wait_for_port(process, port, log)
-        yield Served(f"http://{HOST}:{port}/", port, progress)
-    finally:
-        stop(process)
+    before = ("--curriculum", str(curriculum), "--progress", str(progress))
+    with running_server(root, before=before) as (port, log):
+        yield Served(f"http://{HOST}:{port}/", port, progress, log)
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
@@ -133,7 +139,7 @@ def test_the_page_names_only_this_server(served: Served) -> None:
     html = body.decode("utf-8")
     assert f"<title>{ESCAPED_TITLE}</title>" in html
     assert TITLE not in html  # escaped everywhere
-    assert re.search(r"""<script[^>]+src="[^"]*static/js/textual\.js\"""", html)
+    assert re.search(r"""<script[^>]+src="terminal\.js\"""", html)
     assert re.search(r"""<link[^>]+rel="stylesheet"[^>]+href="[^"]*static/css/xterm\.css\"""", html)
     assert 'class="textual-terminal"' in html
     assert "googleapis" not in html and "gstatic" not in html
@@ -149,7 +155,7 @@ def test_the_page_names_only_this_server(served: Served) -> None:
 def test_what_the_page_references_is_served(served: Served) -> None:
     html = fetch(served.base)[2].decode("utf-8")
     referenced = {urljoin(served.base, url) for url in page_urls(html)}
-    assert any(url.endswith("/textual.js") for url in referenced)
+    assert any(url.endswith("/terminal.js") for url in referenced)
     assert any(url.endswith("/xterm.css") for url in referenced)
     assert any(url.endswith(".ttf") for url in referenced)  # the font, from this machine
     for url in referenced:
@@ -164,7 +170,9 @@ async def test_a_browser_session_runs_the_app(served: Served) -> None:
     screen = b""
     async with (
         aiohttp.ClientSession() as session,
-        session.ws_connect(f"ws://{HOST}:{served.port}/ws?width=100&height=30") as websocket,
+        session.ws_connect(
+            f"ws://{HOST}:{served.port}/ws?width=100&height=30", origin=served.base.rstrip("/")
+        ) as websocket,
     ):
         deadline = time.monotonic() + START_TIMEOUT
         while b"Core 2" not in strip_escapes(screen):
@@ -206,10 +214,12 @@ def test_without_the_web_extra_one_line_says_how_to_get_it(
 ) -> None:
     monkeypatch.setitem(sys.modules, "textual_serve", None)
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)
-    result = CliRunner().invoke(cli, ["serve", "--port", str(free_port())], prog_name="metrotui")
+    result = CliRunner().invoke(
+        cli, ["serve", "--port", str(free_port())], prog_name="metrotui", obj=front_ends()
+    )
     assert result.exit_code == 2
-    assert result.output == f"metrotui: {NEEDS_EXTRA}\n"
-    assert "pip install 'metrotui[web]'" in result.output
+    assert result.output.startswith("metrotui: serve needs the web extra: ")
+    assert result.output.count("\n") == 1
 
 
 def test_a_port_in_use_is_refused_clearly() -> None:
@@ -246,8 +256,344 @@ def test_a_broken_curriculum_is_reported_before_serving(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["--curriculum", str(broken), "serve", "--port", str(free_port())]
+        cli, ["--curriculum", str(broken), "serve", "--port", str(free_port())], obj=front_ends()
     )
     assert result.exit_code == 2
     assert result.output.startswith("metrotui: ")
     assert "Traceback" not in result.output
+
+
+# who may connect (issue 10, item 1) -----------------------------------------------------
+
+
+def request(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
+    """Status, headers and body, for refusals as well as successes."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode("utf-8")
+
+
+async def handshake_status(url: str, **options: object) -> int:
+    """101 when the websocket opened (it is closed again at once), else the refusal's status."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        try:
+            async with session.ws_connect(url, **options):  # type: ignore[arg-type]
+                return 101
+        except aiohttp.WSServerHandshakeError as error:
+            return error.status
+
+
+def tiny_map(root: Path) -> tuple[str, ...]:
+    curriculum = root / "tiny.json"
+    curriculum.write_text(json.dumps(chain(["core"], 2)), encoding="utf-8")
+    return ("--curriculum", str(curriculum), "--progress", str(root / "progress.json"))
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://evil.example", "null", "https://127.0.0.1", "http://localhost:1"]
+)
+async def test_a_websocket_from_another_sites_page_is_refused(served: Served, origin: str) -> None:
+    url = f"ws://{HOST}:{served.port}/ws"
+    assert await handshake_status(url, origin=origin) == 403
+    assert await handshake_status(url) == 403  # no Origin at all: not this page either
+
+
+async def test_the_pages_own_origin_may_open_the_websocket(served: Served) -> None:
+    url = f"ws://{HOST}:{served.port}/ws"
+    assert await handshake_status(url, origin=f"http://{HOST}:{served.port}") == 101
+    # By name too, when the page was opened as localhost.
+    headers = {"Host": f"localhost:{served.port}"}
+    origin = f"http://localhost:{served.port}"
+    assert await handshake_status(url, origin=origin, headers=headers) == 101
+
+
+@pytest.mark.parametrize("path", ["", "static/css/xterm.css", "ws"])
+def test_a_rebound_name_is_refused(served: Served, path: str) -> None:
+    """DNS rebinding: evil.example now points at 127.0.0.1, and the browser says so in Host."""
+    status, _, body = request(served.base + path, Host=f"evil.example:{served.port}")
+    assert status == 403
+    assert "evil.example" in body and "<script" not in body
+
+
+def test_the_bound_address_and_localhost_are_served(served: Served) -> None:
+    for host in (f"{HOST}:{served.port}", f"localhost:{served.port}", f"LocalHost:{served.port}"):
+        status, headers, body = request(served.base, Host=host)
+        assert status == 200, host
+        assert "textual-terminal" in body
+        assert headers["X-Frame-Options"] == "DENY"  # nor inside another site's frame
+    assert request(served.base, Host=f"{HOST}:1")[0] == 403  # another port is another server
+
+
+async def test_sessions_past_the_cap_get_a_page_saying_so(tmp_path: Path) -> None:
+    import aiohttp
+
+    with running_server(tmp_path, "--max-sessions", "1", before=tiny_map(tmp_path)) as (port, log):
+        base = f"http://{HOST}:{port}/"
+        origin = f"http://{HOST}:{port}"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"ws://{HOST}:{port}/ws", origin=origin) as first,
+        ):
+            await read_screen(first, b"Core 2")  # the one session allowed is running
+            status, _, body = request(base)
+            assert status == 503
+            assert "Too many sessions" in body and "--max-sessions" in body
+            assert "already serving 1 session," in body
+            assert await handshake_status(f"ws://{HOST}:{port}/ws", origin=origin) == 503
+        deadline = time.monotonic() + START_TIMEOUT
+        while request(base)[0] != 200:  # the place frees once the first tab is gone
+            assert time.monotonic() < deadline, "the closed session still counts"
+            time.sleep(0.1)
+        assert await handshake_status(f"ws://{HOST}:{port}/ws", origin=origin) == 101
+    lines = log.read_text().splitlines()
+    assert any("refused a session" in line for line in lines)
+
+
+def test_max_sessions_must_be_positive() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--max-sessions", "0"], prog_name="metrotui")
+    assert result.exit_code == 2
+    assert "--max-sessions" in result.output
+
+
+async def test_off_loopback_every_request_needs_the_printed_token(tmp_path: Path) -> None:
+    """Bound to every address: the token in the printed URL is the key, then kept in a cookie."""
+    with running_server(tmp_path, host="0.0.0.0", before=tiny_map(tmp_path)) as (port, log):
+        printed = re.search(r"http://\S+/\?token=([\w-]+)", log.read_text())
+        assert printed, log.read_text()
+        token = printed.group(1)
+        assert len(token) >= 24
+        base = f"http://{HOST}:{port}/"
+        for path in ("", "static/js/textual.js", "ws"):
+            status, _, body = request(base + path)
+            assert status == 403 and "token" in body, path
+            assert request(f"{base}{path}?token=wrong{token}")[0] == 403
+        status, headers, body = request(f"{base}?token={token}")
+        assert status == 200 and "textual-terminal" in body
+        cookie = headers["Set-Cookie"].split(";")[0]
+        assert cookie == f"metrotui-token-{port}={token}"
+        assert "HttpOnly" in headers["Set-Cookie"]
+        assert request(base + "static/js/textual.js", Cookie=cookie)[0] == 200
+        url, origin = f"ws://{HOST}:{port}/ws", f"http://{HOST}:{port}"
+        assert await handshake_status(url, origin=origin) == 403
+        assert await handshake_status(url, origin=origin, headers={"Cookie": cookie}) == 101
+        assert (
+            await handshake_status(url, origin="http://evil.example", headers={"Cookie": cookie})
+            == 403
+        )
+
+
+def test_on_loopback_no_token_is_printed_or_needed(served: Served) -> None:
+    assert request(served.base)[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "other", "refused"),
+    [
+        ("192.168.1.5", "192.168.1.6", "evil.example"),
+        ("0.0.0.0", "10.0.0.7", "evil.example"),
+        ("::", "myhost", "evil.example"),
+    ],
+)
+def test_the_token_rule_off_loopback(host: str, other: str, refused: str) -> None:
+    guard = Guard.for_address(host, 8000, machine_name="MyHost")
+    assert guard.token is not None
+    assert guard.page_url().endswith(f":8000/?token={guard.token}")
+    own = f"{host}:8000" if host not in ("0.0.0.0", "::") else f"{other}:8000"
+    origin = f"http://{own}"
+
+    def check(host_header: str, **given: str | None) -> str | None:
+        options = {"origin": origin, "websocket": True, "query_token": None, "cookie_token": None}
+        refusal = guard.check(host_header=host_header, **{**options, **given})  # type: ignore[arg-type]
+        return None if refusal is None else refusal.title
+
+    assert check(own) == "Token needed"
+    assert check(own, query_token=guard.token[:-1]) == "Token needed"
+    assert check(own, query_token=guard.token) is None
+    assert check(own, cookie_token=guard.token) is None
+    assert check(f"{refused}:8000", query_token=guard.token) == "Unknown address"
+    assert (
+        check(own, cookie_token=guard.token, origin="http://evil.example") == "Another site's page"
+    )
+    if host == "192.168.1.5":  # a named address answers to that address only
+        assert check(f"{other}:8000", query_token=guard.token) == "Unknown address"
+    assert Guard.for_address("127.0.0.1", 8000).token is None
+    assert Guard.for_address("::1", 8000).token is None
+    assert Guard.for_address("localhost", 8000).token is None
+
+
+def test_header_values_are_cleaned_before_they_are_shown(served: Served) -> None:
+    """What a hostile page sends ends up in the server's log: no escapes or bidi reach it."""
+    hostile = "evil\u202egro.example"  # aiohttp itself turns away raw controls (400)
+    with socket.create_connection((HOST, served.port), timeout=10) as raw:
+        raw.sendall(
+            b"GET / HTTP/1.1\r\nHost: " + hostile.encode() + b"\r\nConnection: close\r\n\r\n"
+        )
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 403")
+    assert "\u202e".encode() not in answer and b"\x1b" not in answer
+    time.sleep(0.2)
+    printed = served.log.read_text(encoding="utf-8")
+    assert "\u202e" not in printed and "\x1b" not in printed and "\x07" not in printed
+
+
+async def read_screen(websocket: object, until: bytes) -> str:
+    import aiohttp
+
+    assert isinstance(websocket, aiohttp.ClientWebSocketResponse)
+    screen = b""
+    deadline = time.monotonic() + START_TIMEOUT
+    while until not in strip_escapes(screen):
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"the app did not draw: {strip_escapes(screen)[-500:]!r}"
+        message = await websocket.receive(timeout=remaining)
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+        screen += message.data
+    return strip_escapes(screen).decode("utf-8", "replace")
+
+
+# what the server prints (issue 10, item 29) -----------------------------------------------
+
+
+async def test_the_log_has_one_short_line_per_session_and_no_requests(served: Served) -> None:
+    fetch(served.base)
+    fetch(served.base + "static/css/xterm.css")
+    url = f"ws://{HOST}:{served.port}/ws"
+    assert await handshake_status(url, origin=served.base.rstrip("/")) == 101
+    deadline = time.monotonic() + START_TIMEOUT
+    while "closed after" not in served.log.read_text():
+        assert time.monotonic() < deadline, served.log.read_text()
+        time.sleep(0.1)
+    lines = served.log.read_text().splitlines()
+    for line in lines:
+        assert line.startswith("metrotui: ") and len(line) <= 120, line
+    assert not any("GET /" in line or "HTTP/1.1" in line for line in lines)
+    assert any(
+        re.search(r"session \d+ opened from 127\.0\.0\.1 \(\d of 4 open\)", x) for x in lines
+    )
+    assert any(re.search(r"session \d+ closed after \d+ s$", line) for line in lines)
+
+
+def test_verbose_logs_every_request_on_one_line(tmp_path: Path) -> None:
+    with running_server(tmp_path, "--verbose", before=tiny_map(tmp_path)) as (port, log):
+        base = f"http://{HOST}:{port}/"
+        fetch(base + "static/css/xterm.css")
+        deadline = time.monotonic() + START_TIMEOUT
+        while "xterm.css" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+    line = next(line for line in log.read_text().splitlines() if "xterm.css" in line)
+    assert line.startswith("metrotui: ")
+    assert '"GET /static/css/xterm.css HTTP/1.1" 200' in line
+
+
+def test_without_the_web_extra_the_hint_fits_this_checkout(tmp_path: Path) -> None:
+    """This test venv has metrotui installed editable from the checkout: say so in pip's words."""
+    from importlib import metadata
+
+    recorded = json.loads(metadata.distribution("metrotui").read_text("direct_url.json") or "{}")
+    if not recorded.get("dir_info", {}).get("editable"):
+        pytest.skip("metrotui is not installed editable here")
+    shadow = tmp_path / "shadow" / "textual_serve"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(shadow.parent)}
+    result = subprocess.run(
+        metrotui("serve", "--port", str(free_port())),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    checkout = Path(__file__).resolve().parents[1]
+    assert result.returncode == 2
+    assert result.stderr == (
+        "metrotui: serve needs the web extra: "
+        f"{shlex.quote(sys.executable)} -m pip install -e {shlex.quote(f'{checkout}[web]')}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("marker", "source", "editable", "command"),
+    [
+        ("pipx_metadata.json", None, False, "pipx inject metrotui textual-serve"),
+        ("pipx_metadata.json", "/src/metrotui", False, "pipx inject metrotui textual-serve"),
+        ("uv-receipt.toml", None, False, "uv tool install --with textual-serve metrotui"),
+        (
+            "uv-receipt.toml",
+            "/home/me/my maps",
+            True,
+            "uv tool install --editable --with textual-serve '/home/me/my maps'",
+        ),
+        (None, None, False, "/venv/bin/python -m pip install 'metrotui[web]'"),
+        (None, "/src/metrotui", False, "/venv/bin/python -m pip install '/src/metrotui[web]'"),
+        (None, "/src/metrotui", True, "/venv/bin/python -m pip install -e '/src/metrotui[web]'"),
+    ],
+)
+def test_the_hint_names_the_tool_metrotui_was_installed_with(
+    tmp_path: Path, marker: str | None, source: str | None, editable: bool, command: str
+) -> None:
+    if marker:
+        (tmp_path / marker).write_text("{}", encoding="utf-8")
+    install = Install(
+        prefix=tmp_path, in_venv=True, python="/venv/bin/python", source=source, editable=editable
+    )
+    assert add_web_command(install) == command
+
+
+def test_outside_a_venv_the_hint_is_plain_pip(tmp_path: Path) -> None:
+    install = Install(prefix=tmp_path, in_venv=False, python="/usr/bin/python3")
+    assert add_web_command(install) == "pip install 'metrotui[web]'"
+
+
+# how the page draws (issue 10, item 30) -------------------------------------------------
+
+
+def test_the_page_has_the_terminal_draw_track_glyphs_that_join(served: Served) -> None:
+    """Box-drawing glyphs drawn by the terminal fill their cells; rows are one font line high.
+
+    A screenshot from headless Chromium showed it (see the item's notes); this holds the
+    settings that made it so: the terminal's own glyphs, line height 1, and Roboto Mono
+    trimmed to a terminal's line (its natural 1.32 em leaves gaps between rows).
+    """
+    html = fetch(served.base)[2].decode("utf-8")
+    options_json = re.search(
+        r'<script type="application/json" id="terminal-options">(.*?)</script>', html, re.S
+    )
+    assert options_json
+    options = json.loads(options_json.group(1))
+    assert options["customGlyphs"] is True
+    assert options["lineHeight"] == 1
+    assert options["letterSpacing"] == 0
+
+    face = re.search(r'@font-face\s*{[^}]*font-family:\s*"Roboto Mono"[^}]*}', html)
+    assert face
+    metric = {
+        name: float(value) / 100
+        for name, value in re.findall(r"(ascent|descent|line-gap)-override:\s*([\d.]+)%", face[0])
+    }
+    assert metric["line-gap"] == 0
+    assert 1.1 <= metric["ascent"] + metric["descent"] <= 1.2  # a terminal's line, not 1.32
+
+    # The terminal the page runs is built with those options, over textual.js's own.
+    assert "static/js/textual.js" not in html
+    status, content_type, body = fetch(served.base + "terminal.js")
+    assert status == 200 and content_type.startswith("text/javascript")
+    script = body.decode("utf-8")
+    calls = re.findall(r"new \w+\.Terminal\(metrotuiTerminalOptions\(\{allowProposedApi", script)
+    assert len(calls) == 1
+    assert "function metrotuiTerminalOptions(given)" in html
+    assert "Object.assign({}, given, ours)" in html
+
+
+def test_a_textual_js_it_does_not_know_is_served_as_it_is(tmp_path: Path) -> None:
+    from metrotui.web.server import terminal_script
+
+    other = tmp_path / "textual.js"
+    other.write_text("const t = new X.Terminal(options);", encoding="utf-8")
+    assert terminal_script(other) == "const t = new X.Terminal(options);"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from metrotui.paths import (
     COMPLETE_ENV,
@@ -24,6 +24,7 @@ from metrotui.paths import (
 )
 
 if TYPE_CHECKING:
+    from metrotui.cli.commands import FrontEnds
     from metrotui.core.curriculum import Curriculum
 
 
@@ -39,7 +40,7 @@ def main() -> None:
         _open_bundled_map()
     from metrotui.cli.commands import cli
 
-    cli.main(prog_name="metrotui", obj=open_map)
+    cli.main(prog_name="metrotui", obj=front_ends())
 
 
 def _open_bundled_map() -> None:
@@ -58,6 +59,13 @@ def _open_bundled_map() -> None:
     run_map(curriculum, progress, path=None)
 
 
+def front_ends() -> FrontEnds:
+    """What the CLI may start: the app and the web server, which it never imports itself."""
+    from metrotui.cli.commands import FrontEnds
+
+    return FrontEnds(open_map=open_map, serve_web=serve_web)
+
+
 def open_map(curriculum: Curriculum, progress_path: Path, path: str | None) -> str:
     """The CLI's way to open the app: exits with the app's code, or says why it cannot start."""
     try:
@@ -65,6 +73,20 @@ def open_map(curriculum: Curriculum, progress_path: Path, path: str | None) -> s
     except ImportError as error:  # only when the install is broken
         return str(error)
     run_map(curriculum, progress_path, path=path)
+
+
+def serve_web(
+    *, curriculum_option: str | None, progress_option: str | None, **settings: Any
+) -> str | None:
+    """The CLI's way to serve the app: runs until interrupted, or says why it cannot."""
+    import metrotui.web.serve as web
+
+    command = web.app_command(curriculum_option, progress_option)
+    try:
+        web.serve(command=command, **settings)
+    except web.ServeError as error:
+        return str(error)
+    return None
 
 
 def run_map(curriculum: Curriculum, progress_path: Path, *, path: str | None) -> NoReturn:

@@ -120,6 +120,20 @@ class MetroGroup(click.Group):
 # Opens the app on (curriculum, progress file, line filter); it returns only if
 # the app cannot start, with the reason.
 MapOpener = Callable[["Curriculum", Path, "str | None"], str]
+# Serves the app to browsers until interrupted; returns why it could not, or None.
+WebServer = Callable[..., "str | None"]
+
+
+@dataclass(frozen=True)
+class FrontEnds:
+    """What the CLI starts but never imports (the app needs Textual, the server aiohttp).
+
+    metrotui.entry, the one module that knows the CLI and every front end, hands
+    these in as click's context object.
+    """
+
+    open_map: MapOpener
+    serve_web: WebServer
 
 
 def fail(message: str, exit_code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -134,9 +148,8 @@ class Session:
     progress_option: str | None
     # The --path given before the command, for the commands that list stations.
     path_option: str | None = None
-    # How to open the map app: given by metrotui.entry, the one module that knows
-    # both the CLI and the app (the CLI never imports Textual itself).
-    open_map: MapOpener | None = None
+    # How to open the app or serve it: given by metrotui.entry (see FrontEnds).
+    front_ends: FrontEnds | None = None
     _curriculum: Curriculum | None = field(default=None, repr=False)
     _store: ProgressStore | None = field(default=None, repr=False)
     # The progress the last tracker() was built from, so a command reads the file once.
@@ -180,6 +193,11 @@ class Session:
 
             note(strays_notice(tracker.orphans, self.store().path))
         return tracker
+
+    def front_ends_or_fail(self) -> FrontEnds:
+        if self.front_ends is None:
+            fail("the app and the server start only from the metrotui command")
+        return self.front_ends
 
     def flush_notices(self) -> None:
         if self._store is not None:
@@ -362,8 +380,8 @@ def cli(
 
     With no command, opens the map.
     """
-    opener = ctx.obj if callable(ctx.obj) else None
-    session = Session(curriculum_option, progress_option, app_path, open_map=opener)
+    front_ends = ctx.obj if isinstance(ctx.obj, FrontEnds) else None
+    session = Session(curriculum_option, progress_option, app_path, front_ends=front_ends)
     ctx.obj = session
     if ctx.invoked_subcommand is None:
         open_app(session, app_path)
@@ -394,9 +412,7 @@ def open_app(session: Session, app_path: str | None) -> None:
     curriculum = session.curriculum()
     if app_path is not None:
         app_path = _chosen_path(session, None)
-    if session.open_map is None:
-        fail("the map app is not available here; run the metrotui command")
-    problem = session.open_map(curriculum, session.progress_path(), app_path)
+    problem = session.front_ends_or_fail().open_map(curriculum, session.progress_path(), app_path)
     fail(f"the map app cannot start ({problem})")
 
 
@@ -699,6 +715,8 @@ def export(session: Session, format_: str | None, output: str | None, path: str 
     """Your progress as a Markdown checklist, or as JSON that import can merge."""
     from metrotui.storage.export import export_json, export_markdown
 
+    if output is not None:  # the worst mistake first: writing over what metrotui reads
+        _refuse_to_overwrite_own_files(session, Path(output))
     format_ = _export_format(format_, output)
     if format_ == "json":
         if path is not None or session.path_option is not None:
@@ -710,7 +728,6 @@ def export(session: Session, format_: str | None, output: str | None, path: str 
     if output is None:
         click.echo(text, nl=False)
         return
-    _refuse_to_overwrite_own_files(session, Path(output))
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as error:
@@ -822,7 +839,7 @@ def stats(session: Session, path: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(safe_json({**stats_json(tracker, figures), "path": path}, indent=2))
         return
-    from metrotui.cli.views import stats_view
+    from metrotui.report.stats_view import stats_view
 
     console().print(stats_view(tracker, figures))
 
@@ -895,18 +912,34 @@ def where(session: Session) -> None:
     type=click.IntRange(1, 65535),
     help="Port to listen on.",
 )
+@click.option(
+    "--max-sessions",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Browser tabs served at once; each runs its own app.",
+)
+@click.option("--verbose", is_flag=True, help="Log every request, not just sessions.")
 @click.pass_obj
-def serve(session: Session, host: str, port: int) -> None:
-    """Serve the map app to a web browser (needs the web extra)."""
-    import metrotui.web.serve as web
+def serve(session: Session, host: str, port: int, max_sessions: int, verbose: bool) -> None:
+    """Serve the map app to a web browser (needs the web extra).
 
+    On an address other than loopback, the printed URL carries a token that
+    every request must have.
+    """
     curriculum = session.curriculum()
     session.tracker()  # a broken progress file is reported here, not in every browser tab
-    command = web.app_command(session.curriculum_option, session.progress_option)
-    try:
-        web.serve(command=command, title=curriculum.title, host=host, port=port)
-    except web.ServeError as error:
-        fail(str(error))
+    problem = session.front_ends_or_fail().serve_web(
+        curriculum_option=session.curriculum_option,
+        progress_option=session.progress_option,
+        title=curriculum.title,
+        host=host,
+        port=port,
+        max_sessions=max_sessions,
+        verbose=verbose,
+    )
+    if problem is not None:
+        fail(problem)
 
 
 # completion ----------------------------------------------------------------------

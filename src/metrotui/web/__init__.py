@@ -1,1 +1,1 @@
-"""metrotui serve: the app in a web browser, and the page it loads."""
+"""metrotui in a web browser: the server's rules and the page it sends."""

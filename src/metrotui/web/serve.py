@@ -7,7 +7,6 @@ process, with the command :func:`app_command` builds.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import shlex
@@ -16,8 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-NEEDS_EXTRA = "serve needs the web extra: pip install 'metrotui[web]'"
+from metrotui.web.guard import Guard
+
 TEMPLATES_PATH = Path(__file__).resolve().parent / "templates"
+DEFAULT_MAX_SESSIONS = 4
 
 
 class ServeError(Exception):
@@ -45,19 +46,6 @@ def _absolute(path: str) -> str:
     return os.path.abspath(os.path.expanduser(path))
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def page_url(host: str, port: int) -> str:
-    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
-
-
 def check_port(host: str, port: int) -> None:
     """Fail with a clear message now, rather than halfway through starting."""
     if not 1 <= port <= 65535:
@@ -81,29 +69,32 @@ def _bind_problem(host: str, port: int, error: OSError) -> str:
     return f"cannot serve on {host}:{port}: {reason} (choose another with --port)"
 
 
-def serve(*, command: str, title: str, host: str, port: int) -> None:
+def serve(
+    *,
+    command: str,
+    title: str,
+    host: str,
+    port: int,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+    verbose: bool = False,
+) -> None:
     """Serve the app at http://host:port/ until interrupted (Ctrl+C)."""
     try:
-        from textual_serve.server import Server
+        from metrotui.web.server import MetroServer
     except ImportError as error:
-        raise ServeError(NEEDS_EXTRA) from error
+        from metrotui.web.install import needs_extra_message
+
+        raise ServeError(needs_extra_message()) from error
     check_port(host, port)
-
-    class MetroServer(Server):
-        async def on_startup(self, app: Any) -> None:
-            # One plain line instead of textual-serve's banner.
-            print(
-                f"metrotui: serving {title!r} on {page_url(host, port)} (Ctrl+C stops it)",
-                flush=True,
-            )
-            if not is_loopback(host):
-                print(
-                    "metrotui: note: anyone who can reach this address can use the app "
-                    "and change your progress",
-                    flush=True,
-                )
-
-    server = MetroServer(command, host=host, port=port, title=title, templates_path=TEMPLATES_PATH)
+    guard = Guard.for_address(host, port, machine_name=socket.gethostname())
+    server = MetroServer(
+        command,
+        guard=guard,
+        title=title,
+        max_sessions=max_sessions,
+        verbose=verbose,
+        templates_path=TEMPLATES_PATH,
+    )
     _quiet_closed_loop()
     try:
         server.serve()

@@ -8,9 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from metrotui.cli.views import stats_view
 from metrotui.core.stats import Stats
 from metrotui.core.tracker import Tracker
+from metrotui.report.stats_view import stats_view
 
 
 class StatsScreen(ModalScreen[None]):

@@ -1,0 +1,1 @@
+"""Rich renderings of core figures that the command line and the app both show."""
