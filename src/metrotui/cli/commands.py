@@ -450,7 +450,7 @@ def _load_progress(session: Session, *, for_change: bool = False) -> Progress:
 @click.pass_obj
 def export(session: Session, format_: str, output: str | None) -> None:
     """Your progress as a Markdown checklist, or as JSON that import can merge."""
-    from metrotui.storage.export import export_json, export_markdown
+    from metrotui.storage.export import export_json, export_markdown, write_export
 
     progress = _load_progress(session)
     if format_ == "json":
@@ -462,7 +462,7 @@ def export(session: Session, format_: str, output: str | None) -> None:
         return
     _refuse_to_overwrite_own_files(session, Path(output))
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        write_export(Path(output), text)
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror or error})")
     click.echo(f"Wrote {output}.", err=True)

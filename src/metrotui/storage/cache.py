@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import marshal
-import os
 import sys
 import time
 import zlib
@@ -98,26 +97,15 @@ def write(data: bytes, rows: Rows) -> None:
     except ValueError:
         return
     blob = zlib.crc32(payload).to_bytes(_CRC, "big") + payload
-    temporary: str | None = None
+    from metrotui.storage.atomic import write_atomic  # here: only a first load writes
+
     try:
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
-        import tempfile  # here: only a first load writes, and it is slow to import
-
-        handle, temporary = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(blob)
-        # A rename, so a reader sees the whole entry or none; no fsync: a
-        # torn entry after a power cut fails its CRC and is written again.
-        os.replace(temporary, where / f"{_name(data)}{_SUFFIX}")
-        temporary = None
+        write_atomic(where / f"{_name(data)}{_SUFFIX}", blob)
         _prune(where)
     except OSError:
         pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 def _prune(where: Path) -> None:
