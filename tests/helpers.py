@@ -88,3 +88,17 @@ def chain(lines: list[str], per_line: int, fork_at: str | None = None) -> dict[s
             previous = sid
             number += 1
     return curriculum_raw(lines, stations)
+
+
+def refuse_temporary_files(monkeypatch: Any, fail: Any) -> None:
+    """Make creating any temporary file (``*.tmp``, as every atomic write does) call ``fail``."""
+    import os
+
+    real_open = os.open
+
+    def refusing(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith(".tmp") and flags & os.O_CREAT:
+            return fail(path)  # type: ignore[no-any-return]
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing)

@@ -165,3 +165,19 @@ def test_the_cache_lives_in_the_cache_folder(tmp_path: Path) -> None:
     assert str(curriculum_cache.folder()).startswith(os.environ["XDG_CACHE_HOME"])
     load_curriculum(bundled_curriculum())
     assert len(entries()) == 1
+
+
+def test_an_entry_for_records_of_another_shape_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A field added to (or renamed in) the file format's records changes the
+    # rows; entries written before must not be built from, whatever the version.
+    path = write(tmp_path / "map.json", curriculum_raw())
+    with monkeypatch.context() as patched:
+        patched.setattr(curriculum_cache, "_shape", lambda: b"Topic:id,title")
+        curriculum_cache._fingerprint.cache_clear()
+        load_curriculum(path)
+    assert len(entries()) == 1
+    curriculum_cache._fingerprint.cache_clear()
+    assert curriculum_cache.read(path.read_bytes()) is None
+    assert b"Topic:id,title,summary" in curriculum_cache._fingerprint()

@@ -20,7 +20,6 @@ import re
 import stat
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +32,7 @@ import metrotui.storage.progress as progress_module
 from metrotui.cli.commands import cli
 from metrotui.core.curriculum import Curriculum
 from metrotui.tui.app import MetroApp
+from tests.helpers import refuse_temporary_files
 
 CURRICULUM = "genai-metromap"
 OLD_TIME = "2024-01-02T03:04:05.000Z"
@@ -635,7 +635,7 @@ def fill_the_disk(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
     elif step == "fsync":
         monkeypatch.setattr(progress_module.os, "fsync", _no_space)
     else:  # the temporary file cannot even be created
-        monkeypatch.setattr(tempfile, "mkstemp", _no_space)
+        refuse_temporary_files(monkeypatch, _no_space)
 
 
 @pytest.mark.parametrize("step", ["create", "write", "fsync"])

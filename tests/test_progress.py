@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ import pytest
 
 import metrotui.storage.progress as progress_module
 from metrotui.storage.progress import Progress, ProgressError, ProgressStore
+from tests.helpers import refuse_temporary_files
 
 CURRICULUM = "genai-metromap"
 TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"
@@ -206,11 +206,7 @@ def test_a_folder_that_refuses_new_files_gives_progress_error(
     # chmod does not stop root, so simulate the read-only folder instead.
     path = tmp_path / "p.json"
     raw = valid_file(path)
-    monkeypatch.setattr(
-        tempfile,
-        "mkstemp",
-        _raise(PermissionError(errno.EACCES, "Permission denied")),
-    )
+    refuse_temporary_files(monkeypatch, _raise(PermissionError(errno.EACCES, "Permission denied")))
     with pytest.raises(ProgressError) as caught:
         store_at(path).mark(["linear-algebra"])
     assert "permission denied" in str(caught.value)

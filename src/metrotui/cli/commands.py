@@ -713,7 +713,7 @@ def _load_progress(session: Session, *, for_change: bool = False) -> Progress:
 @click.pass_obj
 def export(session: Session, format_: str | None, output: str | None, path: str | None) -> None:
     """Your progress as a Markdown checklist, or as JSON that import can merge."""
-    from metrotui.storage.export import export_json, export_markdown
+    from metrotui.storage.export import export_json, export_markdown, write_export
 
     if output is not None:  # the worst mistake first: writing over what metrotui reads
         _refuse_to_overwrite_own_files(session, Path(output))
@@ -729,7 +729,7 @@ def export(session: Session, format_: str | None, output: str | None, path: str 
         click.echo(text, nl=False)
         return
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        write_export(Path(output), text)
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror or error})")
     say(f"Wrote {output}.", err=True)

@@ -7,12 +7,22 @@ next load of the same file builds these objects straight from the cache and
 never imports pydantic: that import and pydantic's model building cost more
 than the rest of a launch.  The objects are small named tuples, immutable, and
 cheap to build by the tens of thousands.
+
+The records below are also the one statement of the file format.  Each field
+is annotated with what it holds in the file (an ``Id``, a ``Title``, a list of
+one or more topics...); the check builds its pydantic models from these
+annotations, and the rows, ``to_data`` and the names of known keys follow the
+same fields, so a new field is one line here (the cache's fingerprint holds
+the fields, so entries of the old shape are not used).  This module leaves
+its annotations unquoted (no ``from __future__ import annotations``) so that
+they are objects when the class is made: reading them costs a launch nothing.
 """
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from operator import attrgetter
+from types import NoneType, UnionType
+from typing import Annotated, Any, NamedTuple, TypeAlias, TypeVar, get_args, get_origin
 
 from metrotui.core.words import closest
 
@@ -21,77 +31,215 @@ MAX_PROBLEMS_SHOWN = 50
 
 REFERENCE_KINDS = ("book", "free-book", "video", "paper", "docs", "repo", "article", "course")
 
-# The checked form of a curriculum, as nested tuples of str, int and None (see
-# Curriculum.from_rows for the order).  It is what the check returns and what
-# the cache stores.
+# The checked form of a curriculum, as nested tuples of str, int and None, one
+# tuple per record with its fields in the order declared below.  It is what the
+# check returns and what the cache stores.
 Rows = tuple[Any, ...]
+
+# The file format -----------------------------------------------------------
+
+REQUIRED: Any = ...  # as a FieldKind's default: the key must be in the file
+
+
+class FieldKind:
+    """What a field holds in the file; metrotui.storage.check checks each kind its own way."""
+
+    __slots__ = ("name", "default")
+
+    def __init__(self, name: str, default: Any = REQUIRED) -> None:
+        self.name = name
+        self.default = default  # what a missing key means, or REQUIRED
+
+    def __repr__(self) -> str:
+        return f"FieldKind({self.name!r})"
+
+
+_T = TypeVar("_T")
+
+Id: TypeAlias = Annotated[str, FieldKind("id")]
+Title: TypeAlias = Annotated[str, FieldKind("title")]
+Summary: TypeAlias = Annotated[str, FieldKind("summary", "")]
+Url: TypeAlias = Annotated[str, FieldKind("url")]
+Color: TypeAlias = Annotated[str, FieldKind("color")]
+StationNumber: TypeAlias = Annotated[int, FieldKind("station number")]
+ReferenceKind: TypeAlias = Annotated[str, FieldKind("reference kind", "article")]
+# Lists in the file, tuples here.
+OneOrMore: TypeAlias = Annotated[tuple[_T, ...], FieldKind("one or more")]
+ZeroOrMore: TypeAlias = Annotated[tuple[_T, ...], FieldKind("zero or more", ())]
 
 
 class Source(NamedTuple):
-    url: str
-    license: str
-    attribution: str = ""
+    url: Url
+    license: Title
+    attribution: Summary = ""
 
 
 class Line(NamedTuple):
-    id: str
-    name: str
-    color: str
-    description: str = ""
+    id: Id
+    name: Title
+    color: Color
+    description: Summary = ""
 
 
 class Topic(NamedTuple):
-    id: str
-    title: str
-    summary: str = ""
+    id: Id
+    title: Title
+    summary: Summary = ""
 
 
 class Reference(NamedTuple):
-    title: str
-    url: str
-    kind: str = "article"
+    title: Title
+    url: Url
+    kind: ReferenceKind = "article"
 
 
 class Station(NamedTuple):
-    id: str
-    number: int
-    title: str
-    line: str
-    summary: str
-    prerequisites: tuple[str, ...]
-    topics: tuple[Topic, ...]
-    references: tuple[Reference, ...]
+    id: Id
+    number: StationNumber
+    title: Title
+    line: Id
+    summary: Summary
+    prerequisites: ZeroOrMore[Id]
+    topics: OneOrMore[Topic]
+    references: ZeroOrMore[Reference]
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
         return tuple(topic.id for topic in self.topics)
 
 
-def _station(row: tuple[Any, ...]) -> Station:
-    sid, number, title, line, summary, prerequisites, topics, references = row
-    return Station(
-        sid,
-        number,
-        title,
-        line,
-        summary,
-        prerequisites,
-        tuple(Topic._make(topic) for topic in topics),
-        tuple(Reference._make(reference) for reference in references),
-    )
+class TopLevel:
+    """The top level of a curriculum file; Curriculum adds its lookups to these."""
+
+    __slots__ = ()
+
+    schema_version: int
+    id: Id
+    title: Title
+    description: Summary
+    source: Source | None
+    lines: OneOrMore[Line]
+    stations: OneOrMore[Station]
 
 
-class Curriculum:
+class FileField:
+    """One field of a record, as the file has it: read from the record's annotations."""
+
+    __slots__ = ("name", "kind", "plain", "record", "many", "optional")
+
+    def __init__(self, name: str, hint: Any) -> None:
+        if isinstance(hint, str):
+            raise TypeError(
+                f"{name}: {hint!r} is a string; declare records without postponed annotations"
+            )
+        self.name = name
+        self.many: FieldKind | None = None  # the list's kind, for a list
+        self.optional = False  # a record that may be missing (None)
+        hint, kind = _unannotated(hint)
+        if get_origin(hint) is tuple:
+            self.many = kind
+            hint, kind = _unannotated(get_args(hint)[0])
+        elif get_origin(hint) is UnionType:
+            (hint,) = (arg for arg in get_args(hint) if arg is not NoneType)
+            self.optional = True
+        self.kind: FieldKind | None = kind  # of each value; None for a record or a plain type
+        self.plain: type = hint
+        self.record: type | None = hint if _is_record(hint) else None
+
+    @property
+    def default(self) -> Any:
+        """What a missing key means, or REQUIRED."""
+        if self.many is not None:
+            return self.many.default
+        if self.optional:
+            return None
+        return REQUIRED if self.kind is None else self.kind.default
+
+    def __repr__(self) -> str:
+        return f"FileField({self.name!r})"
+
+
+def _unannotated(hint: Any) -> tuple[Any, FieldKind | None]:
+    kinds = [meta for meta in getattr(hint, "__metadata__", ()) if isinstance(meta, FieldKind)]
+    return (hint.__origin__, kinds[0]) if kinds else (hint, None)
+
+
+def _is_record(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields")
+
+
+@functools.cache
+def file_fields(record: type) -> tuple[FileField, ...]:
+    """The fields of a record (or of TopLevel), in the file's order."""
+    return tuple(FileField(name, hint) for name, hint in record.__annotations__.items())
+
+
+def records() -> tuple[type, ...]:
+    """TopLevel and every record nested in it, each once, outermost first."""
+    found: list[type] = [TopLevel]
+    for record in found:
+        for field in file_fields(record):
+            if field.record is not None and field.record not in found:
+                found.append(field.record)
+    return tuple(found)
+
+
+def _row_builder(record: type) -> Callable[[tuple[Any, ...]], Any]:
+    """What turns a checked row into ``record``: its nested rows built too."""
+    make: Callable[[Iterable[Any]], Any] = record._make  # type: ignore[attr-defined]
+    nested = [
+        (index, _value_builder(field))
+        for index, field in enumerate(file_fields(record))
+        if field.record is not None
+    ]
+    if not nested:
+        return make
+
+    def build(row: tuple[Any, ...]) -> Any:
+        values = list(row)
+        for index, inner in nested:
+            values[index] = inner(values[index])
+        return make(values)
+
+    return build
+
+
+def _value_builder(field: FileField) -> Callable[[Any], Any]:
+    assert field.record is not None
+    build = _row_builder(field.record)
+    if field.many is not None:
+        return lambda rows: tuple(map(build, rows))
+    return lambda row: None if row is None else build(row)
+
+
+def _data(record: Any, fields: tuple[FileField, ...]) -> dict[str, Any]:
+    """A record as JSON data in the file's own shape; a missing optional record is left out."""
+    data: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(record, field.name)
+        if field.record is None:
+            data[field.name] = list(value) if field.many is not None else value
+        elif field.many is not None:
+            inner = file_fields(field.record)
+            data[field.name] = [_data(item, inner) for item in value]
+        elif value is not None:
+            data[field.name] = _data(value, file_fields(field.record))
+    return data
+
+
+_TOP_LEVEL = file_fields(TopLevel)
+_TOP_LEVEL_BUILDERS = tuple(
+    (field.name, _value_builder(field) if field.record is not None else None)
+    for field in _TOP_LEVEL
+)
+_top_level_values = attrgetter(*(field.name for field in _TOP_LEVEL))
+
+
+class Curriculum(TopLevel):
     """A checked curriculum and the lookups the tracker, CLI and app ask of it."""
 
     __slots__ = (
-        "schema_version",
-        "id",
-        "title",
-        "description",
-        "source",
-        "lines",
-        "stations",
+        *TopLevel.__annotations__,
         "_lines",
         "_stations",
         "_topic_station",
@@ -101,23 +249,11 @@ class Curriculum:
         "__weakref__",
     )
 
-    def __init__(
-        self,
-        schema_version: int,
-        id: str,  # noqa: A002 - the file's own key
-        title: str,
-        description: str,
-        source: Source | None,
-        lines: tuple[Line, ...],
-        stations: tuple[Station, ...],
-    ) -> None:
-        self.schema_version = schema_version
-        self.id = id
-        self.title = title
-        self.description = description
-        self.source = source
-        self.lines = lines
-        self.stations = stations
+    def __init__(self, rows: Rows) -> None:
+        """Build from checked rows: the top level's fields in order (see TopLevel)."""
+        for (name, build), value in zip(_TOP_LEVEL_BUILDERS, rows, strict=True):
+            setattr(self, name, value if build is None else build(value))
+        stations = self.stations
         topic_station: dict[str, Station] = {}
         topics: dict[str, Topic] = {}
         dependents: dict[str, list[Station]] = {station.id: [] for station in stations}
@@ -127,7 +263,7 @@ class Curriculum:
                 topics[topic.id] = topic
             for prerequisite in station.prerequisites:
                 dependents[prerequisite].append(station)
-        self._lines = {line.id: line for line in lines}
+        self._lines = {line.id: line for line in self.lines}
         self._stations = {station.id: station for station in stations}
         self._order = {station.id: index for index, station in enumerate(stations)}
         self._topic_station = topic_station
@@ -135,52 +271,15 @@ class Curriculum:
         self._dependents = dependents
 
     @classmethod
-    def from_rows(cls, rows: Rows) -> Curriculum:
-        """Build from checked rows: (schema_version, id, title, description,
-        source row or None, line rows, station rows)."""
-        schema_version, cid, title, description, source, lines, stations = rows
-        return cls(
-            schema_version,
-            cid,
-            title,
-            description,
-            None if source is None else Source._make(source),
-            tuple(Line._make(line) for line in lines),
-            tuple(map(_station, stations)),
-        )
+    def from_rows(cls, rows: Rows) -> "Curriculum":
+        return cls(rows)
 
     def to_data(self) -> dict[str, Any]:
         """The curriculum as JSON data in the file's own shape."""
-        data: dict[str, Any] = {
-            "schema_version": self.schema_version,
-            "id": self.id,
-            "title": self.title,
-            "description": self.description,
-        }
-        if self.source is not None:
-            data["source"] = self.source._asdict()
-        data["lines"] = [line._asdict() for line in self.lines]
-        data["stations"] = [
-            {
-                **station._asdict(),
-                "prerequisites": list(station.prerequisites),
-                "topics": [topic._asdict() for topic in station.topics],
-                "references": [reference._asdict() for reference in station.references],
-            }
-            for station in self.stations
-        ]
-        return data
+        return _data(self, _TOP_LEVEL)
 
     def _fields(self) -> tuple[Any, ...]:
-        return (
-            self.schema_version,
-            self.id,
-            self.title,
-            self.description,
-            self.source,
-            self.lines,
-            self.stations,
-        )
+        return _top_level_values(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Curriculum):

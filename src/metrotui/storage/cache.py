@@ -7,8 +7,9 @@ folder, and a file whose bytes were checked before is built from there.
 
 An entry is used only for the same bytes checked by the same metrotui: it
 holds a copy of the file's bytes and a fingerprint of metrotui's version, the
-Python and the checking code (by size and modification time, so an edited
-checkout does not reuse entries from before the edit), and both must equal
+Python, the fields of the file format's records and the checking code (by
+size and modification time, so an edited checkout does not reuse entries
+from before the edit), and both must equal
 the file's and this metrotui's exactly.  Its name (a CRC of the two) only
 finds it.  Each entry carries a CRC of itself, so a damaged one is never used.
 (zlib, not hashlib: comparing the bytes is exact, and hashlib's import alone
@@ -23,14 +24,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import marshal
-import os
 import sys
 import time
 import zlib
 from pathlib import Path
 
 from metrotui import __version__
-from metrotui.core.curriculum import Rows
+from metrotui.core.curriculum import Rows, file_fields, records
 from metrotui.paths import cache_dir
 
 FORMAT = b"metrotui checked curriculum, format 2"
@@ -42,9 +42,17 @@ _CRC = 4  # bytes of the CRC that starts an entry
 _CHECKING_CODE = ("core/curriculum.py", "storage/check.py", "core/text.py")
 
 
+def _shape() -> bytes:
+    """The records' field names: rows of another shape must never be built from."""
+    return ";".join(
+        f"{record.__name__}:{','.join(field.name for field in file_fields(record))}"
+        for record in records()
+    ).encode()
+
+
 @functools.cache
 def _fingerprint() -> bytes:
-    parts = [FORMAT, __version__.encode(), sys.implementation.cache_tag.encode()]
+    parts = [FORMAT, __version__.encode(), sys.implementation.cache_tag.encode(), _shape()]
     here = Path(__file__).parents[1]  # the metrotui package
     for name in _CHECKING_CODE:
         try:
@@ -89,26 +97,15 @@ def write(data: bytes, rows: Rows) -> None:
     except ValueError:
         return
     blob = zlib.crc32(payload).to_bytes(_CRC, "big") + payload
-    temporary: str | None = None
+    from metrotui.storage.atomic import write_atomic  # here: only a first load writes
+
     try:
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
-        import tempfile  # here: only a first load writes, and it is slow to import
-
-        handle, temporary = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(blob)
-        # A rename, so a reader sees the whole entry or none; no fsync: a
-        # torn entry after a power cut fails its CRC and is written again.
-        os.replace(temporary, where / f"{_name(data)}{_SUFFIX}")
-        temporary = None
+        write_atomic(where / f"{_name(data)}{_SUFFIX}", blob)
         _prune(where)
     except OSError:
         pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 def _prune(where: Path) -> None:

@@ -7,20 +7,37 @@ a user sees every problem at once: pydantic checks the shape of each object, and
 a second pass checks what pydantic cannot see from one object alone (unique ids,
 known references between stations, cycles).  Both passes report JSON locations
 such as ``stations[4].prerequisites[0]``.
+
+The pydantic models are built from the file format's records in
+metrotui.core.curriculum (which may not import pydantic): each field's kind
+(an id, a title, a list of one or more...) is given its check here, and the
+rows handed on follow the same fields.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from metrotui.core.curriculum import REFERENCE_KINDS, SCHEMA_VERSION, CurriculumError, Rows
+from metrotui.core.curriculum import (
+    REFERENCE_KINDS,
+    REQUIRED,
+    SCHEMA_VERSION,
+    CurriculumError,
+    FileField,
+    Rows,
+    TopLevel,
+    file_fields,
+    records,
+)
 from metrotui.core.text import clean_block, clean_line
 from metrotui.core.words import closest
 
@@ -94,51 +111,47 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class Source(_Model):
-    url: Url
-    license: Title
-    attribution: Summary = ""
+# The kinds of field the file format (metrotui.core.curriculum) names, as pydantic checks them.
+_CHECKS: dict[str, Any] = {
+    "id": Id,
+    "title": Title,
+    "summary": Summary,
+    "url": Url,
+    "color": Color,
+    "station number": StationNumber,
+    "reference kind": ReferenceKind,
+}
 
 
-class Line(_Model):
-    id: Id
-    name: Title
-    color: Color
-    description: Summary = ""
+def _model(record: type, name: str | None = None) -> type[_Model]:
+    """The pydantic model of a record of the file format, nested records included."""
+    fields: dict[str, Any] = {field.name: _model_field(field) for field in file_fields(record)}
+    return create_model(name or record.__name__, __base__=_Model, **fields)
 
 
-class Topic(_Model):
-    id: Id
-    title: Title
-    summary: Summary = ""
+@functools.cache
+def _record_model(record: type) -> type[_Model]:
+    return _model(record)
 
 
-class Reference(_Model):
-    title: Title
-    url: Url
-    kind: ReferenceKind = "article"
+def _model_field(field: FileField) -> tuple[Any, Any]:
+    if field.record is not None:
+        annotation: Any = _record_model(field.record)
+    elif field.kind is not None:
+        annotation = _CHECKS[field.kind.name]
+    else:
+        annotation = field.plain
+    default = field.default
+    if field.many is not None:
+        annotation = list[annotation]
+        # default_factory, not []: pydantic deep-copies a literal default for every item.
+        default = Field(min_length=1) if default is REQUIRED else Field(default_factory=list)
+    elif field.optional:
+        annotation = annotation | None
+    return annotation, default
 
 
-class Station(_Model):
-    id: Id
-    number: StationNumber
-    title: Title
-    line: Id
-    summary: Summary = ""
-    # default_factory, not []: pydantic deep-copies a literal default for every station.
-    prerequisites: list[Id] = Field(default_factory=list)
-    topics: list[Topic] = Field(min_length=1)
-    references: list[Reference] = Field(default_factory=list)
-
-
-class CurriculumModel(_Model):
-    schema_version: int
-    id: Id
-    title: Title
-    description: Summary = ""
-    source: Source | None = None
-    lines: list[Line] = Field(min_length=1)
-    stations: list[Station] = Field(min_length=1)
+CurriculumModel = _model(TopLevel, "CurriculumModel")
 
 
 def _quote(value: object, limit: int = 60) -> str:
@@ -201,7 +214,7 @@ def check(data: bytes, source: str) -> Rows:
     problems: list[str] = []
     if version != SCHEMA_VERSION and isinstance(version, int) and not isinstance(version, bool):
         problems.append(f"schema_version: {version} is not supported (expected {SCHEMA_VERSION})")
-    checked: CurriculumModel | None = None
+    checked: BaseModel | None = None
     try:
         checked = CurriculumModel.model_validate(raw)
     except ValidationError as error:
@@ -212,30 +225,40 @@ def check(data: bytes, source: str) -> Rows:
     return _rows(checked)
 
 
-def _rows(checked: CurriculumModel) -> Rows:
+def _rows(checked: BaseModel) -> Rows:
     """The checked curriculum as plain tuples: what metrotui.core.curriculum builds from."""
-    source = checked.source
-    return (
-        checked.schema_version,
-        checked.id,
-        checked.title,
-        checked.description,
-        None if source is None else (source.url, source.license, source.attribution),
-        tuple((line.id, line.name, line.color, line.description) for line in checked.lines),
-        tuple(
-            (
-                station.id,
-                station.number,
-                station.title,
-                station.line,
-                station.summary,
-                tuple(station.prerequisites),
-                tuple((topic.id, topic.title, topic.summary) for topic in station.topics),
-                tuple((ref.title, ref.url, ref.kind) for ref in station.references),
-            )
-            for station in checked.stations
-        ),
-    )
+    return _row_maker(TopLevel)(checked)
+
+
+@functools.cache
+def _row_maker(record: type) -> Callable[[Any], tuple[Any, ...]]:
+    """What turns a checked model into its row: plain tuples all the way down."""
+    fields = file_fields(record)
+    values = operator.attrgetter(*(field.name for field in fields))
+    converted = [
+        (index, _value_maker(field))
+        for index, field in enumerate(fields)
+        if field.record is not None or field.many is not None
+    ]
+    if not converted:
+        return values
+
+    def row(model: Any) -> tuple[Any, ...]:
+        items = list(values(model))
+        for index, convert in converted:
+            items[index] = convert(items[index])
+        return tuple(items)
+
+    return row
+
+
+def _value_maker(field: FileField) -> Callable[[Any], Any]:
+    if field.record is None:
+        return tuple
+    inner = _row_maker(field.record)
+    if field.many is not None:
+        return lambda models: tuple(map(inner, models))
+    return lambda model: None if model is None else inner(model)
 
 
 def _parse_json(data: bytes, source: str) -> Any:
@@ -354,24 +377,7 @@ def _unique(problems: list[str]) -> list[str]:
 
 # Describing pydantic's errors in the curriculum's own terms ----------------
 
-_FIELD_NAMES = {
-    "Curriculum": ["schema_version", "id", "title", "description", "source", "lines", "stations"],
-    "Source": ["url", "license", "attribution"],
-    "Line": ["id", "name", "color", "description"],
-    "Station": [
-        "id",
-        "number",
-        "title",
-        "line",
-        "summary",
-        "prerequisites",
-        "topics",
-        "references",
-    ],
-    "Topic": ["id", "title", "summary"],
-    "Reference": ["title", "url", "kind"],
-}
-_ALL_FIELDS = sorted({name for names in _FIELD_NAMES.values() for name in names})
+_ALL_FIELDS = sorted({field.name for record in records() for field in file_fields(record)})
 
 _EXPECTED = {
     "string_type": "text",

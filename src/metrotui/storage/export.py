@@ -8,8 +8,10 @@ both kept.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from metrotui.core.curriculum import Curriculum
@@ -97,6 +99,26 @@ def read_export_file(path: str, curriculum_id: str) -> Progress:
     except OSError as error:
         raise ValueError(f"cannot read {path} ({error.strerror or error})") from None
     return read_export(data, curriculum_id, path)
+
+
+def write_export(path: Path, text: str) -> None:
+    """Write an export to ``path`` whole, or raise OSError and leave what was there.
+
+    A pipe or a device (``-o /dev/stdout``) is written straight to: it has no
+    folder entry to replace.
+    """
+    from metrotui.storage.atomic import write_atomic
+
+    data = text.encode("utf-8")
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        regular = True  # a new file
+    if regular:
+        write_atomic(path, data)
+        return
+    with open(path, "wb") as out:
+        out.write(data)
 
 
 def export_json(progress: Progress) -> str:

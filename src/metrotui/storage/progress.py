@@ -472,10 +472,9 @@ class ProgressStore:
         Commands that only read never pay for these; the app calls this once it
         is idle, so that the learner's first tick is as quick as the others.
         """
-        import glob  # noqa: F401
-        import tempfile  # noqa: F401
-
         import filelock  # noqa: F401
+
+        import metrotui.storage.atomic  # noqa: F401
 
     # Internals ----------------------------------------------------------------
     def _target(self) -> Path:
@@ -615,69 +614,29 @@ class ProgressStore:
         return aside
 
     def _write(self, progress: Progress) -> None:
+        from metrotui.storage.atomic import write_atomic
+
         target = self._target()
         # Escapes what no encoder can write (a lone surrogate), so a save never fails on text.
         payload = (safe_json(progress.to_json(), indent=2) + "\n").encode()
-        temp_name: str | None = None
         _remove_stale_temp_files(target)
         try:
-            import tempfile  # here: only writing needs it, and it is slow to import
-
-            fd, temp_name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-            )
-            # mkstemp makes the file private (0600); keep the mode the file had,
-            # or give a new one the mode any file created here would get.
-            os.fchmod(fd, _file_mode(target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, target)
-            temp_name = None
-            _fsync_folder(target.parent)
+            write_atomic(target, payload)
         except OSError as error:
             raise ProgressError(
                 f"could not save progress to {self.path} ({_reason(error)}); "
                 "the file on disk was not changed"
             ) from None
-        finally:
-            if temp_name is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp_name)
 
 
 def _remove_stale_temp_files(target: Path) -> None:
     # Called under the lock, so no other writer is using a temp file now: any
     # left over is from a process killed mid-write, and holds nothing new.
-    import glob
+    from metrotui.storage.atomic import temporaries
 
-    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+    for stale in temporaries(target):
         with contextlib.suppress(OSError):
             stale.unlink()
-
-
-def _file_mode(target: Path) -> int:
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_folder(folder: Path) -> None:
-    # The rename is only durable once the folder entry is on disk too.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _symlink_loop(path: Path) -> str:

@@ -1,20 +1,20 @@
 """What the app remembers between launches: the path filter, the selection, the theme.
 
 Losing this file costs a learner nothing but a default view, so it is read
-forgivingly and written on a best-effort basis, unlike progress.
+forgivingly, and a save that fails is let go; a save that succeeds is as
+durable as progress (metrotui.storage.atomic).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # A few short ids; anything bigger is not ours.
 MAX_UI_STATE_BYTES = 2**20
+# A save takes milliseconds: a temporary file this old was left by a killed one.
+STALE_TEMPORARY_S = 3600
 
 
 @dataclass
@@ -56,23 +56,15 @@ class UiState:
         }
 
     def save(self) -> None:
+        from metrotui.storage.atomic import remove_abandoned, write_atomic
+
         data = self._as_json()
         if data == self._saved:
             return
-        temp: str | None = None
         try:
             self.path_file.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(
-                dir=self.path_file.parent, prefix=".ui-state.", suffix=".tmp"
-            )
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            os.replace(temp, self.path_file)
-            temp = None
+            remove_abandoned(self.path_file, STALE_TEMPORARY_S)
+            write_atomic(self.path_file, json.dumps(data).encode())
             self._saved = data
         except OSError:
             pass  # a view preference is not worth interrupting the learner for
-        finally:
-            if temp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
