@@ -10,8 +10,8 @@ from metrotui.core.curriculum import Curriculum
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
 from metrotui.tui.screens.stats_screen import StatsScreen
-from tests.test_app import screen_text
-from tests.test_route_and_stats import ALIGNMENT_ROUTE
+from tests.core.test_route_and_stats import ALIGNMENT_ROUTE
+from tests.tui.test_app import screen_text
 
 
 def make_app(genai: Curriculum, tmp_path: Path) -> MetroApp:

@@ -8,7 +8,7 @@ from textual.widgets import TextArea
 
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.screens.note_editor import DiscardDialog, NoteEditor
-from tests.test_app import WIDE, make_app, screen_lines
+from tests.tui.test_app import WIDE, make_app, screen_lines
 
 
 async def test_escape_with_typed_text_asks_and_keeps_it_by_default(genai, tmp_path):

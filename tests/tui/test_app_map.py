@@ -20,7 +20,7 @@ from metrotui.core.glyphs import SELECTED_MARK, STATION_GLYPH
 from metrotui.core.tracker import StationState
 from metrotui.tui.app import MetroApp
 from metrotui.tui.map_layout import station_label
-from tests.test_app import make_app, screen_lines, select_with_keys
+from tests.tui.test_app import make_app, screen_lines, select_with_keys
 
 SCRIPT = Path(sys.executable).parent / "metrotui"
 SHAPES = "●◐○◌◆▸"

@@ -13,7 +13,7 @@ from metrotui.core.curriculum import Curriculum
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
 from metrotui.tui.screens.known_dialog import KnownDialog
-from tests.test_app import WIDE, make_app, notes, screen_lines, screen_text, select_station
+from tests.tui.test_app import WIDE, make_app, notes, screen_lines, screen_text, select_station
 
 
 def on_disk(genai: Curriculum, tmp_path: Path):

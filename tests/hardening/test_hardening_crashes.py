@@ -25,7 +25,7 @@ from metrotui.core.curriculum import Curriculum
 from metrotui.storage.curriculum_file import parse_curriculum
 from metrotui.storage.progress import ProgressStore, parse_progress
 from metrotui.tui.app import MetroApp
-from tests.test_app import screen_lines
+from tests.tui.test_app import screen_lines
 
 KILL_ROUNDS = max(1, int(os.environ.get("METROTUI_KILL_ROUNDS", "200")))
 KILL_STREAMS = 2  # killers working on the same file at once

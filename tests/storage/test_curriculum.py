@@ -19,7 +19,7 @@ from metrotui.core.curriculum import REFERENCE_KINDS, Curriculum, CurriculumErro
 from metrotui.storage.curriculum_file import MAX_FILE_BYTES, load_curriculum, parse_curriculum
 from tests.helpers import GENAI_STATION_IDS, chain, curriculum_raw, make_curriculum, station
 
-SEED_README = Path(__file__).resolve().parents[2] / "shared" / "seed" / "GenAIMetroMap-README.md"
+SEED_README = Path(__file__).resolve().parents[3] / "shared" / "seed" / "GenAIMetroMap-README.md"
 
 
 def problems(raw: Any, source: str = "bad.json") -> list[str]:

@@ -12,7 +12,7 @@ from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
 from metrotui.tui.screens.known_dialog import KnownDialog
 from metrotui.tui.screens.note_editor import NoteEditor
-from tests.test_app import screen_text
+from tests.tui.test_app import screen_text
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((140, 40), id="140x40")]
 

@@ -113,7 +113,7 @@ NOT_PROGRESS = {
     "a JSON list": b'["calculus", "probability-and-statistics"]',
     "nested too deep": b"[" * 100_000,
     "a package.json": b'{"name": "notes", "version": "1.0.0", "private": true}',
-    "a metrotui curriculum": Path(__file__).parents[1].joinpath("data/stations.json").read_bytes(),
+    "a metrotui curriculum": Path(__file__).parents[2].joinpath("data/stations.json").read_bytes(),
     "binary": bytes(range(256)) * 16,
 }
 

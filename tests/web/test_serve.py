@@ -510,7 +510,7 @@ def test_without_the_web_extra_the_hint_fits_this_checkout(tmp_path: Path) -> No
         timeout=30,
         env=env,
     )
-    checkout = Path(__file__).resolve().parents[1]
+    checkout = Path(__file__).resolve().parents[2]
     assert result.returncode == 2
     assert result.stderr == (
         "metrotui: serve needs the web extra: "
