@@ -24,7 +24,7 @@ from metrotui.paths import (
 )
 
 if TYPE_CHECKING:
-    from metrotui.cli.commands import FrontEnds
+    from metrotui.cli.session import FrontEnds
     from metrotui.core.curriculum import Curriculum
 
 
@@ -61,7 +61,7 @@ def _open_bundled_map() -> None:
 
 def front_ends() -> FrontEnds:
     """What the CLI may start: the app and the web server, which it never imports itself."""
-    from metrotui.cli.commands import FrontEnds
+    from metrotui.cli.session import FrontEnds
 
     return FrontEnds(open_map=open_map, serve_web=serve_web)
 

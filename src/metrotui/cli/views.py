@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
@@ -13,9 +12,6 @@ from metrotui.core.curriculum import Curriculum, Line, Station
 from metrotui.core.glyphs import STATE_STYLE, TOPIC_DONE, TOPIC_OPEN, station_badge, topic_dots
 from metrotui.core.tracker import ALL_PATHS, Count, StationState, Tracker
 from metrotui.core.words import counted
-
-if TYPE_CHECKING:
-    pass
 
 
 def _count_text(count: Count) -> Text:

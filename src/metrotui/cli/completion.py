@@ -1,0 +1,60 @@
+"""Shell completion of station, topic and line ids, read from the curriculum the command
+line names (a shell shows no errors: a curriculum that does not load completes nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from metrotui.paths import (
+    bundled_curriculum,
+)
+
+if TYPE_CHECKING:
+    from metrotui.core.curriculum import Curriculum
+
+
+# Completion: each callback reads the curriculum the command line names, and
+# offers nothing rather than an error when it cannot (a shell shows no message).
+
+
+def _completion_curriculum(ctx: click.Context) -> Curriculum | None:
+    from metrotui.storage.curriculum_file import load_curriculum
+
+    option = ctx.find_root().params.get("curriculum_option")
+    try:
+        return load_curriculum(Path(option) if option else bundled_curriculum())
+    except Exception:  # a file that does not load simply completes nothing
+        return None
+
+
+def _matching(incomplete: str, pairs: list[tuple[str, str]]) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    start = incomplete.casefold()
+    return [
+        CompletionItem(value, help=title)
+        for value, title in pairs
+        if value.casefold().startswith(start)
+    ]
+
+
+def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    curriculum = _completion_curriculum(ctx)
+    if curriculum is None:
+        return []
+    pairs = [(station.id, station.title) for station in curriculum.stations]
+    pairs += [
+        (topic.id, topic.title) for station in curriculum.stations for topic in station.topics
+    ]
+    return _matching(incomplete, pairs)
+
+
+def complete_paths(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    curriculum = _completion_curriculum(ctx)
+    if curriculum is None:
+        return []
+    pairs = [("all", "every line"), *((line.id, line.name) for line in curriculum.lines)]
+    return _matching(incomplete, pairs)
