@@ -147,6 +147,8 @@ def test_import_refuses_other_curricula_and_junk(isolated_config: Path, tmp_path
     foreign.write_text(json.dumps({"schema_version": 1, "curriculum": "other", "done": {}}))
     result = run("import", str(foreign))
     assert result.exit_code == 2 and "'other'" in result.stderr
+    # The export is fine: the advice is about the curriculum, not the progress file.
+    assert "--curriculum" in result.stderr and "--progress" not in result.stderr
     junk = tmp_path / "junk.json"
     junk.write_text("not json")
     assert run("import", str(junk)).exit_code == 2

@@ -21,6 +21,7 @@ from metrotui.storage.progress import (
     MAX_PROGRESS_BYTES,
     DamagedProgress,
     NotProgress,
+    OtherCurriculum,
     Progress,
     merge_extra,
     merge_note,
@@ -68,6 +69,13 @@ def read_export(data: bytes, curriculum_id: str, source: str) -> Progress:
     """A JSON export (or a progress file) for this curriculum; ValueError if it is not one."""
     try:
         progress = parse_progress(data, curriculum_id, source)
+    except OtherCurriculum as other:
+        # The export is fine; it is the curriculum in use that does not match.
+        raise ValueError(
+            f"{source} is an export for the curriculum {other.owner!r}, not {curriculum_id!r}; "
+            f"import it with --curriculum naming the {other.owner!r} curriculum file. "
+            "Nothing was imported"
+        ) from None
     except (DamagedProgress, NotProgress) as damage:
         raise ValueError(
             f"{source} is not a metrotui progress export: {damage}; nothing was imported"

@@ -45,6 +45,14 @@ class ProgressError(Exception):
     """Progress that cannot be read or written; the message says what to do."""
 
 
+class OtherCurriculum(ProgressError):
+    """Progress kept for another curriculum than the one in use (``owner``)."""
+
+    def __init__(self, message: str, owner: str) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+
 def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -317,9 +325,10 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
         # Not a file for some other curriculum (that would name it): a damaged one.
         raise DamagedProgress("it does not say which curriculum it is for")
     if owner != curriculum_id:
-        raise ProgressError(
+        raise OtherCurriculum(
             f"{source} holds progress for the curriculum {owner!r}, not {curriculum_id!r}; "
-            "choose another --progress file. The file was left untouched."
+            "choose another --progress file. The file was left untouched.",
+            owner,
         )
     done = raw.get("done", {})
     if not isinstance(done, dict) or not all(
