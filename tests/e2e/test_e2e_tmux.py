@@ -58,8 +58,10 @@ class Terminal:
         return self.tmux("capture-pane", "-p", "-t", session, check=False).stdout
 
     def keys(self, session: str, *keys: str) -> None:
-        for key in keys:  # one at a time, as a person types
+        for key in keys:
             self.tmux("send-keys", "-t", session, key)
+            # On purpose, a person's pace: keys arriving together read differently
+            # (Escape then p at once is Alt+p).
             time.sleep(0.1)
 
     def has_session(self, session: str) -> bool:
@@ -73,6 +75,19 @@ def wait_for(condition: Callable[[], bool], what: str, screen: Callable[[], str]
             return
         time.sleep(0.1)
     pytest.fail(f"timed out after {TIMEOUT:.0f} s waiting for {what}; the screen:\n{screen()}")
+
+
+def settled(read: Callable[[], str], screen: Callable[[], str], quiet: float = 0.5) -> str:
+    """What read() shows once it has stayed the same for quiet seconds."""
+    deadline = time.monotonic() + TIMEOUT
+    shown, since = read(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            pytest.fail(f"still changing after {TIMEOUT:.0f} s; the screen:\n{screen()}")
+        time.sleep(0.05)
+        if (now := read()) != shown:
+            shown, since = now, time.monotonic()
+    return shown
 
 
 @pytest.fixture
@@ -259,11 +274,11 @@ def test_the_footer_shows_whole_keys_and_always_help(terminal, tmp_path, width):
         return lines[-1] if lines else ""
 
     wait_for(lambda: "? Keys" in footer(), "the footer to draw", lambda: terminal.screen("foot"))
-    on_map = footer()
+    on_map = settled(footer, lambda: terminal.screen("foot"))
     terminal.keys("foot", "Tab")
     wait_for(lambda: "Tick" in footer(), "the checklist's keys", lambda: terminal.screen("foot"))
-    time.sleep(0.3)  # a footer redrawn after its first keys arrive
-    for shown in (on_map, footer()):
+    # The footer is drawn again once its first keys arrive: judge the one that stays.
+    for shown in (on_map, settled(footer, lambda: terminal.screen("foot"))):
         chunks = [c.strip() for c in shown.replace("▏", "  ").split("  ") if c.strip()]
         assert "? Keys" in chunks, shown
         assert set(chunks) <= FOOTER_KEYS, f"a key cut short at {width} columns: {shown!r}"

@@ -88,6 +88,7 @@ def kill_stream(
         )
         assert child.stdout is not None
         assert child.stdout.readline() == "ready\n"
+        # On purpose: a random moment, so kills land at every step of a save, not one.
         time.sleep(rng.uniform(0, 0.03))
         os.kill(child.pid, signal.SIGKILL)
         out, err = child.communicate(timeout=30)
@@ -265,7 +266,7 @@ async def test_app_and_cli_marking_at_once_keep_both_sets(tmp_path: Path) -> Non
         go.touch()
         for topic in by_app:  # ticked in the app while the CLI writes
             app.toggle_topic(topic)
-            await pilot.pause(0.01)
+            await pilot.pause(0.01)  # on purpose: spread over the CLI's run, not all at once
         await pilot.pause()
         finish([writer])
         deadline = time.monotonic() + 5

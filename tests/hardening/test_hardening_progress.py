@@ -33,6 +33,7 @@ from metrotui.cli.commands import cli
 from metrotui.core.curriculum import Curriculum
 from metrotui.tui.app import MetroApp
 from tests.helpers import refuse_temporary_files
+from tests.waiting import pause_until
 
 CURRICULUM = "genai-metromap"
 OLD_TIME = "2024-01-02T03:04:05.000Z"
@@ -362,8 +363,11 @@ async def test_app_with_a_symlink_loop_keeps_running(genai: Curriculum, tmp_path
     app = make_app(genai, loop, tmp_path)
     app.watch_interval = 0.05  # the watcher must cope with it too
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause(0.2)
-        assert any("leads back to itself" in m for _, m, _ in notices(app))
+        await pause_until(
+            pilot,
+            lambda: any("leads back to itself" in m for _, m, _ in notices(app)),
+            "the notice that the file leads back to itself",
+        )
         await tick_first_topic(pilot)
         still_running(app)
     assert loop.is_symlink()

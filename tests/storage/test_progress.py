@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -523,23 +523,32 @@ def test_waiting_briefly_for_a_lock_then_succeeding(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     script = textwrap.dedent(
         """
-        import sys, time
+        import sys
         from filelock import FileLock
         with FileLock(sys.argv[1]):
             print("held", flush=True)
-            time.sleep(0.3)
+            sys.stdin.readline()  # until the test says the mark is waiting
         """
     )
     holder = subprocess.Popen(
         [sys.executable, "-c", script, str(tmp_path / ".p.json.lock")],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        started = time.monotonic()
-        store_at(path).mark(["calculus"])
-        assert time.monotonic() - started >= 0.1
+        assert holder.stdin is not None and holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with ThreadPoolExecutor(1) as pool:
+            marking = pool.submit(store_at(path).mark, ["calculus"])
+            # Still waiting a while later: it neither failed nor wrote past the lock.
+            with pytest.raises(TimeoutError):
+                marking.result(timeout=0.2)
+            assert not path.exists()
+            holder.stdin.close()  # the other writer finishes and lets go
+            marking.result(timeout=10)
     finally:
+        if holder.poll() is None:
+            holder.kill()
         holder.wait(timeout=10)
     assert set(store_at(path).load().done) == {"calculus"}

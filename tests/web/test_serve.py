@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -26,20 +28,15 @@ from metrotui.cli.commands import cli
 from metrotui.entry import front_ends
 from metrotui.web.guard import Guard
 from metrotui.web.install import Install, add_web_command
-from metrotui.web.serve import ServeError, app_command, check_port
+from metrotui.web.serve import ServeError, app_command, listening_sockets
 from tests.helpers import chain
+from tests.waiting import wait_until
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 15.0
 # Characters a title and a path may hold that HTML and a shell both care about.
 TITLE = "Tiny <Map> & 'Co'"
 ESCAPED_TITLE = "Tiny &lt;Map&gt; &amp; &#39;Co&#39;"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def metrotui(*args: str) -> list[str]:
@@ -54,17 +51,21 @@ class Served:
     log: Path  # what the server printed
 
 
-def wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+# The line the server prints once it is listening (see MetroServer.on_startup).
+SERVING = re.compile(r"^metrotui: serving .* on (http://\S+) \(Ctrl\+C stops it\)$", re.M)
+LOG_NUMBERS = itertools.count(1)
+
+
+def printed_url(process: subprocess.Popen[bytes], log: Path) -> str:
+    """The URL the server printed: with --port 0 the only place its port is named."""
     deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
+    while (found := SERVING.search(log.read_text(encoding="utf-8", errors="replace"))) is None:
         if process.poll() is not None:
             pytest.fail(f"metrotui serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"metrotui serve did not answer on port {port} in {START_TIMEOUT} s")
+        if time.monotonic() > deadline:
+            pytest.fail(f"metrotui serve printed no URL in {START_TIMEOUT} s:\n{log.read_text()}")
+        time.sleep(0.05)
+    return found.group(1)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -81,22 +82,26 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def running_server(
     root: Path, *options: str, host: str = HOST, before: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, Path]]:
-    """``metrotui [before] serve --host H --port P [options]``: yields the port and its log."""
+    """``metrotui [before] serve --host H --port 0 [options]``: yields its port and its log.
+
+    The server binds port 0 itself, so the kernel's pick cannot be taken by
+    anyone else before the server has it; the port is read from its URL.
+    """
     env = {**os.environ, "XDG_CONFIG_HOME": str(root / "config")}
     for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR"):
         env.pop(name, None)
-    port = free_port()
-    log = root / f"serve-{port}.log"
+    log = root / f"serve-{next(LOG_NUMBERS)}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            metrotui(*before, "serve", "--host", host, "--port", str(port), *options),
+            metrotui(*before, "serve", "--host", host, "--port", "0", *options),
             stdout=output,
             stderr=subprocess.STDOUT,
             env=env,
             cwd=root,
         )
     try:
-        wait_for_port(process, port, log)
+        port = urlsplit(printed_url(process, log)).port
+        assert port, log.read_text()
         yield port, log
     finally:
         stop(process)
@@ -215,7 +220,7 @@ def test_without_the_web_extra_one_line_says_how_to_get_it(
     monkeypatch.setitem(sys.modules, "textual_serve", None)
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)
     result = CliRunner().invoke(
-        cli, ["serve", "--port", str(free_port())], prog_name="metrotui", obj=front_ends()
+        cli, ["serve", "--port", "0"], prog_name="metrotui", obj=front_ends()
     )
     assert result.exit_code == 2
     assert result.output.startswith("metrotui: serve needs the web extra: ")
@@ -239,7 +244,91 @@ def test_a_port_in_use_is_refused_clearly() -> None:
     assert "Traceback" not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("port", ["0", "65536", "eighty"])
+async def test_port_0_serves_on_a_free_port_the_printed_url_names(tmp_path: Path) -> None:
+    with running_server(tmp_path, before=tiny_map(tmp_path)) as (port, log):
+        url = printed_url_in(log)
+        assert url == f"http://{HOST}:{port}/" and port != 0
+        status, _, body = request(url)
+        assert status == 200 and "textual-terminal" in body
+        # The Host and Origin checks know the port the kernel picked.
+        assert await handshake_status(f"ws://{HOST}:{port}/ws", origin=url.rstrip("/")) == 101
+        assert request(url, Host=f"{HOST}:0")[0] == 403
+
+
+def printed_url_in(log: Path) -> str:
+    found = SERVING.search(log.read_text(encoding="utf-8"))
+    assert found, log.read_text()
+    return found.group(1)
+
+
+def fake_addresses(monkeypatch: pytest.MonkeyPatch, *hosts: str) -> None:
+    """Let the name resolve to several loopback addresses, as localhost does with IPv6."""
+
+    def resolve(host: str | None, port: int, **_: object) -> list[tuple[Any, ...]]:
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (name, port))
+            for name in hosts
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def test_port_0_gives_every_address_the_same_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_addresses(monkeypatch, "127.0.0.1", "127.0.0.2", "127.0.0.3")
+    sockets = listening_sockets("localhost", 0)
+    try:
+        names = [sock.getsockname() for sock in sockets]
+        assert [name[0] for name in names] == ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
+        assert len({name[1] for name in names}) == 1 and names[0][1] != 0
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_port_0_picks_again_when_its_pick_is_taken_on_another_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kernel picks for the first address; someone may hold that port on the second."""
+    fake_addresses(monkeypatch, "127.0.0.1", "127.0.0.2")
+    squatters: list[socket.socket] = []
+    real_bind = socket.socket.bind
+
+    def bind(self: socket.socket, address: tuple[str, int]) -> None:
+        host, port = address
+        if host == "127.0.0.2" and not squatters:
+            squatter = socket.socket()
+            real_bind(squatter, (host, port))
+            squatter.listen()
+            squatters.append(squatter)
+        real_bind(self, address)
+
+    monkeypatch.setattr(socket.socket, "bind", bind)
+    try:
+        sockets = listening_sockets("localhost", 0)
+        ports = {sock.getsockname()[1] for sock in sockets}
+        assert len(sockets) == 2 and len(ports) == 1
+        assert squatters[0].getsockname()[1] not in ports
+        for sock in sockets:
+            sock.close()
+    finally:
+        for squatter in squatters:
+            squatter.close()
+
+
+def test_a_port_in_use_on_any_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_addresses(monkeypatch, "127.0.0.1", "127.0.0.2")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.2", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ServeError, match=rf"^cannot serve on localhost:{port}: .*in use"):
+            listening_sockets("localhost", port)
+        # Nothing is left bound on the address that was free.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))
+
+
+@pytest.mark.parametrize("port", ["-1", "65536", "eighty"])
 def test_a_port_out_of_range_is_refused(port: str) -> None:
     result = CliRunner().invoke(cli, ["serve", "--port", port], prog_name="metrotui")
     assert result.exit_code == 2
@@ -247,16 +336,16 @@ def test_a_port_out_of_range_is_refused(port: str) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_check_port_names_the_range() -> None:
-    with pytest.raises(ServeError, match="out of range"):
-        check_port(HOST, 70000)
+def test_listening_sockets_names_the_range() -> None:
+    with pytest.raises(ServeError, match="out of range: use 1 to 65535, or 0 for any free port"):
+        listening_sockets(HOST, 70000)
 
 
 def test_a_broken_curriculum_is_reported_before_serving(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["--curriculum", str(broken), "serve", "--port", str(free_port())], obj=front_ends()
+        cli, ["--curriculum", str(broken), "serve", "--port", "0"], obj=front_ends()
     )
     assert result.exit_code == 2
     assert result.output.startswith("metrotui: ")
@@ -437,7 +526,7 @@ def test_header_values_are_cleaned_before_they_are_shown(served: Served) -> None
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 403")
     assert "\u202e".encode() not in answer and b"\x1b" not in answer
-    time.sleep(0.2)
+    wait_until(lambda: "Host 'evilgro.example'" in served.log.read_text(), "the refusal's log line")
     printed = served.log.read_text(encoding="utf-8")
     assert "\u202e" not in printed and "\x1b" not in printed and "\x07" not in printed
 
@@ -504,7 +593,7 @@ def test_without_the_web_extra_the_hint_fits_this_checkout(tmp_path: Path) -> No
     (shadow / "__init__.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(shadow.parent)}
     result = subprocess.run(
-        metrotui("serve", "--port", str(free_port())),
+        metrotui("serve", "--port", "0"),
         capture_output=True,
         text=True,
         timeout=30,

@@ -111,8 +111,8 @@ def open_app(session: Session, app_path: str | None) -> None:
     "--port",
     default=8000,
     show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port to listen on.",
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one (the printed URL names it).",
 )
 @click.option(
     "--max-sessions",

@@ -7,6 +7,7 @@ process, with the command :func:`app_command` builds.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shlex
@@ -46,22 +47,87 @@ def _absolute(path: str) -> str:
     return os.path.abspath(os.path.expanduser(path))
 
 
-def check_port(host: str, port: int) -> None:
-    """Fail with a clear message now, rather than halfway through starting."""
-    if not 1 <= port <= 65535:
-        raise ServeError(f"port {port} is out of range: use 1 to 65535")
+# With port 0, the kernel's pick for the first address may be taken on another
+# (127.0.0.1 and ::1 for localhost): a few fresh picks, then give up.
+FREE_PORT_TRIES = 8
+
+Address = tuple[socket.AddressFamily, socket.SocketKind, int, tuple[Any, ...]]
+
+
+def listening_sockets(host: str, port: int) -> list[socket.socket]:
+    """Sockets listening on every address host names, all on one port.
+
+    Bound here rather than by the server, so a port in use is reported before
+    anything starts and nobody can take it in between; port 0 lets the kernel
+    pick a free one, which the printed URL then names.
+    """
+    if not 0 <= port <= 65535:
+        raise ServeError(f"port {port} is out of range: use 1 to 65535, or 0 for any free port")
+    addresses = _addresses(host, port)
+    tries = FREE_PORT_TRIES if port == 0 else 1
+    while True:
+        tries -= 1
+        try:
+            return _bind_all(addresses, port)
+        except OSError as error:
+            if tries and error.errno == errno.EADDRINUSE:
+                continue
+            raise ServeError(_bind_problem(host, port, error)) from error
+
+
+def bound_port(sockets: list[socket.socket]) -> int:
+    port: int = sockets[0].getsockname()[1]
+    return port
+
+
+def _addresses(host: str, port: int) -> list[Address]:
+    """Each address host names, once, in the resolver's order."""
     try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        found = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
     except socket.gaierror as error:
         raise ServeError(f"cannot serve on {host}: {error.strerror}") from error
-    for family, kind, proto, _, address in addresses:
-        with socket.socket(family, kind, proto) as probe:
-            # As the server will: a port left in TIME_WAIT is free, a listening one is not.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(address)
-            except OSError as error:
-                raise ServeError(_bind_problem(host, port, error)) from error
+    unique = dict.fromkeys(
+        (family, kind, proto, address) for family, kind, proto, _, address in found
+    )
+    return list(unique)
+
+
+def _bind_all(addresses: list[Address], port: int) -> list[socket.socket]:
+    bound: list[socket.socket] = []
+    try:
+        for family, kind, proto, address in addresses:
+            bound.append(_listening(family, kind, proto, (address[0], port, *address[2:])))
+            port = bound[-1].getsockname()[1]  # with 0: the kernel's pick, for every address
+    except BaseException:
+        _close(bound)
+        raise
+    return bound
+
+
+def _listening(
+    family: socket.AddressFamily, kind: socket.SocketKind, proto: int, address: tuple[Any, ...]
+) -> socket.socket:
+    """One socket set up as asyncio's create_server sets up its own."""
+    sock = socket.socket(family, kind, proto)
+    try:
+        # A port left in TIME_WAIT is free, a listening one is not.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+        # Listening now: a browser opening the printed URL waits in the backlog, never refused.
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _close(sockets: list[socket.socket]) -> None:
+    for sock in sockets:
+        sock.close()
 
 
 def _bind_problem(host: str, port: int, error: OSError) -> str:
@@ -78,28 +144,29 @@ def serve(
     max_sessions: int = DEFAULT_MAX_SESSIONS,
     verbose: bool = False,
 ) -> None:
-    """Serve the app at http://host:port/ until interrupted (Ctrl+C)."""
+    """Serve the app at http://host:port/ until interrupted (Ctrl+C); port 0 picks a free one."""
     try:
         from metrotui.web.server import MetroServer
     except ImportError as error:
         from metrotui.web.install import needs_extra_message
 
         raise ServeError(needs_extra_message()) from error
-    check_port(host, port)
-    guard = Guard.for_address(host, port, machine_name=socket.gethostname())
-    server = MetroServer(
-        command,
-        guard=guard,
-        title=title,
-        max_sessions=max_sessions,
-        verbose=verbose,
-        templates_path=TEMPLATES_PATH,
-    )
-    _quiet_closed_loop()
+    sockets = listening_sockets(host, port)
     try:
+        guard = Guard.for_address(host, bound_port(sockets), machine_name=socket.gethostname())
+        server = MetroServer(
+            command,
+            guard=guard,
+            sockets=sockets,
+            title=title,
+            max_sessions=max_sessions,
+            verbose=verbose,
+            templates_path=TEMPLATES_PATH,
+        )
+        _quiet_closed_loop()
         server.serve()
-    except OSError as error:  # lost the port between the check and the start
-        raise ServeError(_bind_problem(host, port, error)) from error
+    finally:
+        _close(sockets)
 
 
 def _quiet_closed_loop() -> None:

@@ -6,8 +6,12 @@ Importing this module imports textual-serve and aiohttp, the ``web`` extra:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
+import signal
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -47,6 +51,7 @@ class MetroServer(Server):
         command: str,
         *,
         guard: Guard,
+        sockets: list[socket.socket],
         title: str,
         max_sessions: int,
         verbose: bool,
@@ -56,10 +61,32 @@ class MetroServer(Server):
             command, host=guard.host, port=guard.port, title=title, templates_path=templates_path
         )
         self.guard = guard
+        self.sockets = sockets
         self.max_sessions = max_sessions
         self.verbose = verbose
         self.open_sessions = 0
         self.sessions_started = 0
+
+    def serve(self, debug: bool = False) -> None:
+        """As textual-serve serves, but on the sockets already bound and listening.
+
+        Its own serve binds host:port as it starts: with port 0 the kernel would
+        pick a port that the Guard and the printed URL know nothing of.
+        """
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
+            for signal_number in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signal_number, self.request_exit)
+        web.run_app(
+            self._make_app(),
+            sock=self.sockets,
+            handle_signals=False,
+            loop=loop,
+            print=lambda *args: None,
+        )
 
     def initialize_logging(self) -> None:
         """Plain lines, never wrapped: sessions by default, every request with --verbose."""
