@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from metrotui.paths import (
     COMPLETE_ENV,
     CURRICULUM_ENV,
+    PROGRESS_ENV,
     bundled_curriculum,
     progress_file,
     same_file,
@@ -36,7 +37,9 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="replace")
     # A shell asking for completions runs the bare command too: only click answers it.
-    if len(sys.argv) <= 1 and not os.environ.get(CURRICULUM_ENV) and COMPLETE_ENV not in os.environ:
+    # A file named in the environment is checked (and refused) by the CLI, in its words.
+    named = os.environ.get(CURRICULUM_ENV) or os.environ.get(PROGRESS_ENV)
+    if len(sys.argv) <= 1 and not named and COMPLETE_ENV not in os.environ:
         _open_bundled_map()
     from metrotui.cli.commands import cli
 

@@ -175,6 +175,31 @@ def test_a_real_process_leaves_a_mistyped_progress_file_alone(tmp_path: Path) ->
     assert mistyped.read_bytes() == NOT_PROGRESS["notes in Markdown"]
 
 
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_the_map_refuses_a_mistyped_progress_file_at_launch(tmp_path: Path, how: str) -> None:
+    # As every command does, before a screen is drawn: not a fresh map that fails at a tick.
+    mistyped = tmp_path / "notes.md"
+    mistyped.write_bytes(NOT_PROGRESS["notes in Markdown"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("METROTUI_")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    args = [METROTUI]
+    if how == "option":
+        args += ["--progress", str(mistyped)]
+    else:
+        env["METROTUI_PROGRESS"] = str(mistyped)
+    result = subprocess.run(
+        args, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=30
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"metrotui: {mistyped} is not a metrotui progress file (it is not valid JSON); "
+        "it was left untouched. Choose another --progress file\n"
+    )
+    assert "\x1b" not in result.stdout  # refused before the app drew anything
+    assert sorted(tmp_path.iterdir()) == [mistyped]
+    assert mistyped.read_bytes() == NOT_PROGRESS["notes in Markdown"]
+
+
 async def test_app_opens_beside_a_file_that_is_not_progress_and_never_touches_it(
     genai: Curriculum, tmp_path: Path
 ) -> None:

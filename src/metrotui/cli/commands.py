@@ -94,10 +94,25 @@ def _refuse_unused_files(ctx: click.Context) -> None:
 cli.command_class = MetroCommand
 
 
+def _refuse_a_file_that_is_not_progress(session: Session) -> None:
+    """The app refuses a --progress file that is not ours at launch, as every command does.
+
+    (A file for another curriculum or from a newer metrotui is different: the
+    app opens it read-only and says so.)
+    """
+    from metrotui.storage.progress import NotOurFile
+
+    try:
+        session.store().peek()
+    except NotOurFile as error:
+        fail(str(error))
+
+
 def open_app(session: Session, app_path: str | None) -> None:
     curriculum = session.curriculum()
     if app_path is not None:
         app_path = chosen_path(session, None)
+    _refuse_a_file_that_is_not_progress(session)
     problem = session.front_ends_or_fail().open_map(curriculum, session.progress_path(), app_path)
     fail(f"the map app cannot start ({problem})")
 

@@ -45,6 +45,10 @@ class ProgressError(Exception):
     """Progress that cannot be read or written; the message says what to do."""
 
 
+class NotOurFile(ProgressError):
+    """A --progress file metrotui did not write (or cannot read at all): refused, left alone."""
+
+
 class OtherCurriculum(ProgressError):
     """Progress kept for another curriculum than the one in use (``owner``)."""
 
@@ -558,11 +562,11 @@ class ProgressStore:
                 ) from None
             # A pipe would block and a device such as /dev/zero never ends;
             # and such a thing must never be "set aside" as damaged.
-            raise ProgressError(
+            raise NotOurFile(
                 f"{self.path} is not a regular file ({error.kind}); choose another --progress file"
             ) from None
         except FileTooLarge as error:
-            raise ProgressError(
+            raise NotOurFile(
                 f"{self.path} is {error.size / 1e6:.1f} MB, too big for a progress file "
                 f"(at most {MAX_PROGRESS_BYTES // 2**20} MB); it was left untouched. "
                 "Choose another --progress file"
@@ -574,7 +578,7 @@ class ProgressStore:
         try:
             progress = parse_progress(data, self.curriculum_id, str(self.path))
         except NotProgress as why:
-            raise ProgressError(
+            raise NotOurFile(
                 f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
                 "Choose another --progress file"
             ) from None
