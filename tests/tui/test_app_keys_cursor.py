@@ -254,3 +254,27 @@ async def test_the_station_pane_shows_each_topic_id_dimmed(genai, tmp_path):
         assert all(
             s.style and titles[0].style and s.style.color != titles[0].style.color for s in ids
         )
+
+
+def shown_start(title: str, app: MetroApp) -> bool:
+    """Whether a title's first words are on screen (a long one wraps)."""
+    return " ".join(title.split()[:2]) in screen_text(app)
+
+
+async def test_the_highlighted_topic_and_link_stay_on_a_short_screen(genai, tmp_path):
+    station = genai.station("optimization")
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(110, 12)) as pilot:
+        await select_station(pilot, "optimization")
+        await pilot.press("tab")
+        for index, topic in enumerate(station.topics):
+            if index:
+                await pilot.press("down")
+            await pilot.pause()
+            assert shown_start(topic.title, app), topic.title
+        await pilot.press("tab")
+        for index, reference in enumerate(station.references):
+            if index:
+                await pilot.press("down")
+            await pilot.pause()
+            assert shown_start(reference.title, app), reference.title

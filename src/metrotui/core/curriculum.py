@@ -19,7 +19,7 @@ they are objects when the class is made: reading them costs a launch nothing.
 """
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from operator import attrgetter
 from types import NoneType, UnionType
 from typing import Annotated, Any, NamedTuple, TypeAlias, TypeVar, get_args, get_origin
@@ -246,6 +246,7 @@ class Curriculum(TopLevel):
         "_topics",
         "_dependents",
         "_order",
+        "memo",
         "__weakref__",
     )
 
@@ -269,6 +270,9 @@ class Curriculum(TopLevel):
         self._topic_station = topic_station
         self._topics = topics
         self._dependents = dependents
+        # What other layers work out from this curriculum (path members, map
+        # topologies), kept on it: it never changes, and when it goes they go.
+        self.memo: dict[Hashable, Any] = {}
 
     @classmethod
     def from_rows(cls, rows: Rows) -> "Curriculum":

@@ -351,18 +351,20 @@ def check_path(curriculum: Curriculum, path: str) -> str:
     raise UnknownIdError(path, closest(path, choices), kind="path")
 
 
-_PATH_CACHE: dict[tuple[int, str], tuple[Curriculum, frozenset[str]]] = {}
-
-
 def path_members(curriculum: Curriculum, path: str) -> frozenset[str] | None:
     """Station ids on a line plus everything they need; None means every station."""
     if path == ALL_PATHS:
         return None
     check_path(curriculum, path)
-    key = (id(curriculum), path)
-    cached = _PATH_CACHE.get(key)
-    if cached is not None and cached[0] is curriculum:
-        return cached[1]
+    # Kept on the curriculum, one per line: every filter change and stats view asks.
+    key = (path_members, path)
+    members: frozenset[str] | None = curriculum.memo.get(key)
+    if members is None:
+        members = curriculum.memo[key] = _members(curriculum, path)
+    return members
+
+
+def _members(curriculum: Curriculum, path: str) -> frozenset[str]:
     members: set[str] = set()
     pending = [station.id for station in curriculum.stations_on(path)]
     while pending:
@@ -370,10 +372,7 @@ def path_members(curriculum: Curriculum, path: str) -> frozenset[str] | None:
         if station_id not in members:
             members.add(station_id)
             pending.extend(curriculum.station(station_id).prerequisites)
-    if len(_PATH_CACHE) > 64:
-        _PATH_CACHE.clear()
-    _PATH_CACHE[key] = (curriculum, frozenset(members))
-    return _PATH_CACHE[key][1]
+    return frozenset(members)
 
 
 def path_choices(curriculum: Curriculum) -> list[str]:

@@ -327,25 +327,24 @@ def _prerequisite_order(needs: list[list[int]]) -> list[int]:
     return order
 
 
-# Kept per curriculum and filter, so a resize or a return to an earlier filter
-# costs nothing; a few are enough (the app cycles through a handful of filters).
-_TOPOLOGIES: OrderedDict[tuple[int, frozenset[str] | None], tuple[Curriculum, _Topology]] = (
-    OrderedDict()
-)
+# Kept on the curriculum, per filter, so a resize or a return to an earlier
+# filter costs nothing; a few are enough (the app cycles through a handful of
+# filters), and any other set of visible stations pushes out the oldest.
 _TOPOLOGY_CACHE_SIZE = 12
 
 
 def _topology(curriculum: Curriculum, visible: Collection[str] | None) -> _Topology:
     shown = None if visible is None else frozenset(visible)
-    key = (id(curriculum), shown)
-    cached = _TOPOLOGIES.get(key)
-    if cached is not None and cached[0] is curriculum:
-        _TOPOLOGIES.move_to_end(key)
-        return cached[1]
-    topology = _Topology(curriculum, shown)
-    _TOPOLOGIES[key] = (curriculum, topology)
-    while len(_TOPOLOGIES) > _TOPOLOGY_CACHE_SIZE:
-        _TOPOLOGIES.popitem(last=False)
+    kept: OrderedDict[frozenset[str] | None, _Topology] = curriculum.memo.setdefault(
+        _topology, OrderedDict()
+    )
+    topology = kept.get(shown)
+    if topology is not None:
+        kept.move_to_end(shown)
+        return topology
+    topology = kept[shown] = _Topology(curriculum, shown)
+    while len(kept) > _TOPOLOGY_CACHE_SIZE:
+        kept.popitem(last=False)
     return topology
 
 

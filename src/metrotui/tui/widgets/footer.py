@@ -8,13 +8,14 @@ the last keys in the row, and never ``?``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
+
+# No public name for a footer's key widget: Textual exports Footer only, and
+# fitting the keys to the width needs to measure each one.
 from textual.widgets._footer import FooterKey
 
 HELP_ACTIONS = frozenset({"help", "app.help"})
@@ -57,17 +58,19 @@ def fitting(keys: list[FooterKey], width: int) -> list[FooterKey]:
 class FittedFooter(Footer):
     """Textual's Footer, cut to the keys that fit the terminal's width."""
 
-    _composed_width = 0
+    _composed_width = 0  # the width the keys were fitted to; 0 until there are keys
 
     def compose(self) -> ComposeResult:
-        items: Iterable[Widget] = list(super().compose())
+        items: list[Widget] = list(super().compose())
+        if not items:
+            return  # Footer composes nothing until the screen's bindings are known
         keys = [item for item in items if isinstance(item, FooterKey)]
-        if len(keys) != len(list(items)):
+        if len(keys) != len(items):
             yield from items  # key groups: not used here, so shown as Textual does
             return
         self._composed_width = self.app.size.width
         yield from fitting(keys, self._composed_width)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.app.size.width != self._composed_width and self._bindings_ready:
+        if self._composed_width and self.app.size.width != self._composed_width:
             self.call_after_refresh(self.recompose)

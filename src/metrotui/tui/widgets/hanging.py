@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.cache import LRUCache
 from textual.content import Content
 from textual.strip import Strip
 from textual.style import Style
@@ -30,11 +31,26 @@ class Hanging(Visual):
         self.body = body
         self.tail = tail
         self.indent = mark.cell_length + 1
+        # An entry is drawn again whenever its list is (a move to its station,
+        # the highlight passing over it): kept per width and style, as drawn.
+        self._strips: LRUCache[tuple[int, int | None, Style], list[Strip]] = LRUCache(4)
 
     def _inner(self, width: int) -> int:
         return max(1, width - self.indent)
 
     def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        if options.selection is not None or options.post_style is not None:
+            return self._render(width, height, style, options)
+        key = (width, height, style)
+        strips = self._strips.get(key)
+        if strips is None:
+            strips = self._render(width, height, style, options)
+            self._strips.set(key, strips)
+        return strips
+
+    def _render(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
         inner = self._inner(width)

@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -44,6 +45,10 @@ STATE_KEY = tuple(
         (STATION_GLYPH[StationState.LOCKED], StationState.LOCKED.label),
     )
 )
+
+
+# Rows kept rendered: a few screens' worth, however big the map.
+STRIP_CACHE_SIZE = 1024
 
 
 def _fit(text: str, width: int) -> str:
@@ -102,7 +107,10 @@ class MetroMap(ScrollView, can_focus=True):
         self.shown = visible
         self.selected = selected
         self.layout_: MapLayout = layout_map(curriculum, visible, 80, STATE_KEY)
-        self._strips: dict[int, Strip] = {}
+        # Rendered rows by row number, dropped when what they show changes.
+        # Bounded, as Textual's own Line-API widgets are: scrolling through a
+        # huge map keeps only the rows seen last.
+        self._strips: LRUCache[int, Strip] = LRUCache(STRIP_CACHE_SIZE)
         self._base_style: Style | None = None  # rich_style, kept until the styles change
         self.route: frozenset[str] | None = None
         self._route_lines: set[str] = set()
@@ -125,15 +133,15 @@ class MetroMap(ScrollView, can_focus=True):
         # whose stations changed state or count, and forget the rows off screen.
         top = int(self.scroll_y)
         bottom = top + self.size.height
-        for row in list(self._strips):
+        for row in list(self._strips.keys()):
             if not top <= row < bottom:
-                del self._strips[row]
+                self._strips.discard(row)
             elif any(
                 before.state(place.station_id) is not tracker.state(place.station_id)
                 or before.count(place.station_id) != tracker.count(place.station_id)
                 for place in self.layout_.rows[row].stations
             ):
-                del self._strips[row]
+                self._strips.discard(row)
                 self.refresh_line(row)
 
     def show_stations(self, visible: frozenset[str] | None, selected: str) -> None:
@@ -149,7 +157,7 @@ class MetroMap(ScrollView, can_focus=True):
         self.selected = station_id
         for y in (old, self.layout_.place(station_id).y):
             if y is not None:
-                self._strips.pop(y, None)
+                self._strips.discard(y)
                 self.refresh_line(y)
         self.reveal_selected()
         if announce:
@@ -260,7 +268,7 @@ class MetroMap(ScrollView, can_focus=True):
     def _refresh_selected(self) -> None:
         if self.selected in self.layout_.places:
             y = self.layout_.place(self.selected).y
-            self._strips.pop(y, None)
+            self._strips.discard(y)
             self.refresh_line(y)
 
     def render_line(self, y: int) -> Strip:
@@ -275,7 +283,8 @@ class MetroMap(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         strip = self._strips.get(row)
         if strip is None:
-            strip = self._strips[row] = self._render_row(row, base)
+            strip = self._render_row(row, base)
+            self._strips.set(row, strip)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _render_row(self, row: int, base: Style) -> Strip:

@@ -7,18 +7,21 @@ title such as ``[@click=app.quit]`` shows literally and runs nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
+from textual.visual import Visual
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from metrotui.core.curriculum import Curriculum, Station, Topic
+from metrotui.core.curriculum import Curriculum, Reference, Station, Topic
 from metrotui.core.glyphs import (
     STATE_STYLE,
     STATION_GLYPH,
@@ -31,6 +34,14 @@ from metrotui.core.text import clean_block
 from metrotui.core.tracker import StationState, Tracker
 from metrotui.storage.progress import Note
 from metrotui.tui.widgets.hanging import Hanging
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
+# Stations whose entries are kept built, and checklist entries (a topic in each
+# of its looks): enough for a learner's whole session on a map our size.
+STATION_CACHE_SIZE = 256
+ENTRY_CACHE_SIZE = 2048
 
 
 def station_name(station: Station) -> str:
@@ -48,6 +59,15 @@ def _topic_entry(topic: Topic, mark: str, locked: bool) -> Hanging:
             (f"  {topic.id}", "dim"),
             ("\n" + topic.summary, "dim") if topic.summary else "",
         ),
+    )
+
+
+def _reference_entry(reference: Reference) -> Hanging:
+    """A reference: its title and kind, the address below cut to one line."""
+    return Hanging(
+        Content.styled("↗", "bold"),
+        Content.assemble(reference.title, (f"  {reference.kind}", "italic dim")),
+        Content.styled(reference.url, "dim"),
     )
 
 
@@ -75,14 +95,29 @@ class _PaneOptionList(OptionList):
         # station from its top instead.
         if index is None or not self.has_focus or not isinstance(pane, VerticalScroll):
             return
-        self._update_lines()
-        line, height = self._index_to_line.get(index), self._heights.get(index)
-        if line is None or height is None:
-            return
+        line, height = self._option_lines(index)
         top = self.virtual_region.y + line - int(self.scroll_y)
         pane.scroll_to_region(
             Region(0, top, self.size.width, height), animate=False, force=True, immediate=True
         )
+
+    def _option_lines(self, index: int) -> tuple[int, int]:
+        """The first line of option ``index`` in the list, and its height.
+
+        Worked out from the options themselves, as OptionList measures them:
+        the list keeps its own table of lines, but only in private attributes.
+        """
+        padding = self.get_component_styles("option-list--option").padding
+        width = self.scrollable_content_region.width - padding.width
+        rules = cast("RulesMap", self.styles)
+        top = 0
+        for position, option in enumerate(self.options):
+            prompt = option.prompt
+            height = prompt.get_height(rules, width) if isinstance(prompt, Visual) else 1
+            if position == index:
+                return top, height
+            top += height
+        return top, 1
 
 
 class TopicChecklist(_PaneOptionList):
@@ -154,6 +189,10 @@ class StationDetail(VerticalScroll, can_focus=False):
         # What each checklist entry shows now (mark, locked), to redraw only what changes.
         self._topic_looks: list[tuple[str, bool]] = []
         self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
+        # Entries as built, each drawn once per width and kept (see Hanging):
+        # moving back to a station shows them without wrapping their text again.
+        self._topic_entries: LRUCache[tuple[str, str, bool], Hanging] = LRUCache(ENTRY_CACHE_SIZE)
+        self._reference_entries: LRUCache[str, list[Hanging]] = LRUCache(STATION_CACHE_SIZE)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-route")
@@ -189,16 +228,7 @@ class StationDetail(VerticalScroll, can_focus=False):
         )
         references = self.references
         references.urls = [reference.url for reference in station.references]
-        references.set_options(
-            Option(
-                Hanging(
-                    Content.styled("↗", "bold"),
-                    Content.assemble(reference.title, (f"  {reference.kind}", "italic dim")),
-                    Content.styled(reference.url, "dim"),
-                )
-            )
-            for reference in station.references
-        )
+        references.set_options(Option(entry) for entry in self._references_of(station))
         references.display = bool(station.references)
         self.query_one("#references-heading").display = bool(station.references)
         self.show_progress(tracker, keep_highlight=not changed)
@@ -255,11 +285,11 @@ class StationDetail(VerticalScroll, can_focus=False):
             for index, (before, now) in enumerate(zip(old, looks, strict=True)):
                 if before != now:
                     topics.replace_option_prompt_at_index(
-                        index, _topic_entry(station.topics[index], *now)
+                        index, self._topic_entry(station.topics[index], *now)
                     )
         else:
             topics.set_options(
-                Option(_topic_entry(topic, *look), id=topic.id)
+                Option(self._topic_entry(topic, *look), id=topic.id)
                 for topic, look in zip(station.topics, looks, strict=True)
             )
         self._topic_looks = looks
@@ -291,6 +321,21 @@ class StationDetail(VerticalScroll, can_focus=False):
                 ]
             ),
         )
+
+    def _topic_entry(self, topic: Topic, mark: str, locked: bool) -> Hanging:
+        key = (topic.id, mark, locked)
+        entry = self._topic_entries.get(key)
+        if entry is None:
+            entry = _topic_entry(topic, mark, locked)
+            self._topic_entries.set(key, entry)
+        return entry
+
+    def _references_of(self, station: Station) -> list[Hanging]:
+        entries = self._reference_entries.get(station.id)
+        if entries is None:
+            entries = [_reference_entry(reference) for reference in station.references]
+            self._reference_entries.set(station.id, entries)
+        return entries
 
     def _update(self, selector: str, content: Content | Text) -> None:
         """Show ``content`` in a Static, unless it shows exactly that already.
