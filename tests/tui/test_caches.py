@@ -15,8 +15,8 @@ from metrotui.core.tracker import path_members
 from metrotui.tui.map_layout import layout_map
 from metrotui.tui.widgets.metro_map import STRIP_CACHE_SIZE
 from tests.helpers import chain, make_curriculum
-from tests.test_app import make_app
-from tests.test_layout_scaling import big_curriculum
+from tests.tui.test_app import make_app
+from tests.tui.test_layout_scaling import big_curriculum
 
 
 def test_a_dropped_curriculum_is_garbage_collected() -> None:
