@@ -315,6 +315,30 @@ def test_n_opens_the_editor_in_visual_or_editor(terminal, tmp_path):
     assert terminal.display("editor", "#{alternate_on}") == "1"
 
 
+@pytest.mark.parametrize("editor", ["/nonexistent/editor", "no-such-editor-here --wait"])
+def test_an_editor_that_is_not_installed_falls_back_to_the_in_app_editor(
+    terminal, tmp_path, editor
+):
+    config = tmp_path / "config"
+    app = ["env", "-u", "COLUMNS", "-u", "LINES", "-u", "VISUAL", "-u", "METROTUI_EDITOR"]
+    app += [f"EDITOR={editor}", f"XDG_CONFIG_HOME={config}", str(SCRIPT)]
+    terminal.launch("noed", "exec " + shlex.join(app))
+
+    def screen() -> str:
+        return terminal.screen("noed")
+
+    wait_for(lambda: "Math Basics" in screen(), "the map to draw", screen)
+    terminal.keys("noed", "n")
+    # The app stays drawn and usable: it says so and opens its own editor.
+    wait_for(lambda: "Could not run" in screen(), "a word that the editor is missing", screen)
+    wait_for(lambda: "Save" in screen(), "the in-app editor", screen)
+    assert terminal.display("noed", "#{alternate_on}") == "1"
+    terminal.keys("noed", "Escape")
+    wait_for(lambda: "Notes" not in screen().splitlines()[-1], "the editor to close", screen)
+    terminal.keys("noed", "q")
+    wait_for(lambda: terminal.display("noed", "#{pane_dead}") == "1", "the app to quit", screen)
+
+
 def test_metrotui_editor_app_prefers_the_in_app_editor(terminal, tmp_path):
     config = tmp_path / "config"
     app = ["env", "-u", "COLUMNS", "-u", "LINES", "METROTUI_EDITOR=app"]

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import os
 import shlex
+import shutil
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -674,23 +675,30 @@ class MetroApp(App[int]):
         import subprocess
         import tempfile
 
+        if shutil.which(command[0]) is None:
+            # Found out before the screen is handed over: nothing to come back from.
+            self._say_editor_failed(command, "not found")
+            return False
         fd, name = tempfile.mkstemp(prefix="metrotui-notes-", suffix=".md")
         draft = Path(name)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         try:
+            failed: OSError | None = None
             with self.suspend():
-                status = subprocess.run([*command, name], check=False).returncode
+                # Caught inside: the app takes the terminal back only when this
+                # block ends normally; an error leaving it would leave the app
+                # suspended, deaf to every key and signal.
+                try:
+                    status = subprocess.run([*command, name], check=False).returncode
+                except OSError as error:
+                    failed = error
+            if failed is not None:
+                raise failed
             edited = draft.read_text(encoding="utf-8", errors="replace")
         except (OSError, SuspendNotSupported) as error:
             draft.unlink(missing_ok=True)
-            self.notify(
-                f"Could not run {clean_line(command[0])} ({clean_line(str(error))}); "
-                "using the in-app editor.",
-                title="Editor",
-                severity="warning",
-                markup=False,
-            )
+            self._say_editor_failed(command, str(error))
             return False
         if status != 0:
             draft.unlink(missing_ok=True)
@@ -706,6 +714,14 @@ class MetroApp(App[int]):
         else:
             self.notify(f"What you wrote is kept in {draft}.", title="Not saved", markup=False)
         return True
+
+    def _say_editor_failed(self, command: list[str], why: str) -> None:
+        self.notify(
+            f"Could not run {clean_line(command[0])} ({clean_line(why)}); using the in-app editor.",
+            title="Editor",
+            severity="warning",
+            markup=False,
+        )
 
     # Route planner and stats ---------------------------------------------------
     def action_route(self) -> None:
