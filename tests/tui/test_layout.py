@@ -296,3 +296,29 @@ def test_each_line_has_room_for_its_name_under_its_first_station(genai: Curricul
         first = layout.place(genai.stations_on(line.id)[0].id)
         assert y == first.y + 1 and tag.x > first.x and tag.width > 10
         assert all(not tag.x <= t.x < tag.x + tag.width for t in layout.rows[y].tracks)
+
+
+def many_lines(count: int, stations_each: int, title: str) -> Curriculum:
+    stations = [
+        station(f"l{k}s{n}", f"l{k}", k * stations_each + n, title=f"{title} {k}.{n}")
+        for k in range(count)
+        for n in range(1, stations_each + 1)
+    ]
+    return make_curriculum(curriculum_raw([f"l{k}" for k in range(count)], stations))
+
+
+@pytest.mark.parametrize("width", [60, 80, 140])
+def test_with_many_lines_the_legend_keeps_every_line_within_the_screen(width: int) -> None:
+    curriculum = many_lines(12, 4, "Station")
+    layout = layout_map(curriculum, None, width, KEY)
+    assert layout.width > width  # twelve lanes do not fit: the map scrolls sideways
+    entries = [entry for row in layout.legend_rows for entry in row]
+    assert [e.line_id for e in entries if e.line_id] == [f"l{k}" for k in range(12)]
+    assert all(e.x + cell_len(e.text) <= width for e in entries), entries
+
+
+def test_a_map_that_scrolls_sideways_cuts_no_title() -> None:
+    curriculum = many_lines(12, 4, "Station with a long enough title")
+    layout = layout_map(curriculum, None, 80, KEY)
+    for station_ in curriculum.stations:
+        assert label_fits(layout, curriculum, station_.id)[0], station_.id

@@ -434,6 +434,9 @@ def _share(wants: Sequence[int], room: int) -> list[int]:
 def _lane_widths(wants: Sequence[tuple[int, int]], room: int) -> list[int]:
     """Titles first: progress beside them gets only the room that titles leave."""
     titles = [title for title, _ in wants]
+    if len(titles) * MIN_LANE_WIDTH > room:
+        # The map scrolls sideways whatever we do: cutting titles would buy nothing.
+        return titles
     if sum(titles) > room:
         return [max(MIN_LANE_WIDTH, width) for width in _share(titles, room)]
     extras = _share([full - title for title, full in wants], room - sum(titles))
@@ -485,7 +488,9 @@ class MapLayout:
             legend_width(curriculum, topology.line_ids, key),
         )
         self.legend: list[str] = topology.line_ids  # line ids shown, in curriculum order
-        self.legend_rows = self._legends(curriculum, key, max(width, self.width))
+        # Wrapped to the width on screen, not the map's: a map wider than its pane
+        # scrolls sideways, and the legends must not scroll out of sight with it.
+        self.legend_rows = self._legends(curriculum, key, width)
         self.top = len(self.legend_rows) + 1  # and a blank row under the legends
         self.height = self.top + 2 * topology.max_row + 3
         self.order: list[str] = topology.order  # visible station ids in curriculum order

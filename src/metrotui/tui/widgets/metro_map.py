@@ -285,6 +285,8 @@ class MetroMap(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render_row(row, base)
             self._strips.set(row, strip)
+        if row < len(self.layout_.legend_rows):
+            scroll_x = 0  # the legends stay put while the map scrolls sideways
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _render_row(self, row: int, base: Style) -> Strip:
