@@ -984,3 +984,23 @@ async def test_tab_from_references_returns_to_the_map(genai, tmp_path):
         await pilot.press("tab", "tab")
         await pilot.pause()
         assert app.map.has_focus
+
+
+async def test_a_signal_ends_an_app_that_never_gets_round_to_quitting(
+    genai, tmp_path, monkeypatch
+) -> None:
+    # A wedged app (its exit never happens) must not outlive the signal that ends it:
+    # under `metrotui serve` that would leave a process running for ever.
+    import metrotui.tui.app as app_module
+
+    ended: list[int] = []
+    monkeypatch.setattr(app_module, "SIGNAL_GRACE_SECONDS", 0.05)
+    monkeypatch.setattr(app_module.os, "_exit", ended.append)
+    app = make_app(genai, tmp_path)
+    async with app.run_test() as pilot:
+        monkeypatch.setattr(app, "exit", lambda **_: None)  # wedged: asked, it never goes
+        app._quit_on_signal(143)
+        deadline = time.monotonic() + 5
+        while not ended and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+    assert ended == [143]

@@ -45,6 +45,8 @@ from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
 
 EXTERNAL_CHECK_SECONDS = 1.0
+# How long a signal waits for the app to quit by itself before it is ended outright.
+SIGNAL_GRACE_SECONDS = 5.0
 EDITOR_CHOICE_ENV = "METROTUI_EDITOR"  # "app": write notes in the app even with $EDITOR set
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
 
@@ -208,9 +210,24 @@ class MetroApp(App[int]):
             signum = getattr(signal, name, None)
             if signum is None:
                 continue
-            quit_with = functools.partial(self.exit, return_code=128 + signum)
+            quit_with = functools.partial(self._quit_on_signal, 128 + signum)
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, quit_with)
+
+    def _quit_on_signal(self, code: int) -> None:
+        """Quit as q does; if the app is wedged and has not gone in a few seconds, go anyway.
+
+        A signal is how a server or a closing terminal ends the app: an app that
+        never answers it would be left running for ever (a browser tab that
+        went away, a loop that never yields).  Saves are atomic, so the hard
+        exit can cost at most a tick still on its way, never a file.
+        """
+        import threading
+
+        timer = threading.Timer(SIGNAL_GRACE_SECONDS, os._exit, args=(code,))
+        timer.daemon = True
+        timer.start()
+        self.exit(return_code=code)
 
     def on_unmount(self) -> None:
         self.ui_state.path = self.path
