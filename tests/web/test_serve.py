@@ -203,6 +203,7 @@ def test_the_app_command_runs_this_python_with_the_given_files(tmp_path: Path) -
     curriculum = tmp_path / "a map; rm -rf ~" / "it's.json"
     command = app_command(str(curriculum), "relative progress.json")
     assert shlex.split(command) == [
+        "exec",
         sys.executable,
         "-m",
         "metrotui",
@@ -211,7 +212,7 @@ def test_the_app_command_runs_this_python_with_the_given_files(tmp_path: Path) -
         "--progress",
         str(Path.cwd() / "relative progress.json"),
     ]
-    assert shlex.split(app_command(None, None)) == [sys.executable, "-m", "metrotui"]
+    assert shlex.split(app_command(None, None)) == ["exec", sys.executable, "-m", "metrotui"]
 
 
 def test_without_the_web_extra_one_line_says_how_to_get_it(
@@ -686,3 +687,39 @@ def test_a_textual_js_it_does_not_know_is_served_as_it_is(tmp_path: Path) -> Non
     other = tmp_path / "textual.js"
     other.write_text("const t = new X.Terminal(options);", encoding="utf-8")
     assert terminal_script(other) == "const t = new X.Terminal(options);"
+
+
+async def test_a_session_cancelled_while_its_app_starts_leaves_no_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A tab closed during start-up: the app was spawned, the session never got going.
+    # Its process must end with the session, even if it will not quit when asked.
+    from textual_serve.download_manager import DownloadManager
+
+    from metrotui.web import server
+
+    monkeypatch.setattr(server, "QUIT_GRACE_SECONDS", 0.3)
+    deaf = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+    stubborn = "exec " + shlex.join([sys.executable, "-c", deaf])
+    service = server.ReapingAppService(
+        stubborn,
+        write_bytes=_discard,
+        write_str=_discard,
+        close=_nothing,
+        download_manager=DownloadManager(),
+        debug=False,
+    )
+    process = await service._open_app_process(80, 24)
+    began = time.monotonic()
+    await service.stop()
+    assert process.returncode is not None
+    assert time.monotonic() - began < 4 * server.QUIT_GRACE_SECONDS
+    await process.communicate()  # reads the pipes to their end, which closes them
+
+
+async def _discard(_data: object) -> None:
+    return None
+
+
+async def _nothing() -> None:
+    return None

@@ -40,7 +40,9 @@ def app_command(
         parts += ["--curriculum", _absolute(curriculum_option)]
     if progress_option:
         parts += ["--progress", _absolute(progress_option)]
-    return shlex.join(parts)
+    # exec: the shell textual-serve starts becomes the app, so that ending the
+    # session's process ends the app itself, not a shell with the app beneath it.
+    return "exec " + shlex.join(parts)
 
 
 def _absolute(path: str) -> str:

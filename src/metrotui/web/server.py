@@ -17,7 +17,9 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import textual_serve.server
 from aiohttp import web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from metrotui.core.words import counted
@@ -183,6 +185,44 @@ class MetroServer(Server):
         finally:
             self.open_sessions -= 1
             log.info("session %d closed after %s", number, _duration(time.monotonic() - began))
+
+
+# How long a session's app may take to quit once its tab has gone, before it is
+# ended with SIGTERM, and then with SIGKILL.
+QUIT_GRACE_SECONDS = 3.0
+
+
+class ReapingAppService(AppService):
+    """A session's app that is always ended with its session.
+
+    textual-serve asks the app to quit and waits for its output to end; but a
+    tab closed while the app starts cancels the session before that wait is
+    set up, and the app ran on, unseen, for ever.  Here the process itself is
+    waited for, and ended if it does not go.
+    """
+
+    async def stop(self) -> None:
+        try:
+            await super().stop()
+        finally:
+            process = self._process
+            if process is not None and process.returncode is None:
+                await _end(process)
+
+
+async def _end(process: asyncio.subprocess.Process) -> None:
+    for stop in (process.terminate, process.kill):
+        with contextlib.suppress(asyncio.TimeoutError, ProcessLookupError):
+            await asyncio.wait_for(process.wait(), QUIT_GRACE_SECONDS)
+            return
+        with contextlib.suppress(ProcessLookupError):
+            stop()
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(process.wait(), QUIT_GRACE_SECONDS)
+
+
+# textual-serve makes each session's service by this name: ours ends its process.
+setattr(textual_serve.server, "AppService", ReapingAppService)  # noqa: B010
 
 
 # textual.js builds its terminal with options of its own: hand them to the
