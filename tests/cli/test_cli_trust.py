@@ -433,3 +433,17 @@ def test_notes_from_standard_input_must_be_utf8(metrotui: Metrotui) -> None:
     assert result.returncode == 2
     assert "standard input is not UTF-8" in result.stderr
     assert not metrotui.progress_file.exists()
+
+
+def test_an_empty_standard_input_removes_no_note(metrotui: Metrotui) -> None:
+    metrotui.ok("notes", "rag", "--set", "keep me")
+    result = metrotui("notes", "rag", "--set", "-", stdin=b"")
+    assert result.returncode == 2
+    assert "standard input was empty" in result.stderr and "--set ''" in result.stderr
+    assert metrotui.ok("notes", "rag") == "keep me\n"
+
+
+def test_export_to_a_dash_writes_to_standard_output(metrotui: Metrotui) -> None:
+    out = metrotui.ok("export", "-o", "-")
+    assert out.startswith("# GenAI")
+    assert not (metrotui.cwd / "-").exists()

@@ -35,13 +35,20 @@ from metrotui.paths import (
     default=None,
     help="markdown or json (default: from the -o file's extension, else markdown).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE, not stdout (- is stdout).",
+)
 @path_option
 @click.pass_obj
 def export(session: Session, format_: str | None, output: str | None, path: str | None) -> None:
     """Your progress as a Markdown checklist, or as JSON that import can merge."""
     from metrotui.storage.export import export_json, export_markdown, write_export
 
+    if output == "-":  # as for notes --set -: the standard stream, not a file named "-"
+        output = None
     if output is not None:  # the worst mistake first: writing over what metrotui reads
         _refuse_to_overwrite_own_files(session, Path(output))
     format_ = _export_format(format_, output)

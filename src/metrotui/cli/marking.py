@@ -163,9 +163,13 @@ def _read_stdin_note() -> str:
     if len(data) > MAX_NOTE_BYTES:
         fail(f"the note on standard input is over {MAX_NOTE_BYTES // (1 << 20)} MB; nothing saved")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         fail(f"standard input is not UTF-8 text (byte {error.start}); nothing saved")
+    if not text.strip():
+        # An empty pipe is more often a mistake than a wish to delete: say how to delete.
+        fail("standard input was empty; nothing saved (to remove the note: --set '')")
+    return text
 
 
 def _station_id(session: Session, target: str) -> str:
