@@ -180,16 +180,20 @@ class MetroApp(App[int]):
 
         Python's default for both ends the process on the spot: the terminal
         stays in the alternate screen with mouse reporting on, and the view
-        is not remembered.  Handled in the event loop, a signal waits for any
-        save under way (saves are atomic in any case), then the driver puts
-        the terminal back as it found it.
+        is not remembered.  Handled in the event loop, a signal waits for every
+        pending save (each bounded by the lock's timeout; one that fails is let
+        go, as nobody may be there to say so to), then the driver puts the
+        terminal back as it found it.  Saves are atomic in any case.
         """
         loop = asyncio.get_running_loop()
         for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
             signum = getattr(signal, name, None)
             if signum is None:
                 continue
-            quit_with = functools.partial(self.controller.quit, 128 + signum, insist=True)
+            # Through the app's queue, so that quitting runs in the app's context.
+            quit_with = functools.partial(
+                self.call_later, self.controller.quit, 128 + signum, insist=True
+            )
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, quit_with)
 

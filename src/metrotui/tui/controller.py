@@ -201,14 +201,33 @@ class ProgressController:
                     batch.append(first)
                     while queue.jobs and isinstance(queue.jobs[0], Edit):
                         batch.append(queue.jobs.popleft())  # type: ignore[arg-type]
-            if batch:
-                outcome = self._write_edits(batch)
-            else:
-                assert not isinstance(first, Edit)
-                outcome = first()
+            try:
+                if batch:
+                    outcome = self._write_edits(batch)
+                else:
+                    assert not isinstance(first, Edit)
+                    outcome = first()
+            except Exception as error:  # noqa: BLE001 -- a bug must not stop every later save
+                outcome = self._broken(batch, error)
             # Posted, not waited for: the app may be closing and never answer.
             with contextlib.suppress(RuntimeError):  # its loop already closed
                 self.app.call_later(outcome)
+
+    def _broken(self, batch: list[Edit], error: Exception) -> Outcome:
+        """What a job that failed unexpectedly does: its edits taken back, its count settled."""
+        for edit in batch:
+            edit.change, edit.failed = None, True
+        message = f"could not save progress to {self.store.path} ({error})"
+
+        def outcome() -> None:
+            self._polling = False
+            if batch:
+                self._edits_done(batch, None, message, [])
+            else:
+                self.app.notify(message, title="Not saved", severity="error", markup=False)
+                self._handled()
+
+        return outcome
 
     def _handled(self) -> None:
         self._outstanding -= 1
