@@ -7,6 +7,7 @@ same lock path) must not freeze the app: keys answer while the save waits.
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import textwrap
@@ -23,10 +24,25 @@ from metrotui.core.glyphs import TOPIC_DONE, TOPIC_OPEN
 from metrotui.storage.progress import Progress, ProgressError
 from metrotui.tui.app import MetroApp
 from metrotui.tui.screens.help_screen import HelpScreen
-from tests.test_app import WIDE, done_on_disk, make_app
 
 # What "answers at once" means here, from the key to the screen showing it.
 ANSWER_S = 0.1
+WIDE = (140, 40)
+
+
+def make_app(curriculum: Curriculum, tmp_path: Path) -> MetroApp:
+    # Its own helpers, not test_app's: the test files are moving into folders.
+    return MetroApp(
+        curriculum, tmp_path / "progress.json", ui_state_path=tmp_path / "ui.json", watch_interval=0
+    )
+
+
+def done_on_disk(tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "progress.json"
+    if not path.exists():
+        return {}
+    done: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))["done"]
+    return done
 
 
 async def until(condition: Callable[[], bool], timeout: float = 5.0) -> float:
