@@ -18,8 +18,10 @@ Prints one JSON object.  The app is the real ``MetroApp`` running under
 * Textual paces screen updates at 60 frames a second: a change waits for the
   next 16.7 ms tick before it is drawn.  That wait is the frame clock, not the
   app's work, so ``TEXTUAL_FPS`` is set to 1000 here (a tick every 1 ms); the
-  rest of the latency is the app's own: dispatch, the handler, saving (for a
-  tick: fsync included), layout and rendering.
+  rest of the latency is the app's own: dispatch, the handler, layout and
+  rendering.  A tick is saved by the app's writer thread, off the event loop:
+  its ``saved_ms`` is the time from the key to the save (fsync included)
+  being confirmed back on the event loop.
 * Before each key the app is left to go quiet (no refresh for 60 ms), so keys
   are measured one at a time, not queued behind each other.
 """
@@ -82,6 +84,16 @@ class RefreshProbe:
                 renderable.render_segments(app.console)
             original_display(screen, renderable)
 
+        # When each batch of ticks is confirmed saved, back on the event loop.
+        self.saves: list[float] = []
+        controller = app.controller
+        original_saved = controller._edits_done
+
+        def edits_done(*args: Any) -> None:
+            original_saved(*args)
+            probe.saves.append(time.perf_counter())
+
+        controller._edits_done = edits_done  # type: ignore[method-assign]
         Screen._compositor_refresh = compositor_refresh  # type: ignore[method-assign]
         Screen._refresh_layout = refresh_layout  # type: ignore[method-assign]
         app._display = display  # type: ignore[method-assign]
@@ -97,9 +109,14 @@ class RefreshProbe:
     async def press(
         self, key: str, character: str | None = None, measured: bool = True
     ) -> tuple[float, float]:
-        """Deliver one key; (ms to the map's repaint, ms to settled)."""
+        """Deliver one key; (ms to the map's repaint, ms to settled).
+
+        ``saved_ms`` is left as the ms to the key's save confirmed, if it saved.
+        """
+        await self.app.controller.settled()  # the last key's save, if any, landed
         await self.quiet()
         start_index = len(self.refreshes)
+        saves_index = len(self.saves)
         driver = self.app._driver
         assert driver is not None
         event = events.Key(key, character)
@@ -107,6 +124,9 @@ class RefreshProbe:
         start = time.perf_counter()
         driver.send_message(event)
         await self.quiet()
+        await self.app.controller.settled()
+        saved = self.saves[saves_index:]
+        self.saved_ms = (saved[0] - start) * 1000 if saved else None
         after = self.refreshes[start_index:]
         repaint = next((end for end, map_dirty in after if map_dirty), None)
         if not measured:
@@ -132,12 +152,16 @@ async def measure(
         await pilot.pause()
 
         async def run(name: str, keys: list[tuple[str, str | None]]) -> None:
-            repaint, settled = [], []
+            repaint, settled, saved = [], [], []
             for key, character in keys:
                 r, s = await probe.press(key, character)
                 repaint.append(r)
                 settled.append(s)
+                if probe.saved_ms is not None:
+                    saved.append(probe.saved_ms)
             results[name] = {"repaint_ms": repaint, "settled_ms": settled}
+            if saved:
+                results[name]["saved_ms"] = saved
 
         # Move: down the map and back up again (up to 40 stations each way),
         # scrolling as the selection leaves the screen (then the whole map

@@ -10,7 +10,6 @@ import shlex
 import shutil
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,28 +24,23 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from metrotui.core.curriculum import Curriculum, Station
-from metrotui.core.text import clean_block, clean_line, clean_message
+from metrotui.core.text import clean_line, clean_message
 from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.core.words import counted
 from metrotui.paths import ui_state_file
 from metrotui.storage.export import strays_notice
 from metrotui.storage.progress import (
-    Progress,
-    ProgressError,
     ProgressStore,
-    now_utc,
-    with_done,
-    with_known,
-    without,
 )
-from metrotui.storage.ui_state import UiState
+from metrotui.tui.controller import ProgressController
 from metrotui.tui.widgets.footer import FittedFooter
 from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
 
 EXTERNAL_CHECK_SECONDS = 1.0
-# How long a signal waits for the app to quit by itself before it is ended outright.
-SIGNAL_GRACE_SECONDS = 5.0
+# How long a signal waits for the app to quit by itself before it is ended outright:
+# longer than a save may wait for the lock (ProgressStore's timeout is 10 s).
+SIGNAL_GRACE_SECONDS = 15.0
 EDITOR_CHOICE_ENV = "METROTUI_EDITOR"  # "app": write notes in the app even with $EDITOR set
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
 
@@ -56,16 +50,6 @@ def _curriculum_search() -> type[Provider]:
     from metrotui.tui.search import CurriculumSearch
 
     return CurriculumSearch
-
-
-@dataclass(frozen=True)
-class Change:
-    """One tick, untick or "known", remembered so that ``u`` can reverse it exactly."""
-
-    label: str  # what was done, for the undo message
-    topic_ids: tuple[str, ...]
-    done_before: dict[str, str]  # the times these topics had, to put back
-    known_before: dict[str, str]
 
 
 class MetroApp(App[int]):
@@ -98,19 +82,11 @@ class MetroApp(App[int]):
     ) -> None:
         super().__init__()
         self.curriculum = curriculum
-        self.store = ProgressStore(progress_path, curriculum.id)
-        # A progress file that cannot be used (from a newer metrotui, a folder,
-        # unreadable) does not stop the app: it opens without progress and says
-        # why.  Every save re-reads the file first, so it is refused, not overwritten.
-        self._progress_problem: str | None = None
-        try:
-            progress = self.store.load()
-        except ProgressError as error:
-            progress = Progress(curriculum=curriculum.id)
-            self._progress_problem = str(error)
-        self.progress = progress
-        self.tracker = Tracker(curriculum, progress.done, progress.known)
-        self.ui_state = UiState.load(ui_state_path or ui_state_file(curriculum.id))
+        # The app twice: Textual's services (workers, notifications), and the view it draws on.
+        self.controller = ProgressController(
+            self, self, curriculum, progress_path, ui_state_path or ui_state_file(curriculum.id)
+        )
+        self.ui_state = self.controller.ui_state
         if self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
         chosen = path or self.ui_state.path
@@ -119,10 +95,8 @@ class MetroApp(App[int]):
             if chosen in path_choices(curriculum) or (chosen and curriculum.has_line(chosen))
             else ALL_PATHS
         )
-        self.undo_stack: list[Change] = []
         self.route_target: str | None = None
         self.watch_interval = watch_interval
-        self._seen_signature = self.store.signature()
         self.title = curriculum.title
         visible = path_members(curriculum, self.path)
         selected = self.ui_state.selected
@@ -159,6 +133,14 @@ class MetroApp(App[int]):
         super().notify(clean_message(message), title=clean_message(title), **options)
 
     @property
+    def store(self) -> ProgressStore:
+        return self.controller.store
+
+    @property
+    def tracker(self) -> Tracker:
+        return self.controller.tracker
+
+    @property
     def map(self) -> MetroMap:
         return self.query_one(MetroMap)
 
@@ -168,14 +150,15 @@ class MetroApp(App[int]):
 
     def on_mount(self) -> None:
         self.map.focus()
-        self.detail.notes = self.progress.notes
+        self.detail.notes = self.controller.progress.notes
         self.detail.show(self.curriculum.station(self._selected), self.tracker)
         self._update_header()
         self.query_one("#hint").display = not self.ui_state.hint_dismissed and not self.tracker.done
-        self._report_store_notices()
-        if self._progress_problem is not None:
+        self.controller.report_notices(self.store.notices)
+        self.store.notices.clear()
+        if self.controller.problem is not None:
             self.notify(
-                f"{self._progress_problem} The map opens without your progress, "
+                f"{self.controller.problem} The map opens without your progress, "
                 "and nothing you tick can be saved until this is fixed.",
                 title="Progress not loaded",
                 severity="error",
@@ -194,16 +177,17 @@ class MetroApp(App[int]):
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
         # After the first frame, when nothing else is waiting.
-        self.call_after_refresh(self.store.prepare_to_save)
+        self.call_after_refresh(self.controller.prepare_to_save)
 
     def _exit_on_signals(self) -> None:
         """Quit as q does on SIGTERM, or SIGHUP when the terminal closes.
 
         Python's default for both ends the process on the spot: the terminal
         stays in the alternate screen with mouse reporting on, and the view
-        is not remembered.  Handled in the event loop, a signal waits for any
-        save under way (saves are atomic in any case), then the driver puts
-        the terminal back as it found it.
+        is not remembered.  Handled in the event loop, a signal waits for every
+        pending save (each bounded by the lock's timeout; one that fails is let
+        go, as nobody may be there to say so to), then the driver puts the
+        terminal back as it found it.  Saves are atomic in any case.
         """
         loop = asyncio.get_running_loop()
         for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
@@ -215,21 +199,28 @@ class MetroApp(App[int]):
                 loop.add_signal_handler(signum, quit_with)
 
     def _quit_on_signal(self, code: int) -> None:
-        """Quit as q does; if the app is wedged and has not gone in a few seconds, go anyway.
+        """Quit as q does; if the app is wedged and has not gone in a while, go anyway.
 
         A signal is how a server or a closing terminal ends the app: an app that
         never answers it would be left running for ever (a browser tab that
-        went away, a loop that never yields).  Saves are atomic, so the hard
-        exit can cost at most a tick still on its way, never a file.
+        went away, a loop that never yields).  The grace outlasts a save waiting
+        on the lock, and saves are atomic: the hard exit never costs a file.
         """
         import threading
 
         timer = threading.Timer(SIGNAL_GRACE_SECONDS, os._exit, args=(code,))
         timer.daemon = True
         timer.start()
-        self.exit(return_code=code)
+        # Through the app's queue, so that quitting runs in the app's context.
+        self.call_later(self.controller.quit, code, insist=True)
 
-    def on_unmount(self) -> None:
+    async def action_quit(self) -> None:
+        self.controller.quit()
+
+    async def on_unmount(self) -> None:
+        # Torn down without quitting first (say, by a test): the writer still
+        # finishes what it has, so that no tick made just before is dropped.
+        await self.controller.wait_for_writer()
         self.ui_state.path = self.path
         self.ui_state.selected = self.selected
         self.ui_state.theme = self.theme
@@ -333,181 +324,32 @@ class MetroApp(App[int]):
         self.toggle_topic(event.topic_id)
 
     def toggle_topic(self, topic_id: str) -> None:
-        station = self.curriculum.station_of(topic_id)
-        title = self.curriculum.topic(topic_id).title
-        ids = [topic_id]
-        if self.tracker.is_known(topic_id):
-            # Studied it after all: a known topic ticked becomes properly done.
-            self._change(f"{title} ticked", ids, lambda p: with_done(p, ids, now_utc()))
-        elif self.tracker.is_done(topic_id):
-            self._change(f"{title} unticked", ids, lambda p: without(p, ids))
-        elif self.tracker.state(station.id) is StationState.LOCKED:
-            self._offer_known_prerequisites(station, topic_id)
-        else:
-            self._change(f"{title} ticked", ids, lambda p: with_done(p, ids, now_utc()))
+        self.controller.toggle_topic(topic_id)
 
     def action_mark_known(self, topic_id: str | None = None) -> None:
         """Toggle "known" on a topic (or, from the map, on the whole station)."""
         self._sync_detail()
-        if topic_id is None:
-            self._toggle_station_known(self.curriculum.station(self.map.selected))
-        elif self.tracker.is_known(topic_id):
-            title = self.curriculum.topic(topic_id).title
-            forget = [topic_id]
-            self._change(f"{title} no longer known", forget, lambda p: without(p, forget))
-        elif self.tracker.is_done(topic_id):
-            self.notify("That topic is already ticked as done.", markup=False)
-        else:
-            station = self.curriculum.station_of(topic_id)
-            label = f"{self.curriculum.topic(topic_id).title} marked known"
-            self._mark_known(station, [topic_id], label)
-
-    def _toggle_station_known(self, station: Station) -> None:
-        left = [t for t in station.topic_ids if not self.tracker.is_done(t)]
-        if left:
-            self._mark_known(station, left, f"{station.title} marked known")
-            return
-        known = [t for t in station.topic_ids if self.tracker.is_known(t)]
-        if not known:
-            self.notify(f"{station.title} is already finished.", markup=False)
-            return
-        self._change(f"{station.title} no longer known", known, lambda p: without(p, known))
-
-    def _mark_known(self, station: Station, ids: list[str], label: str) -> None:
-        """Mark topics known; on a locked station, ask first about what comes before it."""
-        if self.tracker.state(station.id) is not StationState.LOCKED:
-            self._change(label, ids, lambda p: with_known(p, ids, now_utc()))
-            return
-        from metrotui.tui.screens.known_dialog import KnownDialog
-
-        before, earlier = self._before_locked(station)
-
-        def answer(confirmed: bool | None) -> None:
-            if not confirmed:
-                return
-            marks = [*earlier, *ids]
-            stations = counted(len(before), "station")
-            self._change(
-                f"{label}, and {stations} before it",
-                marks,
-                lambda p: with_known(p, marks, now_utc()),
-            )
-
-        self.push_screen(KnownDialog(station, before, then="mark this known too"), answer)
-
-    def _before_locked(self, station: Station) -> tuple[list[Station], list[str]]:
-        """The stations still to finish before ``station``, and their topics not yet done."""
-        before = [s for s in self.tracker.route(station.id) if s.id != station.id]
-        return before, [t for s in before for t in s.topic_ids if not self.tracker.is_done(t)]
-
-    def _offer_known_prerequisites(self, station: Station, topic_id: str) -> None:
-        """A locked station: explain why, and offer to credit what the learner knows."""
-        from metrotui.tui.screens.known_dialog import KnownDialog
-
-        self._explain_locked(station)
-        before, known = self._before_locked(station)
-
-        def answer(confirmed: bool | None) -> None:
-            if not confirmed:
-                return
-            title = self.curriculum.topic(topic_id).title
-            stamp = now_utc()
-            # One change, so one u takes back both the credit and the tick.
-            self._change(
-                f"{counted(len(before), 'station')} marked known and {title} ticked",
-                [*known, topic_id],
-                lambda p: with_done(with_known(p, known, stamp), [topic_id], stamp),
-            )
-
-        self.push_screen(KnownDialog(station, before), answer)
-
-    def _change(
-        self, label: str, topic_ids: list[str], transform: Callable[[Progress], Progress]
-    ) -> bool:
-        """Save a change to some topics, remembering how they were for ``u``.
-
-        "How they were" is read from the file under the lock, not from this
-        app's copy, so undo never removes a mark another terminal made.
-        """
-        ids = tuple(topic_ids)
-        before: list[Progress] = []
-
-        def apply(progress: Progress) -> Progress:
-            before.append(progress)
-            return transform(progress)
-
-        if not self._save(lambda: self.store.update(apply)):
-            return False
-        was = before[-1]
-        self.undo_stack.append(
-            Change(
-                label,
-                ids,
-                {t: was.done[t] for t in ids if t in was.done},
-                {t: was.known[t] for t in ids if t in was.known},
-            )
-        )
-        return True
+        self.controller.mark_known(self.map.selected, topic_id)
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("Nothing to undo.", markup=False)
-            return
-        last = self.undo_stack.pop()
+        self.controller.undo()
 
-        def restore(progress: Progress) -> Progress:
-            done = {k: v for k, v in progress.done.items() if k not in last.topic_ids}
-            known = {k: v for k, v in progress.known.items() if k not in last.topic_ids}
-            return replace(
-                progress, done={**done, **last.done_before}, known={**known, **last.known_before}
-            )
-
-        if self._save(lambda: self.store.update(restore)):
-            self.notify(f"Undone: {last.label}.", markup=False)
-        else:
-            self.undo_stack.append(last)
-
-    def _explain_locked(self, station: Station) -> None:
-        unfinished = self.tracker.unfinished_prerequisites(station.id)
-        names = ", ".join(f"{s.number} {s.title}" for s in unfinished)
-        self.notify(
-            f"{station.title} is locked. Finish {names} first.",
-            title="Locked",
-            severity="warning",
-            markup=False,
-        )
-
-    def _save(self, write: Callable[[], Progress]) -> bool:
-        """Run a store write; show its result, or its error, and say if it worked."""
-        try:
-            progress = write()
-        except ProgressError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            self._report_store_notices()
-            return False
-        self._report_store_notices()
-        self._seen_signature = self.store.signature()
-        self.show_progress(progress, announce=True)
-        return True
-
-    def show_progress(self, progress: Progress, announce: bool = False) -> None:
-        before = self.tracker
-        self.progress = progress
-        # Worked out from the last tracker: only what changed is looked at again.
-        self.tracker = Tracker(self.curriculum, progress.done, progress.known, since=before)
-        self.map.show_progress(self.tracker)
-        self.detail.notes = progress.notes
-        self.detail.show_progress(self.tracker)
+    def show_progress(self, before: Tracker, announce: bool = False) -> None:
+        """Draw the controller's progress; ``before`` is the tracker last drawn."""
+        tracker = self.tracker
+        self.map.show_progress(tracker)
+        self.detail.notes = self.controller.progress.notes
+        self.detail.show_progress(tracker)
         self._update_header()
         if self.route_target is not None:
             self._show_route(self.route_target)
-        if self.tracker.done and not self.ui_state.hint_dismissed:
+        if tracker.done and not self.ui_state.hint_dismissed:
             # The learner has found their way; the first-launch hint never returns.
             self.ui_state.hint_dismissed = True
             self.query_one("#hint").display = False
-            self.ui_state.save()
+            self.controller.save_ui_state()
         if announce:
-            unlocked = self.tracker.newly_unlocked(before)
+            unlocked = tracker.newly_unlocked(before)
             if unlocked:
                 self.notify(
                     "Unlocked: " + ", ".join(s.title for s in unlocked),
@@ -517,23 +359,7 @@ class MetroApp(App[int]):
                 )
 
     def check_external_changes(self) -> None:
-        """Pick up marks written by another metrotui (say, the CLI in another terminal)."""
-        signature = self.store.signature()
-        if signature == self._seen_signature:
-            return
-        self._seen_signature = signature
-        try:
-            progress = self.store.load()
-        except ProgressError as error:
-            self.notify(str(error), title="Progress", severity="error", markup=False)
-            return
-        self._report_store_notices()
-        self.show_progress(progress)
-
-    def _report_store_notices(self) -> None:
-        for notice in self.store.notices:
-            self.notify(notice, title="Progress", severity="warning", timeout=20, markup=False)
-        self.store.notices.clear()
+        self.controller.check_external_changes()
 
     # Path filter ------------------------------------------------------------
     def action_cycle_path(self) -> None:
@@ -554,7 +380,7 @@ class MetroApp(App[int]):
         self._update_header()
         self.ui_state.path = path
         self.ui_state.selected = selected
-        self.ui_state.save()
+        self.controller.save_ui_state()
 
     def _nearest(self, station_id: str, visible: frozenset[str]) -> str:
         """The shown station closest to a hidden one along the track.
@@ -649,20 +475,15 @@ class MetroApp(App[int]):
 
         self._sync_detail()
         station = self.curriculum.station(self.map.selected)
-        note = self.progress.notes.get(station.id)
+        note = self.controller.progress.notes.get(station.id)
         seen = note.updated if note else ""
         text = note.text if note else ""
 
-        def save(new_text: str) -> bool:
-            """Called by the editor; it stays open (text intact) unless this succeeds."""
+        def save(new_text: str, then: Callable[[bool], None]) -> None:
             if new_text == text:
-                return True
-            if not self._save(
-                lambda: self.store.set_note(station.id, clean_block(new_text), seen=seen)
-            ):
-                return False
-            self.notify(f"Notes on {station.title} saved.", markup=False)
-            return True
+                then(True)
+            else:
+                self.controller.save_note(station, new_text, seen, then)
 
         command = self._editor_command()
         if command is None or not self._edit_outside(command, text, save):
@@ -687,7 +508,9 @@ class MetroApp(App[int]):
                     return None
         return None
 
-    def _edit_outside(self, command: list[str], text: str, save: Callable[[str], bool]) -> bool:
+    def _edit_outside(
+        self, command: list[str], text: str, save: Callable[[str, Callable[[bool], None]], None]
+    ) -> bool:
         """Edit in the learner's own editor; False if it could not be started."""
         import subprocess
         import tempfile
@@ -725,11 +548,18 @@ class MetroApp(App[int]):
                 markup=False,
             )
             return True
+
+        def saved(done: bool) -> None:
+            if done:
+                draft.unlink(missing_ok=True)
+            else:
+                self.notify(f"What you wrote is kept in {draft}.", title="Not saved", markup=False)
+
         # Editors end a file with a newline; that alone is not a change.
-        if edited.rstrip("\n") == text.rstrip("\n") or save(edited.rstrip("\n")):
-            draft.unlink(missing_ok=True)
+        if edited.rstrip("\n") == text.rstrip("\n"):
+            saved(True)
         else:
-            self.notify(f"What you wrote is kept in {draft}.", title="Not saved", markup=False)
+            save(edited.rstrip("\n"), saved)
         return True
 
     def _say_editor_failed(self, command: list[str], why: str) -> None:
@@ -784,14 +614,12 @@ class MetroApp(App[int]):
         from metrotui.core.stats import compute_stats
         from metrotui.tui.screens.stats_screen import StatsScreen
 
-        try:
-            ticked = self.store.load().done
-        except ProgressError as error:
-            self.notify(str(error), title="Progress", severity="error", markup=False)
-            return
-        self.push_screen(
-            StatsScreen(self.tracker, compute_stats(self.tracker, ticked, date.today()))
-        )
+        def show(ticked: dict[str, str]) -> None:
+            self.push_screen(
+                StatsScreen(self.tracker, compute_stats(self.tracker, ticked, date.today()))
+            )
+
+        self.controller.read_done(show)
 
     def action_help(self) -> None:
         from metrotui.tui.screens.help_screen import HelpScreen

@@ -41,7 +41,7 @@ class DiscardDialog(ModalScreen[bool]):
 
 
 class NoteEditor(ModalScreen[None]):
-    """Edits a note; ``save`` is asked to keep the text and says whether it did."""
+    """Edits a note; ``save`` is asked to keep the text and answers whether it did."""
 
     CSS_PATH = "dialogs.tcss"
 
@@ -50,7 +50,9 @@ class NoteEditor(ModalScreen[None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, station: Station, text: str, save: Callable[[str], bool]) -> None:
+    def __init__(
+        self, station: Station, text: str, save: Callable[[str, Callable[[bool], None]], None]
+    ) -> None:
         super().__init__()
         self.station = station
         self.text = text
@@ -73,9 +75,13 @@ class NoteEditor(ModalScreen[None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
+        # The save is done off the event loop and answers later.
+        self.save(self.query_one(TextArea).text, self._saved)
+
+    def _saved(self, done: bool) -> None:
         # A failed save (say, the disk is full) keeps the editor open so that
         # nothing typed is lost; the app has already said what went wrong.
-        if self.save(self.query_one(TextArea).text):
+        if done and self.is_attached:
             self.dismiss()
 
     def action_cancel(self) -> None:
