@@ -31,7 +31,7 @@ from metrotui.cli.commands import cli
 from metrotui.core.curriculum import Curriculum
 from metrotui.storage.curriculum_file import load_curriculum
 from metrotui.tui.app import MetroApp
-from metrotui.tui.widgets.station_detail import ReferenceList
+from metrotui.tui.widgets.station_detail import StationDetail
 from tests.waiting import pause_until
 
 HOSTILE = Path(__file__).parent / "corpus" / "curricula" / "hostile.json"
@@ -397,9 +397,8 @@ async def test_only_http_and_https_links_are_ever_opened(
         for station in hostile.stations:
             app.map.select(station.id)
             await pilot.pause()
-            for index in range(len(station.references)):
-                app.detail.references.focus()
-                app.detail.references.highlighted = index
+            for reference in station.references:
+                app.jump_to(station.id, reference_url=reference.url)
                 await pilot.press("enter")
                 await pilot.pause()
         assert watch.opened == [r.url for s in hostile.stations for r in s.references]
@@ -411,7 +410,7 @@ async def test_only_http_and_https_links_are_ever_opened(
             " https://example.org",
             "\x1b]8;;https://evil.example\x07",
         ):
-            app.detail.references.post_message(ReferenceList.Opened(url))
+            app.detail.post_message(StationDetail.LinkOpened(url))
             await pilot.pause()
         still_the_same_app(app, watch)
     assert all(re.match(r"(?i)https?://", url) for url in watch.opened)

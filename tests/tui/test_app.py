@@ -18,7 +18,6 @@ import pytest
 from textual import events
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from metrotui.core.curriculum import Curriculum
 from metrotui.core.glyphs import TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN
@@ -26,8 +25,10 @@ from metrotui.core.tracker import path_members
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
 from metrotui.tui.screens.help_screen import HelpScreen
+from metrotui.tui.widgets import station_page
 from metrotui.tui.widgets.metro_map import MetroMap
-from metrotui.tui.widgets.station_detail import ReferenceList, TopicChecklist
+from metrotui.tui.widgets.station_detail import StationDetail
+from metrotui.tui.widgets.station_page import Zone
 from tests.helpers import curriculum_raw, make_curriculum, station
 
 WIDE = (140, 40)
@@ -172,7 +173,7 @@ async def test_left_right_move_between_lanes(genai, tmp_path):
         await pilot.press("right")
         await pilot.pause()
         assert app.map.selected == "consuming-llms"
-        assert "12 Consuming LLMs" in app.detail.query_one("#detail-head", Static).visual.plain
+        assert "12 Consuming LLMs" in app.detail.page_text()
         await pilot.press("right")  # no lane further right
         assert app.map.selected == "consuming-llms"
         await pilot.press("left")
@@ -215,17 +216,17 @@ async def test_tab_then_space_marks_linear_algebra(genai, tmp_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("tab")
         await pilot.pause()
-        topics = app.detail.topics
-        assert topics.has_focus
-        assert topics.highlighted == 0
+        assert app.detail.has_focus and app.detail.zone is Zone.TOPICS
+        assert app.detail.cursor_topic == genai.station("math-basics").topics[0]
         await pilot.press("space")
         await pilot.pause()
         assert "linear-algebra" in done_on_disk(tmp_path)
         assert app.sub_title.startswith(f"1/{TOTAL_TOPICS} topics · 1%")
-        assert "1/3 topics" in app.detail.query_one("#detail-head", Static).visual.plain
-        assert "in progress" in app.detail.query_one("#detail-head", Static).visual.plain
-        assert topics.has_focus  # ticking keeps you in the checklist
-        assert topics.highlighted == 0
+        assert "1/3 topics" in app.detail.page_text()
+        assert "in progress" in app.detail.page_text()
+        # Ticking keeps you in the checklist, on the topic ticked.
+        assert app.detail.has_focus and app.detail.zone is Zone.TOPICS
+        assert app.detail.cursor_topic == genai.station("math-basics").topics[0]
 
 
 async def test_keys_typed_faster_than_a_redraw_act_on_the_new_station(genai, tmp_path):
@@ -263,7 +264,7 @@ async def test_click_on_topic_ticks_that_topic(genai, tmp_path):
         await pilot.click(offset=(x, y))
         await pilot.pause()
         assert set(done_on_disk(tmp_path)) == {"probability-and-statistics"}
-        assert app.detail.topics.highlighted == 2
+        assert app.detail.cursor_topic == genai.station("math-basics").topics[2]
         x, y = find_on_screen(app, "○ Calculus")
         await pilot.click(offset=(x, y))
         await pilot.pause()
@@ -283,27 +284,35 @@ async def test_space_again_unticks(genai, tmp_path):
         assert not app.tracker.is_done("linear-algebra")
 
 
-async def test_checklist_marks_follow_ticks_known_and_undo(genai, tmp_path):
-    """Each entry is redrawn as its topic changes; a tick redraws only its own entry."""
+async def test_checklist_marks_follow_ticks_known_and_undo(genai, tmp_path, monkeypatch):
+    """Each entry is redrawn as its topic changes; a tick builds only its own entry."""
+    built: list[str] = []
+    build = station_page._topic_entry
 
-    def prompt(app: MetroApp, index: int):
-        return app.detail.topics.get_option_at_index(index).prompt
+    def counting(topic, mark, locked):
+        built.append(topic.id)
+        return build(topic, mark, locked)
+
+    monkeypatch.setattr(station_page, "_topic_entry", counting)
 
     def marks(app: MetroApp) -> list[str]:
-        return [prompt(app, index).mark.plain for index in range(3)]
+        return [entry[0] for entry in app.detail.entries(Zone.TOPICS)]
+
+    def entry(app: MetroApp, index: int) -> str:
+        return app.detail.entries(Zone.TOPICS)[index]
 
     app = make_app(genai, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         assert marks(app) == [TOPIC_OPEN, TOPIC_OPEN, TOPIC_OPEN]
-        third = prompt(app, 2)
+        built.clear()
         await pilot.press("tab", "space")
         await pilot.pause()
         assert marks(app) == [TOPIC_DONE, TOPIC_OPEN, TOPIC_OPEN]
-        assert prompt(app, 2) is third
+        assert built == ["linear-algebra"]
         await pilot.press("down", "K")
         await pilot.pause()
         assert marks(app) == [TOPIC_DONE, TOPIC_KNOWN, TOPIC_OPEN]
-        assert "known" in prompt(app, 1).body.plain
+        assert "known" in entry(app, 1)
         await pilot.press("up", "space")
         await pilot.pause()
         assert marks(app) == [TOPIC_OPEN, TOPIC_KNOWN, TOPIC_OPEN]
@@ -313,7 +322,7 @@ async def test_checklist_marks_follow_ticks_known_and_undo(genai, tmp_path):
         await pilot.press("u")  # the known mark
         await pilot.pause()
         assert marks(app) == [TOPIC_DONE, TOPIC_OPEN, TOPIC_OPEN]
-        assert "known" not in prompt(app, 1).body.plain
+        assert "known" not in entry(app, 1)
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW])
@@ -576,7 +585,7 @@ async def test_progress_persists_across_restart(genai, tmp_path):
         await pilot.pause()
         assert again.tracker.is_done("linear-algebra")
         assert again.sub_title.startswith(f"1/{TOTAL_TOPICS} topics · 1%")
-        assert "1/3 topics" in again.detail.query_one("#detail-head", Static).visual.plain
+        assert "1/3 topics" in again.detail.page_text()
 
 
 # Changes from elsewhere ------------------------------------------------------------
@@ -593,7 +602,7 @@ async def test_external_mark_is_picked_up_and_own_marks_are_kept(genai, tmp_path
         assert app.tracker.is_done("calculus")
         assert app.tracker.is_done("linear-algebra")
         assert app.sub_title.startswith(f"2/{TOTAL_TOPICS} topics")
-        assert "2/3 topics" in app.detail.query_one("#detail-head", Static).visual.plain
+        assert "2/3 topics" in app.detail.page_text()
         # The app's next tick keeps the external mark too.
         await pilot.press("down", "down", "space")
         await pilot.pause()
@@ -691,9 +700,9 @@ async def test_command_palette_jumps_to_a_topic(genai, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert app.map.selected == "supervised-fine-tuning"
-        topics = app.detail.topics
-        assert topics.has_focus
-        assert topics.highlighted == topics.get_option_index("lora-qlora")
+        assert app.detail.has_focus and app.detail.zone is Zone.TOPICS
+        assert app.detail.cursor_topic is not None
+        assert app.detail.cursor_topic.id == "lora-qlora"
         # Space now ticks the found topic (the station is still locked, so it says so).
         await pilot.press("space")
         await pilot.pause()
@@ -733,9 +742,8 @@ async def test_command_palette_jumps_to_a_reference(genai, tmp_path, monkeypatch
         await pilot.press("enter")
         await pilot.pause()
         assert app.map.selected == "neural-nets-llms"
-        references = app.detail.references
-        assert references.has_focus
-        assert references.urls[references.highlighted or 0] == reference.url
+        assert app.detail.has_focus and app.detail.zone is Zone.LINKS
+        assert app.detail.cursor_url == reference.url
         await pilot.press("enter")
         await pilot.pause()
         assert opened == [reference.url]
@@ -827,12 +835,11 @@ async def test_narrow_highlighted_topic_stays_on_screen(genai, tmp_path):
     async with app.run_test(size=NARROW) as pilot:
         await select_station(pilot, "optimization")
         await pilot.press("tab")
-        topics = app.detail.topics
         last = genai.station("optimization").topics[-1]
-        for _ in range(topics.option_count - 1):
+        for _ in range(len(genai.station("optimization").topics) - 1):
             await pilot.press("down")
         await pilot.pause()
-        assert topics.highlighted == topics.option_count - 1
+        assert app.detail.cursor_topic == last
         assert last.title in screen_text(app)
         await pilot.press("space")  # locked: the offer to mark what comes before as known
         await pilot.pause()
@@ -849,7 +856,8 @@ async def test_narrow_search_result_topic_is_on_screen(genai, tmp_path):
         await pilot.pause()
         await pilot.pause()
         assert app.map.selected == "optimization"
-        assert app.detail.topics.highlighted == app.detail.topics.get_option_index("distillation")
+        assert app.detail.cursor_topic is not None
+        assert app.detail.cursor_topic.id == "distillation"
         assert "Distillation" in screen_text(app)
 
 
@@ -894,7 +902,7 @@ async def test_markup_and_escapes_in_titles_show_literally(tmp_path):
     app = make_app(hostile_curriculum(), tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        title = app.detail.query_one("#detail-head", Static).visual.plain
+        title = app.detail.page_text()
         assert MARKUP_TITLE in title
         text = screen_text(app)
         assert MARKUP_TITLE in text
@@ -944,9 +952,8 @@ async def test_enter_on_a_reference_opens_it(genai, tmp_path, monkeypatch):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("tab", "tab")
         await pilot.pause()
-        references = app.detail.query_one(ReferenceList)
-        assert references.has_focus
-        assert references.highlighted == 0
+        assert app.detail.has_focus and app.detail.zone is Zone.LINKS
+        assert app.detail.cursor_url == genai.station("math-basics").references[0].url
         await pilot.press("down", "enter")
         await pilot.pause()
         assert opened == [genai.station("math-basics").references[1].url]
@@ -958,19 +965,14 @@ async def test_only_http_links_are_opened(genai, tmp_path, monkeypatch):
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **kwargs: opened.append(url))
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.press("tab", "tab")
-        await pilot.pause()
-        references = app.detail.query_one(ReferenceList)
         # The loader refuses such URLs; this checks the app's own guard as well.
-        references.urls[0] = "file:///etc/passwd"
-        references.urls[1] = "javascript:alert(1)"
-        await pilot.press("enter", "down", "enter")
+        for url in ("file:///etc/passwd", "javascript:alert(1)"):
+            app.detail.post_message(StationDetail.LinkOpened(url))
         await pilot.pause()
         assert opened == []
         warnings = [m for m, severity in notes(app) if severity == "warning"]
         assert len(warnings) == 2
-        references.urls[2] = "HTTPS://example.com/x"
-        await pilot.press("down", "enter")
+        app.detail.post_message(StationDetail.LinkOpened("HTTPS://example.com/x"))
         await pilot.pause()
         assert opened == ["HTTPS://example.com/x"]
 
@@ -980,7 +982,7 @@ async def test_tab_from_references_returns_to_the_map(genai, tmp_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("tab", "tab", "shift+tab")
         await pilot.pause()
-        assert isinstance(app.focused, TopicChecklist)
+        assert app.detail.has_focus and app.detail.zone is Zone.TOPICS
         await pilot.press("tab", "tab")
         await pilot.pause()
         assert app.map.has_focus

@@ -13,6 +13,7 @@ from metrotui.core.curriculum import Curriculum
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
 from metrotui.tui.screens.known_dialog import KnownDialog
+from metrotui.tui.widgets.station_page import Zone
 from tests.tui.test_app import WIDE, make_app, notes, screen_lines, screen_text, select_station
 
 
@@ -34,10 +35,10 @@ async def test_j_and_k_move_in_the_checklist_and_mark_nothing(genai, tmp_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("tab", "j", "j")
         await pilot.pause()
-        assert app.detail.topics.highlighted == 2
+        assert app.detail.cursor_topic == genai.station("math-basics").topics[2]
         await pilot.press("k")
         await pilot.pause()
-        assert app.detail.topics.highlighted == 1
+        assert app.detail.cursor_topic == genai.station("math-basics").topics[1]
         assert not (tmp_path / "progress.json").exists()
 
 
@@ -46,8 +47,8 @@ async def test_j_and_k_move_in_the_links(genai, tmp_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("tab", "tab", "j", "j", "k")
         await pilot.pause()
-        assert app.detail.references.has_focus
-        assert app.detail.references.highlighted == 1
+        assert app.detail.has_focus and app.detail.zone is Zone.LINKS
+        assert app.detail.cursor_url == genai.station("math-basics").references[1].url
 
 
 async def test_shift_k_toggles_known_in_the_checklist(genai, tmp_path):

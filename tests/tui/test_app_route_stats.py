@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
-
 from metrotui.core.curriculum import Curriculum
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
@@ -20,8 +18,8 @@ def make_app(genai: Curriculum, tmp_path: Path) -> MetroApp:
     )
 
 
-def route_panel(app: MetroApp) -> Static:
-    return app.detail.query_one("#detail-route", Static)
+def route_text(app: MetroApp) -> str | None:
+    return app.detail.route_text
 
 
 async def test_g_highlights_the_route_and_lists_its_stops(genai: Curriculum, tmp_path) -> None:
@@ -31,9 +29,8 @@ async def test_g_highlights_the_route_and_lists_its_stops(genai: Curriculum, tmp
         await pilot.press("g")
         await pilot.pause()
         assert app.map.route == frozenset(ALIGNMENT_ROUTE)
-        panel = route_panel(app)
-        assert panel.display
-        text = panel.visual.plain
+        text = route_text(app)
+        assert text is not None
         assert text.startswith("Route to 8 Alignment")
         assert " 1. " in text and "1 Math Basics  3 to go" in text
         assert "Constitutional AI" in text
@@ -49,10 +46,10 @@ async def test_g_again_or_escape_clears_the_route(genai: Curriculum, tmp_path) -
         assert app.map.route is not None
         await pilot.press("g")
         await pilot.pause()
-        assert app.map.route is None and not route_panel(app).display
+        assert app.map.route is None and route_text(app) is None
         await pilot.press("g", "escape")
         await pilot.pause()
-        assert app.map.route is None and not route_panel(app).display
+        assert app.map.route is None and route_text(app) is None
 
 
 async def test_route_shrinks_as_topics_are_ticked(genai: Curriculum, tmp_path) -> None:
@@ -68,7 +65,7 @@ async def test_route_shrinks_as_topics_are_ticked(genai: Curriculum, tmp_path) -
         app.check_external_changes()
         await pilot.pause()
         assert app.map.route == {"programming"}
-        assert "Math Basics" not in route_panel(app).visual.plain
+        assert "Math Basics" not in (route_text(app) or "")
 
 
 async def test_s_shows_the_stats_and_escape_closes_them(genai: Curriculum, tmp_path) -> None:

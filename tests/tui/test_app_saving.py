@@ -25,6 +25,7 @@ from metrotui.core.glyphs import TOPIC_DONE, TOPIC_OPEN
 from metrotui.storage.progress import Progress, ProgressError
 from metrotui.tui.app import MetroApp
 from metrotui.tui.screens.help_screen import HelpScreen
+from metrotui.tui.widgets.station_page import Zone
 
 # What "answers at once" means here, from the key to the screen showing it.
 ANSWER_S = 0.1
@@ -71,8 +72,7 @@ async def key_answer(
 
 
 def marks(app: MetroApp, count: int = 2) -> list[str]:
-    topics = app.detail.topics
-    return [topics.get_option_at_index(i).prompt.mark.plain for i in range(count)]  # type: ignore[union-attr]
+    return [entry[0] for entry in app.detail.entries(Zone.TOPICS)[:count]]
 
 
 def not_saved(app: MetroApp) -> list[str]:

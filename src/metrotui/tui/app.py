@@ -21,7 +21,7 @@ from textual.command import Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from metrotui.core.curriculum import Curriculum, Station
 from metrotui.core.text import clean_line, clean_message
@@ -35,7 +35,9 @@ from metrotui.storage.progress import (
 from metrotui.tui.controller import ProgressController
 from metrotui.tui.widgets.footer import FittedFooter
 from metrotui.tui.widgets.metro_map import MetroMap
-from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
+from metrotui.tui.widgets.station_detail import StationDetail
+from metrotui.tui.widgets.station_page import Zone
+from metrotui.tui.widgets.title_bar import TitleBar
 
 EXTERNAL_CHECK_SECONDS = 1.0
 # How long a signal waits for the app to quit by itself before it is ended outright:
@@ -114,13 +116,14 @@ class MetroApp(App[int]):
 
     # Composition ------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="◉")
+        yield TitleBar(self.curriculum.title)
         with Horizontal(id="panes"):
             yield MetroMap(
                 self.curriculum,
                 self.tracker,
                 path_members(self.curriculum, self.path),
                 self._selected,
+                follow=lambda _: self._sync_detail(),
                 id="map",
             )
             yield StationDetail(self.curriculum, id="detail")
@@ -232,9 +235,9 @@ class MetroApp(App[int]):
 
     # Selection and focus --------------------------------------------------------
     def on_metro_map_station_selected(self, event: MetroMap.StationSelected) -> None:
-        # Let the map repaint first: the detail pane is the slow part, and when
-        # keys arrive faster than it renders, only the last station is drawn.
-        self.call_after_refresh(self._sync_detail)
+        # Already done through the map's follow hook, unless the selection
+        # moved on since: then this catches up.
+        self._sync_detail()
 
     def _sync_detail(self) -> None:
         """Make the detail pane show the map's selection, if it does not already.
@@ -258,18 +261,14 @@ class MetroApp(App[int]):
     def action_open_topics(self) -> None:
         self._sync_detail()
         self.screen.add_class("-show-detail")
-        topics = self.detail.topics
-        if topics.highlighted is None and topics.option_count:
-            topics.highlighted = 0
-        self._focus_now(topics)
+        self.detail.enter(Zone.TOPICS)
+        self._focus_now(self.detail)
 
     def action_after_topics(self) -> None:
         self._sync_detail()
-        references = self.detail.references
-        if references.display and references.option_count:
-            if references.highlighted is None:
-                references.highlighted = 0
-            self._focus_now(references)
+        if self.detail.has_links:
+            self.detail.enter(Zone.LINKS)
+            self._focus_now(self.detail)
         else:
             self.action_focus_map()
 
@@ -309,18 +308,16 @@ class MetroApp(App[int]):
         self.detail.show(self.curriculum.station(station_id), self.tracker)
         if topic_id is not None:
             self.action_open_topics()
-            topics = self.detail.topics
-            topics.highlighted = topics.get_option_index(topic_id)
+            self.detail.move_cursor_to_topic(topic_id)
         elif reference_url is not None:
             self.screen.add_class("-show-detail")
-            references = self.detail.references
-            references.highlighted = references.urls.index(reference_url)
-            self._focus_now(references)
+            self.detail.move_cursor_to_link(reference_url)
+            self._focus_now(self.detail)
         else:
             self.action_focus_map()
 
     # Ticking -------------------------------------------------------------------
-    def on_topic_checklist_toggled(self, event: TopicChecklist.Toggled) -> None:
+    def on_station_detail_topic_toggled(self, event: StationDetail.TopicToggled) -> None:
         self.toggle_topic(event.topic_id)
 
     def toggle_topic(self, topic_id: str) -> None:
@@ -421,9 +418,10 @@ class MetroApp(App[int]):
         self.sub_title = (
             f"{count.done}/{count.total} topics · {count.percent}% · {self._path_label()}"
         )
+        self.query_one(TitleBar).show_status(self.sub_title)
 
     # References and help ---------------------------------------------------------
-    def on_reference_list_opened(self, event: ReferenceList.Opened) -> None:
+    def on_station_detail_link_opened(self, event: StationDetail.LinkOpened) -> None:
         url = event.url
         if not url.lower().startswith(("http://", "https://")):
             self.notify("Only http and https links are opened.", severity="warning", markup=False)
@@ -460,14 +458,14 @@ class MetroApp(App[int]):
             markup=False,
         )
 
-    def on_reference_list_copy(self, event: ReferenceList.Copy) -> None:
+    def on_station_detail_link_copied(self, event: StationDetail.LinkCopied) -> None:
         self.copy_to_clipboard(event.url)
         self.notify(f"Copied {event.url}", markup=False)
 
     def action_known_topic(self) -> None:
-        option = self.detail.topics.highlighted_option
-        if option is not None and option.id is not None:
-            self.action_mark_known(option.id)
+        topic = self.detail.cursor_topic
+        if topic is not None:
+            self.action_mark_known(topic.id)
 
     # Notes -------------------------------------------------------------------
     def action_edit_note(self) -> None:

@@ -74,3 +74,28 @@ class Hanging(Visual):
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return self.body.get_height(rules, self._inner(width)) + (self.tail is not None)
+
+
+class Barred(Visual):
+    """``body`` wrapped beside a bar drawn down its whole left side, as a margin."""
+
+    def __init__(self, bar: Content, body: Content) -> None:
+        self.bar = bar
+        self.body = body
+        self.indent = bar.cell_length
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        inner = max(1, width - self.indent)
+        bar = self.bar.render_strips(self.indent, 1, style, options)[0]
+        strips = [
+            Strip.join([bar, line]) for line in self.body.render_strips(inner, None, style, options)
+        ]
+        return strips if height is None else strips[:height]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.indent + self.body.get_optimal_width(rules, container_width - self.indent)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.body.get_height(rules, max(1, width - self.indent))

@@ -9,6 +9,8 @@ filters are worked out in idle moments after the first frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -99,9 +101,14 @@ class MetroMap(ScrollView, can_focus=True):
         visible: frozenset[str] | None,
         selected: str,
         *,
+        follow: Callable[[str], None] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        # Told of each new selection at once, before the map repaints: what
+        # follows the selection (the station pane) is drawn in the same frame.
+        # StationSelected, a message, arrives after that frame.
+        self.follow = follow
         self.curriculum = curriculum
         self.tracker = tracker
         self.shown = visible
@@ -161,6 +168,8 @@ class MetroMap(ScrollView, can_focus=True):
                 self.refresh_line(y)
         self.reveal_selected()
         if announce:
+            if self.follow is not None:
+                self.follow(station_id)
             self.post_message(self.StationSelected(station_id))
 
     def reveal_selected(self) -> None:

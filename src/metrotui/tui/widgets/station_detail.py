@@ -1,389 +1,412 @@
-"""The detail pane: everything about the selected station, and its checklist.
+"""The station pane: one Line-API widget that draws a station's page.
 
-All curriculum text is put in as rich ``Text`` (never as a markup string), so a
-title such as ``[@click=app.quit]`` shows literally and runs nothing.
+The page (metrotui.tui.widgets.station_page) is a list of blocks; each is drawn once
+per width and style and kept in a bounded cache, so moving back and forth
+over the map redraws nothing but the rows on screen, and no widget is laid
+out again.  Two lists in the page take a cursor: the topics (space ticks, K
+marks known) and the links (enter opens, c copies); tab goes from one to the
+next and on to the map.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Hashable
+from typing import Any
 
-from rich.text import Text
-from textual.app import ComposeResult
+from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.visual import Visual
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual, visualize
 
-from metrotui.core.curriculum import Curriculum, Reference, Station, Topic
-from metrotui.core.glyphs import (
-    STATE_STYLE,
-    STATION_GLYPH,
-    TOPIC_DONE,
-    TOPIC_KNOWN,
-    TOPIC_OPEN,
-    station_badge,
-)
-from metrotui.core.text import clean_block
-from metrotui.core.tracker import StationState, Tracker
+from metrotui.core.curriculum import Curriculum, Station, Topic
+from metrotui.core.tracker import Tracker
 from metrotui.storage.progress import Note
-from metrotui.tui.widgets.hanging import Hanging
+from metrotui.tui.widgets.station_page import (
+    ROUTE_BAR,
+    Block,
+    Limits,
+    Pick,
+    Route,
+    StationPage,
+    Zone,
+)
 
-if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
+# Blocks kept drawn (a station's page is a few dozen): enough for a learner's
+# whole session on a map our size, and a bound on a huge one.
+BLOCK_CACHE_SIZE = 4096
 
-# Stations whose entries are kept built, and checklist entries (a topic in each
-# of its looks): enough for a learner's whole session on a map our size.
-STATION_CACHE_SIZE = 256
-ENTRY_CACHE_SIZE = 2048
-
-
-def station_name(station: Station) -> str:
-    return f"{station.number} {station.title}"
-
-
-def _topic_entry(topic: Topic, mark: str, locked: bool) -> Hanging:
-    """A checklist entry: the mark, the title (and "known"), the summary below."""
-    return Hanging(
-        Content.styled(mark, "dim" if locked else "bold"),
-        Content.assemble(
-            (topic.title, "dim" if locked else "bold"),
-            ("  known", "italic dim") if mark == TOPIC_KNOWN else "",
-            # The id is what the command line takes: shown so it can be learnt here.
-            (f"  {topic.id}", "dim"),
-            ("\n" + topic.summary, "dim") if topic.summary else "",
-        ),
-    )
+_TOPIC_ACTIONS = frozenset({"tick", "known", "to_links", "leave_topics"})
+_LINK_ACTIONS = frozenset({"open", "copy", "leave_links", "to_topics"})
 
 
-def _reference_entry(reference: Reference) -> Hanging:
-    """A reference: its title and kind, the address below cut to one line."""
-    return Hanging(
-        Content.styled("↗", "bold"),
-        Content.assemble(reference.title, (f"  {reference.kind}", "italic dim")),
-        Content.styled(reference.url, "dim"),
-    )
+class _Placed:
+    """A block that the cursor can rest on, where it sits in the page."""
+
+    __slots__ = ("block", "top", "height")
+
+    def __init__(self, block: Block, top: int, height: int) -> None:
+        self.block = block
+        self.top = top
+        self.height = height
+
+    @property
+    def pick(self) -> Pick:
+        assert self.block.pick is not None
+        return self.block.pick
 
 
-class _PaneOptionList(OptionList):
-    """An OptionList that grows with its options inside the scrolling detail pane.
-
-    OptionList only scrolls itself to its highlighted option; here the pane is
-    what scrolls, so without this the highlight can move off the screen.
-    """
-
-    # j and k move here as they do on the map, so a vim hand never changes a mark.
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-
-    def scroll_to_highlight(self, top: bool = False) -> None:
-        super().scroll_to_highlight(top)
-        if self.highlighted is not None and self.is_mounted:
-            self.call_after_refresh(self._reveal_highlight_in_pane)
-
-    def _reveal_highlight_in_pane(self) -> None:
-        index, pane = self.highlighted, self.parent
-        # Only while the learner is in this list: moving on the map shows a
-        # station from its top instead.
-        if index is None or not self.has_focus or not isinstance(pane, VerticalScroll):
-            return
-        line, height = self._option_lines(index)
-        top = self.virtual_region.y + line - int(self.scroll_y)
-        pane.scroll_to_region(
-            Region(0, top, self.size.width, height), animate=False, force=True, immediate=True
-        )
-
-    def _option_lines(self, index: int) -> tuple[int, int]:
-        """The first line of option ``index`` in the list, and its height.
-
-        Worked out from the options themselves, as OptionList measures them:
-        the list keeps its own table of lines, but only in private attributes.
-        """
-        padding = self.get_component_styles("option-list--option").padding
-        width = self.scrollable_content_region.width - padding.width
-        rules = cast("RulesMap", self.styles)
-        top = 0
-        for position, option in enumerate(self.options):
-            prompt = option.prompt
-            height = prompt.get_height(rules, width) if isinstance(prompt, Visual) else 1
-            if position == index:
-                return top, height
-            top += height
-        return top, 1
-
-
-class TopicChecklist(_PaneOptionList):
-    """The station's topics; space, enter or a click asks to toggle one."""
+class StationDetail(ScrollView, can_focus=True):
+    """Number, title, line, state, summary, topics, notes, links, needs, unlocks."""
 
     BINDINGS = [
-        Binding("space", "select", "Tick"),
-        Binding("K", "app.known_topic", "Known"),
-        Binding("tab", "app.after_topics", "Links", show=False),
-        Binding("escape,shift+tab", "app.focus_map", "Map"),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("home", "cursor_to(0)", "First", show=False),
+        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        # In the topics
+        Binding("space", "tick", "Tick"),
+        Binding("enter", "tick", "Tick", show=False),
+        Binding("K", "known", "Known"),
+        Binding("tab", "to_links", "Links", show=False),
+        Binding("escape,shift+tab", "leave_topics", "Map"),
+        # In the links
+        Binding("space,enter", "open", "Open", show=False),
+        Binding("c", "copy", "Copy link"),
+        Binding("tab,escape", "leave_links", "Map"),
+        Binding("shift+tab", "to_topics", "Topics", show=False),
     ]
 
-    class Toggled(Message):
+    COMPONENT_CLASSES = {"station-detail--cursor", "station-detail--cursor-blurred"}
+
+    class TopicToggled(Message):
         def __init__(self, topic_id: str) -> None:
             super().__init__()
             self.topic_id = topic_id
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Toggled(event.option.id))
-
-
-class ReferenceList(_PaneOptionList):
-    """The station's references; enter or a click opens one in the browser."""
-
-    BINDINGS = [
-        Binding("space", "select", "Open", show=False),
-        Binding("c", "copy", "Copy link"),
-        Binding("tab,escape", "app.focus_map", "Map"),
-        Binding("shift+tab", "app.open_topics", "Topics", show=False),
-    ]
-
-    class Opened(Message):
+    class LinkOpened(Message):
         def __init__(self, url: str) -> None:
             super().__init__()
             self.url = url
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.urls: list[str] = []
-
-    class Copy(Message):
+    class LinkCopied(Message):
         def __init__(self, url: str) -> None:
             super().__init__()
             self.url = url
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(self.Opened(self.urls[event.option_index]))
-
-    def action_copy(self) -> None:
-        if self.highlighted is not None:
-            self.post_message(self.Copy(self.urls[self.highlighted]))
-
-
-class StationDetail(VerticalScroll, can_focus=False):
-    """Number, title, line, state, summary, topics, references, needs, unlocks.
-
-    As few widgets as will do: each one is styled, laid out and drawn on its
-    own, and they added up to a good part of the launch.
-    """
 
     def __init__(self, curriculum: Curriculum, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.curriculum = curriculum
         self.station: Station | None = None
+        self.tracker: Tracker | None = None
         self.notes: dict[str, Note] = {}  # the learner's notes, kept current by the app
-        # What each checklist entry shows now (mark, locked), to redraw only what changes.
-        self._topic_looks: list[tuple[str, bool]] = []
-        self._shown: dict[str, tuple[str, tuple[object, ...]]] = {}
-        # Entries as built, each drawn once per width and kept (see Hanging):
-        # moving back to a station shows them without wrapping their text again.
-        self._topic_entries: LRUCache[tuple[str, str, bool], Hanging] = LRUCache(ENTRY_CACHE_SIZE)
-        self._reference_entries: LRUCache[str, list[Hanging]] = LRUCache(STATION_CACHE_SIZE)
+        self.zone = Zone.TOPICS
+        self._cursor = {Zone.TOPICS: 0, Zone.LINKS: 0}
+        self._limits = Limits()
+        self._route: Route | None = None
+        self._lines: list[Strip] = []
+        self._picks: dict[Zone, list[_Placed]] = {Zone.TOPICS: [], Zone.LINKS: []}
+        # Blocks as built, and as drawn at a width in a style (the cursor's, say).
+        self._visuals: LRUCache[Hashable, Visual] = LRUCache(BLOCK_CACHE_SIZE)
+        self._drawn: LRUCache[tuple[Any, ...], list[Strip]] = LRUCache(BLOCK_CACHE_SIZE)
+        self._width = 0
+        self._reveal_pending = False
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="detail-route")
-        yield Static(id="detail-head")  # title, line and state, why it is locked
-        yield Static(id="detail-summary")  # summary and the "Topics" heading
-        yield TopicChecklist(id="topics")
-        yield Static("Notes", classes="detail-heading", id="notes-heading")
-        yield Static(id="detail-notes")
-        yield Static("References", classes="detail-heading", id="references-heading")
-        yield ReferenceList(id="references")
-        yield Static(id="detail-links")  # needs and unlocks
-
-    @property
-    def topics(self) -> TopicChecklist:
-        return self.query_one(TopicChecklist)
-
-    @property
-    def references(self) -> ReferenceList:
-        return self.query_one(ReferenceList)
-
+    # What the app asks of the pane ------------------------------------------------
     def show(self, station: Station, tracker: Tracker) -> None:
-        """Show a station from the top, its first topic highlighted."""
-        changed = self.station is None or self.station.id != station.id
-        self.station = station
-        self._topic_looks = []  # a new checklist: build every entry
-        self._update(
-            "#detail-summary",
-            Content.assemble(
-                *(["\n", station.summary, "\n"] if station.summary else []),
-                "\n",
-                ("Topics", "bold $text-accent"),
-            ),
-        )
-        references = self.references
-        references.urls = [reference.url for reference in station.references]
-        references.set_options(Option(entry) for entry in self._references_of(station))
-        references.display = bool(station.references)
-        self.query_one("#references-heading").display = bool(station.references)
-        self.show_progress(tracker, keep_highlight=not changed)
-        if changed:
-            self.scroll_home(animate=False)
+        """Show a station from the top, its first topic under the cursor."""
+        if self.station is None or self.station.id != station.id:
+            self.station = station
+            self._limits = Limits()
+            self._cursor = {Zone.TOPICS: 0, Zone.LINKS: 0}
+            self.zone = Zone.TOPICS
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.show_progress(tracker)
+
+    def show_progress(self, tracker: Tracker) -> None:
+        """Draw the page again for this progress (only what changed is drawn anew)."""
+        self.tracker = tracker
+        self._compose_page()
 
     def show_route(self, target: Station | None, stops: list[Station], tracker: Tracker) -> None:
         """List a route's stops with the topics each still needs (None hides it)."""
-        panel = self.query_one("#detail-route", Static)
-        panel.display = target is not None
-        if target is None:
-            return
-        text = Text.assemble(("Route to ", "bold"), (station_name(target), "bold"))
-        if not stops:
-            text.append("\nAlready done.", style="dim")
-        for step, stop in enumerate(stops, start=1):
-            state = tracker.state(stop.id)
-            left = [t.title for t in stop.topics if not tracker.is_done(t.id)]
-            text.append(f"\n{step:>2}. ")
-            text.append(STATION_GLYPH[state], style=STATE_STYLE[state])
-            text.append(f" {station_name(stop)}")
-            text.append(f"  {len(left)} to go", style="dim")
-            for title in left:
-                text.append(f"\n      ○ {title}", style="dim")
-        panel.update(text)
+        self._route = None if target is None else Route(target, stops)
+        self.show_progress(tracker)
 
-    def show_progress(self, tracker: Tracker, keep_highlight: bool = True) -> None:
-        """Redraw what depends on progress: state, checklist, needs, unlocks."""
-        station = self.station
-        if station is None:
-            return
-        state = tracker.state(station.id)
-        self._update("#detail-head", self._head(station, state, tracker))
-        topics = self.topics
-        highlighted = topics.highlighted if keep_highlight else 0
-        locked = state is StationState.LOCKED
-        looks = [
-            (
-                TOPIC_KNOWN
-                if tracker.is_known(topic.id)
-                else TOPIC_DONE
-                if tracker.is_done(topic.id)
-                else TOPIC_OPEN,
-                locked,
-            )
-            for topic in station.topics
-        ]
-        old = self._topic_looks
-        # An entry changes size only when it gains or loses "known": otherwise
-        # the changed entries are redrawn in place, without laying out the pane.
-        if len(old) == len(looks) and all(
-            (a[0] == TOPIC_KNOWN) == (b[0] == TOPIC_KNOWN) for a, b in zip(old, looks, strict=True)
-        ):
-            for index, (before, now) in enumerate(zip(old, looks, strict=True)):
-                if before != now:
-                    topics.replace_option_prompt_at_index(
-                        index, self._topic_entry(station.topics[index], *now)
-                    )
-        else:
-            topics.set_options(
-                Option(self._topic_entry(topic, *look), id=topic.id)
-                for topic, look in zip(station.topics, looks, strict=True)
-            )
-        self._topic_looks = looks
-        if station.topics:
-            topics.highlighted = min(highlighted or 0, len(station.topics) - 1)
-        note = self.notes.get(station.id)
-        self.query_one("#notes-heading").display = note is not None
-        notes_view = self.query_one("#detail-notes", Static)
-        notes_view.display = note is not None
-        if note is not None:
-            # Imported here: rich.markdown brings in pygments and markdown-it,
-            # about 50 ms that a launch without notes need not wait for.
-            from rich.markdown import Markdown
+    @property
+    def has_links(self) -> bool:
+        return bool(self._picks[Zone.LINKS])
 
-            notes_view.update(Markdown(clean_block(note.text)))
-        self._update(
-            "#detail-links",
-            Text("\n\n").join(
-                [
-                    self._station_list(
-                        "Needs", station.prerequisites, tracker, "nothing: start here"
-                    ),
-                    self._station_list(
-                        "Unlocks",
-                        [s.id for s in tracker.unlocks(station.id)],
-                        tracker,
-                        "nothing: end of the line",
-                    ),
-                ]
-            ),
+    @property
+    def cursor_topic(self) -> Topic | None:
+        """The topic under the cursor in the topics list, if any."""
+        placed = self._under_cursor(Zone.TOPICS)
+        return None if placed is None else placed.pick.topic
+
+    @property
+    def cursor_url(self) -> str | None:
+        placed = self._under_cursor(Zone.LINKS)
+        if placed is None or placed.pick.reference is None:
+            return None
+        return placed.pick.reference.url
+
+    def page_text(self) -> str:
+        """The whole page as plain text, as drawn (what scrolling would show)."""
+        return "\n".join(strip.text.rstrip() for strip in self._lines)
+
+    @property
+    def route_text(self) -> str | None:
+        """The route's list as plain text, or None when no route is shown."""
+        if self._route is None:
+            return None
+        lines = self.page_text().split("\n")
+        return "\n".join(line[len(ROUTE_BAR) :] for line in lines if line.startswith(ROUTE_BAR))
+
+    def entries(self, zone: Zone) -> list[str]:
+        """The first drawn line of each entry in one of the lists, as plain text."""
+        return [self._lines[placed.top].text.strip() for placed in self._picks[zone]]
+
+    def enter(self, zone: Zone) -> None:
+        """Put the cursor in one of the lists (it stays where it was in that list)."""
+        self.zone = zone
+        self._reveal_cursor()
+        self.refresh()
+
+    def move_cursor_to_topic(self, topic_id: str) -> None:
+        self._move_to(
+            Zone.TOPICS, lambda pick: pick.topic is not None and pick.topic.id == topic_id
         )
 
-    def _topic_entry(self, topic: Topic, mark: str, locked: bool) -> Hanging:
-        key = (topic.id, mark, locked)
-        entry = self._topic_entries.get(key)
-        if entry is None:
-            entry = _topic_entry(topic, mark, locked)
-            self._topic_entries.set(key, entry)
-        return entry
+    def move_cursor_to_link(self, url: str) -> None:
+        self._move_to(
+            Zone.LINKS, lambda pick: pick.reference is not None and pick.reference.url == url
+        )
 
-    def _references_of(self, station: Station) -> list[Hanging]:
-        entries = self._reference_entries.get(station.id)
-        if entries is None:
-            entries = [_reference_entry(reference) for reference in station.references]
-            self._reference_entries.set(station.id, entries)
-        return entries
+    # Drawing -----------------------------------------------------------------
+    def _compose_page(self) -> None:
+        station, tracker = self.station, self.tracker
+        if station is None or tracker is None:
+            return
+        # Hidden (narrow terminals show one pane at a time), it is still drawn,
+        # at the width it had: keys act on its lists before it is shown.
+        width = self.scrollable_content_region.width or self._width or 40
+        self._width = width
+        page = StationPage(
+            self.curriculum, station, tracker, self.notes.get(station.id), self._limits, self._route
+        )
+        style = self.visual_style
+        lines: list[Strip] = []
+        picks: dict[Zone, list[_Placed]] = {Zone.TOPICS: [], Zone.LINKS: []}
+        for block in page.blocks():
+            strips = self._draw(block, width, style)
+            if block.pick is not None:
+                picks[block.pick.zone].append(_Placed(block, len(lines), len(strips)))
+            lines += strips
+        self._lines = lines
+        self._picks = picks
+        for zone, placed in picks.items():
+            self._cursor[zone] = max(0, min(self._cursor[zone], len(placed) - 1))
+        self._set_page_size(Size(width, len(lines)))
+        if self._reveal_pending:
+            self._reveal_cursor()
+        self.refresh()
 
-    def _update(self, selector: str, content: Content | Text) -> None:
-        """Show ``content`` in a Static, unless it shows exactly that already.
+    def _set_page_size(self, size: Size) -> None:
+        """Tell the scrollbar the page's length, without laying out the screen.
 
-        Every update lays the pane out again, and a tick changes little of it.
+        Setting ``virtual_size`` lays out the whole screen and moves the
+        scrollbar a frame later: a move would be drawn twice.  The bar is
+        always shown (overflow-y: scroll in the CSS), so a new length changes
+        nothing but the bar's thumb and the scroll range, set here directly.
         """
-        shown = (content.plain, tuple(content.spans))
-        if self._shown.get(selector) != shown:
-            self._shown[selector] = shown
-            self.query_one(selector, Static).update(content)
+        if size == self.virtual_size:
+            return
+        if not self.size.height or self.virtual_size.width != size.width:
+            self.virtual_size = size  # first drawn, or a new width: laid out anyway
+            return
+        self.set_reactive(StationDetail.virtual_size, size)
+        bar = self.vertical_scrollbar
+        bar.window_virtual_size = size.height
+        bar.window_size = self.scrollable_content_region.height
+        self.scroll_to(y=min(self.scroll_y, self.max_scroll_y), animate=False, immediate=True)
 
-    def _head(self, station: Station, state: StationState, tracker: Tracker) -> Content:
-        """Title; line, state and count; why it is locked."""
-        line = self.curriculum.line(station.line)
-        count = tracker.count(station.id)
-        glyph, word = station_badge(state, count.done, count.known, count.total)
-        parts: list[str | tuple[str, str]] = [
-            (station_name(station), "bold $text"),
-            "\n",
-            ("━━ ", f"bold {line.color}"),
-            (line.name, line.color),
-            "   ",
-            (f"{glyph} {word}", STATE_STYLE[state]),
-            f"   {count.done}/{count.total} topics",
-            f" ({count.known} known)" if count.known else "",
-        ]
-        if state is StationState.LOCKED:
-            names = ", ".join(station_name(s) for s in tracker.unfinished_prerequisites(station.id))
-            parts += [
-                "\n\n",
-                ("Locked. ", "bold $text-warning"),
-                (f"Finish {names} first.", "$text-warning"),
-            ]
-        return Content.assemble(*parts)
+    def _draw(self, block: Block, width: int, style: Style) -> list[Strip]:
+        if block.key is None:
+            # Built afresh each time (what it shows depends on progress), and
+            # drawn again only when that differs: wrapping costs more than building.
+            built = block.build()
+            if not isinstance(built, Content):
+                return self._to_strips(visualize(self, built), width, style)
+            key: tuple[Any, ...] = (("shows", built.plain, tuple(built.spans)), width, style)
+            strips = self._drawn.get(key)
+            if strips is None:
+                strips = self._to_strips(built, width, style)
+                self._drawn.set(key, strips)
+            return strips
+        key = (block.key, width, style)
+        strips = self._drawn.get(key)
+        if strips is None:
+            visual = self._visuals.get(block.key)
+            if visual is None:
+                visual = visualize(self, block.build())
+                self._visuals.set(block.key, visual)
+            strips = self._to_strips(visual, width, style)
+            self._drawn.set(key, strips)
+        return strips
 
-    def _station_list(
-        self, heading: str, station_ids: Sequence[str], tracker: Tracker, empty: str
-    ) -> Text:
-        text = Text.assemble((heading, "bold"), "\n")
-        if not station_ids:
-            text.append(f"  {empty}", style="dim")
-        for index, station_id in enumerate(station_ids):
-            other = self.curriculum.station(station_id)
-            state = tracker.state(station_id)
-            if index:
-                text.append("\n")
-            text.append("  ")
-            text.append(STATION_GLYPH[state], style=STATE_STYLE[state])
-            text.append(f" {station_name(other)}")
-            text.append(f"  {state.label}", style="dim")
-        return text
+    def _to_strips(self, visual: Visual, width: int, style: Style) -> list[Strip]:
+        return Visual.to_strips(self, visual, width, None, style, pad=True)
+
+    def render_line(self, y: int) -> Strip:
+        line = y + int(self.scroll_y)
+        if not 0 <= line < len(self._lines):
+            return Strip.blank(self._width, self.visual_style.rich_style)
+        placed = self._under_cursor(self.zone)
+        if placed is not None and placed.top <= line < placed.top + placed.height:
+            component = (
+                "station-detail--cursor" if self.has_focus else "station-detail--cursor-blurred"
+            )
+            strips = self._draw(placed.block, self._width, self.get_visual_style(component))
+            return strips[line - placed.top]
+        return self._lines[line]
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width and width != self._width:
+            self._compose_page()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # A new theme: every block is drawn again in its colours (the old
+        # drawings fall out of the cache, keyed by style, in time).
+        self._compose_page()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # The cursor --------------------------------------------------------------
+    def _under_cursor(self, zone: Zone) -> _Placed | None:
+        placed = self._picks[zone]
+        return placed[self._cursor[zone]] if placed else None
+
+    def _move_to(self, zone: Zone, wanted: Any) -> None:
+        for index, placed in enumerate(self._picks[zone]):
+            if wanted(placed.pick):
+                self.zone = zone
+                self._cursor[zone] = index
+                self._reveal_cursor()
+                self.refresh()
+                return
+
+    def _reveal_cursor(self) -> None:
+        region = self.scrollable_content_region
+        if region.width != self._width or not region.height:
+            # Hidden, or not yet laid out at its new width (the narrow layout
+            # shows the pane on tab): done when the page is drawn for it.
+            self._reveal_pending = True
+            return
+        self._reveal_pending = False
+        placed = self._under_cursor(self.zone)
+        if placed is not None:
+            self.scroll_to_region(
+                Region(0, placed.top, self._width, placed.height),
+                animate=False,
+                force=True,
+                immediate=True,
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _TOPIC_ACTIONS:
+            return self.zone is Zone.TOPICS
+        if action in _LINK_ACTIONS:
+            return self.zone is Zone.LINKS
+        return True
+
+    def action_cursor(self, step: int) -> None:
+        placed = self._picks[self.zone]
+        if placed:
+            self._cursor[self.zone] = max(0, min(len(placed) - 1, self._cursor[self.zone] + step))
+            self._reveal_cursor()
+            self.refresh()
+
+    def action_cursor_to(self, index: int) -> None:
+        placed = self._picks[self.zone]
+        if placed:
+            self._cursor[self.zone] = index % len(placed)
+            self._reveal_cursor()
+            self.refresh()
+
+    def action_page(self, direction: int) -> None:
+        """A screen up or down; the cursor goes to the first pick on the new screen."""
+        height = self.scrollable_content_region.height
+        self.scroll_to(y=self.scroll_y + direction * height, animate=False, immediate=True)
+        placed = self._picks[self.zone]
+        top = int(self.scroll_y)
+        on_screen = [i for i, p in enumerate(placed) if top <= p.top < top + height]
+        if on_screen:
+            self._cursor[self.zone] = on_screen[0] if direction > 0 else on_screen[-1]
+        self.refresh()
+
+    # Picking -------------------------------------------------------------------
+    def action_tick(self) -> None:
+        self._pick(self._under_cursor(Zone.TOPICS))
+
+    def action_open(self) -> None:
+        self._pick(self._under_cursor(Zone.LINKS))
+
+    def _pick(self, placed: _Placed | None) -> None:
+        if placed is None:
+            return
+        pick = placed.pick
+        if pick.topic is not None:
+            self.post_message(self.TopicToggled(pick.topic.id))
+        elif pick.reference is not None:
+            self.post_message(self.LinkOpened(pick.reference.url))
+        elif pick.more is not None:
+            self._limits.grow(pick.more)
+            self._compose_page()
+
+    def action_copy(self) -> None:
+        url = self.cursor_url
+        if url is not None:
+            self.post_message(self.LinkCopied(url))
+
+    async def action_known(self) -> None:
+        await self.app.run_action("known_topic")
+
+    async def action_to_links(self) -> None:
+        await self.app.run_action("after_topics")
+
+    async def action_to_topics(self) -> None:
+        await self.app.run_action("open_topics")
+
+    async def action_leave_topics(self) -> None:
+        await self.app.run_action("focus_map")
+
+    async def action_leave_links(self) -> None:
+        await self.app.run_action("focus_map")
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = offset.y + int(self.scroll_y)
+        for zone, placed_list in self._picks.items():
+            for index, placed in enumerate(placed_list):
+                if placed.top <= line < placed.top + placed.height:
+                    event.stop()
+                    self.zone = zone
+                    self._cursor[zone] = index
+                    self.refresh()
+                    self._pick(placed)
+                    return
