@@ -379,6 +379,8 @@ async def test_command_palette_shows_the_text_literally(
             await pause_until(pilot, listed, f"the palette's hits for {query!r}")
             strips = screen_strips(app)
             assert expected in text_of(strips), query
+            if query == "Bold":  # a topic's hit names its station as typed, too
+                assert f"Topic · 1 {STATIONS['basics']}" in text_of(strips)
             assert_clean(text_of(strips))
             # Choose the hit with the mouse: it jumps, and runs nothing else.
             await click_on(pilot, app, expected, dx=2)

@@ -56,9 +56,11 @@ async def test_shift_k_toggles_known_in_the_checklist(genai, tmp_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("tab", "K")
         await pilot.pause()
+        await app.controller.settled()
         assert set(on_disk(genai, tmp_path).known) == {"linear-algebra"}
         await pilot.press("K")
         await pilot.pause()
+        await app.controller.settled()
         assert on_disk(genai, tmp_path).known == {}
 
 
@@ -68,9 +70,11 @@ async def test_shift_k_toggles_known_on_the_map(genai, tmp_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("K")
         await pilot.pause()
+        await app.controller.settled()
         assert set(on_disk(genai, tmp_path).known) == topics
         await pilot.press("K")
         await pilot.pause()
+        await app.controller.settled()
         assert on_disk(genai, tmp_path).known == {}
         assert app.tracker.state("programming").value == "locked"
 
@@ -85,6 +89,7 @@ async def test_shift_k_on_a_locked_station_asks_first(genai, tmp_path):
         assert not (tmp_path / "progress.json").exists()
         await pilot.press("y")
         await pilot.pause()
+        await app.controller.settled()
         known = set(on_disk(genai, tmp_path).known)
         assert known == set(genai.station("math-basics").topic_ids) | set(
             genai.station("programming").topic_ids

@@ -32,12 +32,14 @@ async def test_shift_k_marks_the_highlighted_topic_known_and_u_undoes_it(genai, 
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("tab", "down", "K")
         await pilot.pause()
+        await app.controller.settled()
         assert set(on_disk(genai, tmp_path).known) == {"calculus"}
         assert "◆ Calculus  known" in screen_text(app)
         meta = " ".join(app.detail.page_text().split())  # as read, whatever the wrapping
         assert "1/3 topics (1 known)" in meta
         await pilot.press("u")
         await pilot.pause()
+        await app.controller.settled()
         assert on_disk(genai, tmp_path).known == {}
 
 
@@ -46,6 +48,7 @@ async def test_shift_k_on_the_map_marks_the_station_known_and_unlocks(genai, tmp
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("K")
         await pilot.pause()
+        await app.controller.settled()
         assert set(on_disk(genai, tmp_path).known) == set(genai.station("math-basics").topic_ids)
         assert app.tracker.state("programming").value == "available"
         assert any("Unlocked: Programming" in n.message for n in app._notifications)
@@ -61,6 +64,7 @@ async def test_locked_station_offers_to_mark_what_comes_before_as_known(genai, t
         assert "4 LLM/SLM Foundations" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
+        await app.controller.settled()
         progress = on_disk(genai, tmp_path)
         assert set(progress.done) == {"data-management"}
         before = ["math-basics", "programming", "neural-nets-llms", "llm-foundations"]
@@ -89,6 +93,7 @@ async def test_n_edits_notes_that_show_as_markdown_and_persist(genai, tmp_path) 
         app.screen.query_one(TextArea).insert("# Plan\n\n- **3b1b** first")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await app.controller.settled()
         note = on_disk(genai, tmp_path).notes["math-basics"]
         assert note.text == "# Plan\n\n- **3b1b** first"
         text = screen_text(app)
@@ -104,6 +109,7 @@ async def test_escape_leaves_notes_unchanged(genai, tmp_path) -> None:
         app.screen.query_one(TextArea).insert("scribble ")
         await pilot.press("escape")
         await pilot.pause()
+        await app.controller.settled()
         assert on_disk(genai, tmp_path).notes["math-basics"].text == "keep me"
 
 
@@ -170,6 +176,7 @@ async def test_undo_never_removes_a_mark_made_in_another_terminal(genai, tmp_pat
         other.mark(["linear-algebra"], when="2020-01-01T00:00:00.000Z")
         await pilot.press("tab", "space", "u")
         await pilot.pause()
+        await app.controller.settled()
         assert on_disk(genai, tmp_path).done == {"linear-algebra": "2020-01-01T00:00:00.000Z"}
 
 
@@ -179,6 +186,7 @@ async def test_space_on_a_known_topic_ticks_it_as_done(genai, tmp_path) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("tab", "space")
         await pilot.pause()
+        await app.controller.settled()
         progress = on_disk(genai, tmp_path)
         assert set(progress.done) == {"linear-algebra"} and progress.known == {}
 
@@ -191,9 +199,11 @@ async def test_one_u_takes_back_the_whole_locked_station_offer(genai, tmp_path) 
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
+        await app.controller.settled()
         assert set(on_disk(genai, tmp_path).done) == {"python-basics"}
         await pilot.press("u")
         await pilot.pause()
+        await app.controller.settled()
         progress = on_disk(genai, tmp_path)
         assert progress.done == {} and progress.known == {}
 
@@ -224,5 +234,6 @@ async def test_a_note_written_elsewhere_meanwhile_is_merged_not_lost(genai, tmp_
         app.screen.query_one(TextArea).insert("from the app")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await app.controller.settled()
         text = on_disk(genai, tmp_path).notes["math-basics"].text
         assert "from the CLI" in text and "from the app" in text

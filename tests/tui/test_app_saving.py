@@ -160,6 +160,7 @@ async def test_a_save_that_fails_is_taken_back_on_screen_and_said(
         assert f"Taken back on screen: {title} ticked." in message
         await pilot.press("u")  # nothing was recorded, so nothing to undo
         await pilot.pause()
+        await app.controller.settled()
         assert any(n.message == "Nothing to undo." for n in app._notifications)
     assert done_on_disk(tmp_path) == {}
 
@@ -176,6 +177,7 @@ async def test_quick_ticks_reach_the_disk_in_order_and_undo_takes_back_the_last(
         assert marks(app) == [TOPIC_DONE, TOPIC_OPEN]  # at once, before any save
         await asyncio.wait_for(app.controller.settled(), timeout=15)
         await pilot.pause()
+        await app.controller.settled()
         assert marks(app) == [TOPIC_DONE, TOPIC_OPEN]
         assert set(done_on_disk(tmp_path)) == {first}
         assert second not in done_on_disk(tmp_path)

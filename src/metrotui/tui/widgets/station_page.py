@@ -42,7 +42,7 @@ from metrotui.tui.widgets.hanging import Barred, Hanging
 # of enter on the "more" line shows twice as much.
 SUMMARY_CHARS = 3_000
 SUMMARY_LINES = 60
-TOPICS_SHOWN = 60
+TOPICS_SHOWN = 30
 NOTE_CHARS = 4_000
 TOPIC_SUMMARY_CHARS = 1_000
 TITLE_CHARS = 300
