@@ -146,3 +146,21 @@ async def test_wide_titles_fit_the_pane_in_cells(tmp_path: Path) -> None:
         lines = app.detail.page_text().split("\n")
         assert any("機械学習" in line for line in lines)
         assert all(cell_len(line) <= width for line in lines)
+
+
+async def test_the_footer_offers_the_keys_of_the_list_the_cursor_is_in(
+    genai: Curriculum, tmp_path: Path
+) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("tab")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Tick" in footer and "Copy link" not in footer
+        await pilot.press("tab")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Copy link" in footer and "Tick" not in footer
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert "Tick" in screen_text(app).splitlines()[-1]

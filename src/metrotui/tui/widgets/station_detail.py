@@ -107,7 +107,7 @@ class StationDetail(ScrollView, can_focus=True):
         self.station: Station | None = None
         self.tracker: Tracker | None = None
         self.notes: dict[str, Note] = {}  # the learner's notes, kept current by the app
-        self.zone = Zone.TOPICS
+        self._zone = Zone.TOPICS
         self._cursor = {Zone.TOPICS: 0, Zone.LINKS: 0}
         self._limits = Limits()
         self._route: Route | None = None
@@ -139,6 +139,17 @@ class StationDetail(ScrollView, can_focus=True):
         """List a route's stops with the topics each still needs (None hides it)."""
         self._route = None if target is None else Route(target, stops)
         self.show_progress(tracker)
+
+    @property
+    def zone(self) -> Zone:
+        """The list the cursor is in (and the keys the footer offers)."""
+        return self._zone
+
+    @zone.setter
+    def zone(self, zone: Zone) -> None:
+        if zone is not self._zone:
+            self._zone = zone
+            self.refresh_bindings()
 
     @property
     def has_links(self) -> bool:
