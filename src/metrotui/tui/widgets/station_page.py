@@ -285,7 +285,8 @@ class StationPage:
         text, left = _cut(note.text, NOTE_CHARS, NOTE_CHARS)
         blocks = [
             Block(("heading", "Notes"), lambda: _heading("Notes")),
-            Block(("note", self.station.id, note.text), lambda: _note_view(text)),
+            # Keyed by what it says without holding it: a note can be megabytes.
+            Block(("note", self.station.id, len(text), hash(text)), lambda: _note_view(text)),
         ]
         if left:
             blocks.append(
