@@ -247,13 +247,7 @@ class StationPage:
         text, left = _cut(station.summary, limit, SUMMARY_LINES * limit // SUMMARY_CHARS)
         blocks = [Block(("summary", station.id, limit), lambda: Content("\n" + text))]
         if left:
-            blocks.append(
-                Block(
-                    ("more-summary", station.id, left),
-                    lambda: _more_line(f"{left:,} more characters: enter shows more"),
-                    Pick(Zone.TOPICS, more=More.SUMMARY),
-                )
-            )
+            blocks.append(_show_more(More.SUMMARY, f"{left:,} more characters"))
         blocks.append(Block(("heading", "Topics"), lambda: _heading("Topics")))
         return blocks
 
@@ -272,13 +266,7 @@ class StationPage:
         ]
         left = len(station.topics) - len(shown)
         if left:
-            blocks.append(
-                Block(
-                    ("more-topics", station.id, left),
-                    lambda: _more_line(f"{counted(left, 'more topic')}: enter shows more"),
-                    Pick(Zone.TOPICS, more=More.TOPICS),
-                )
-            )
+            blocks.append(_show_more(More.TOPICS, counted(left, "more topic")))
         return blocks
 
     def _note(self, note: Note) -> list[Block]:
@@ -327,6 +315,12 @@ class StationPage:
         if len(station_ids) > LINKED_STATIONS_SHOWN:
             parts += ["\n", (f"  … and {len(station_ids) - LINKED_STATIONS_SHOWN:,} more", "dim")]
         return Content.assemble(*parts)
+
+
+def _show_more(more: More, what: str) -> Block:
+    """The line that says how much is left, and shows more when picked."""
+    text = f"{what}: enter shows more"
+    return Block(("more", text), lambda: _more_line(text), Pick(Zone.TOPICS, more=more))
 
 
 def _heading(text: str) -> Content:
