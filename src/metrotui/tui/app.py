@@ -390,7 +390,7 @@ class MetroApp(App[int]):
         """
         curriculum = self.curriculum
         for neighbours in (
-            lambda s: curriculum.station(s).prerequisites,
+            lambda s: curriculum.station(s).prerequisite_ids,
             lambda s: [d.id for d in curriculum.dependents(s)],
         ):
             seen = {station_id}

@@ -310,7 +310,7 @@ class StationDetail(VerticalScroll, can_focus=False):
             Text("\n\n").join(
                 [
                     self._station_list(
-                        "Needs", station.prerequisites, tracker, "nothing: start here"
+                        "Needs", station.prerequisite_ids, tracker, "nothing: start here"
                     ),
                     self._station_list(
                         "Unlocks",
