@@ -12,6 +12,7 @@ key is a topic id, so "topic id" below means a key throughout.
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -306,8 +307,7 @@ class Tracker:
         """
         needed = self._stations_to_reach(target_id)
         waiting = {
-            s: sum(p in needed for p in self.curriculum.station(s).prerequisite_ids)
-            for s in needed
+            s: sum(p in needed for p in self.curriculum.station(s).prerequisite_ids) for s in needed
         }
         left_on_line: dict[str, int] = {}
         for station_id in needed:
@@ -339,22 +339,34 @@ class Tracker:
     def _stations_to_reach(self, target_id: str) -> set[str]:
         """The unfinished stations on the way to ``target_id``, itself included.
 
-        A ``one_of`` already met needs nothing; otherwise the way goes through
-        the choice with the fewest stations left on its own way (then map order).
+        What must be done comes first; then each ``one_of`` not met by a station
+        already on the way goes through the choice that meets the most of the
+        open ``one_of``s, then the one with the fewest stations left on its own
+        way, then the first on the map.
         """
         needed: set[str] = set()
+        choices: list[tuple[str, ...]] = []
         pending = [target_id]
-        while pending:
-            station_id = pending.pop()
-            if station_id in needed or self._states[station_id] is StationState.DONE:
-                continue
-            needed.add(station_id)
-            for group in self.curriculum.station(station_id).needs:
-                if len(group) == 1:
-                    pending.append(group[0])
-                elif not any(self._states[p] is StationState.DONE or p in needed for p in group):
-                    pending.append(min(group, key=self._way_length))
+        while pending or choices:
+            while pending:
+                station_id = pending.pop()
+                if station_id in needed or self._states[station_id] is StationState.DONE:
+                    continue
+                needed.add(station_id)
+                for group in self.curriculum.station(station_id).needs:
+                    if len(group) == 1:
+                        pending.append(group[0])
+                    else:
+                        choices.append(group)
+            choices = [group for group in choices if not self._met_by(group, needed)]
+            if choices and not pending:
+                shared = Counter(p for group in choices for p in group)
+                best = min(choices.pop(0), key=lambda p: (-shared[p], *self._way_length(p)))
+                pending.append(best)
         return needed
+
+    def _met_by(self, group: tuple[str, ...], needed: set[str]) -> bool:
+        return any(p in needed or self._states[p] is StationState.DONE for p in group)
 
     def _way_length(self, station_id: str) -> tuple[int, int]:
         lengths = self._way_lengths

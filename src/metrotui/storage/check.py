@@ -255,7 +255,7 @@ def _model_field(field: FileField, version: int = 1) -> tuple[Any, Any]:
     elif field.optional:
         annotation = annotation | None
     elif field.mapping:
-        default = Field(default_factory=dict)
+        default = Field(default_factory=tuple)  # as the check makes it: pairs
     return annotation, default
 
 
@@ -562,6 +562,7 @@ def _unique(problems: list[str]) -> list[str]:
 
 
 # Describing pydantic's errors in the curriculum's own terms ----------------
+
 
 def _known_keys(version: int) -> list[str]:
     """Every key a file of ``version`` may have, in the records that version reaches."""
