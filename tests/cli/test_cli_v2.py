@@ -243,3 +243,15 @@ def test_topic_less_marks_go_through_export_import_and_merge(
     again = (tmp_path / "other.json").read_bytes()
     run(*other, "import", str(exported))
     assert (tmp_path / "other.json").read_bytes() == again  # a repeat changes nothing
+
+
+def test_completion_offers_the_key_of_a_topic_whose_id_repeats(run: Run) -> None:
+    env = {
+        "_METROTUI_COMPLETE": "bash_complete",
+        "COMP_WORDS": f"metrotui --curriculum {FIXTURE} done python-basics/",
+        "COMP_CWORD": "4",
+    }
+    result = CliRunner().invoke(cli, [], env=env, prog_name="metrotui")
+    assert "python-basics/testing" in result.stdout
+    env["COMP_WORDS"] = f"metrotui --curriculum {FIXTURE} done synt"
+    assert "plain,syntax" in CliRunner().invoke(cli, [], env=env, prog_name="metrotui").stdout
