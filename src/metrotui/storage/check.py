@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import re
 import sys
 import unicodedata
@@ -341,32 +342,25 @@ def check(data: bytes, source: str) -> Rows:
     problems += _cross_reference_problems(raw, rules)
     if problems or checked is None:
         raise CurriculumError(source, _unique(problems))
-    rows = _rows(checked)
+    rows = _rows(checked, rules)
     return rows if rules < 2 else _completed(rows)
 
 
-def _rows(checked: BaseModel) -> Rows:
+def _rows(checked: BaseModel, version: int = 1) -> Rows:
     """The checked curriculum as plain tuples: what metrotui.core.curriculum builds from."""
-    return _row_maker(TopLevel)(checked)
+    return _row_maker(TopLevel, version)(checked)
 
 
 @functools.cache
-def _row_maker(record: type) -> Callable[[Any], tuple[Any, ...]]:
-    """What turns a checked model into its row: plain tuples all the way down.
+def _row_maker(record: type, version: int = 1) -> Callable[[Any], tuple[Any, ...]]:
+    """What turns a checked model of ``version`` into its row: plain tuples all the way down.
 
-    A key that the model's schema version does not have gets its default.
+    A key that the schema version does not have gets its default.
     """
     fields = file_fields(record)
-    defaults = [field.default_in(field.since) for field in fields]
-    names = [field.name for field in fields]
-
-    def values(model: Any) -> tuple[Any, ...]:
-        return tuple(
-            getattr(model, name, default) for name, default in zip(names, defaults, strict=True)
-        )
-
+    values = _getter(fields, version)
     converted = [
-        (index, _value_maker(field))
+        (index, _value_maker(field, version))
         for index, field in enumerate(fields)
         if field.record is not None or field.many is not None or field.choice is not None
     ]
@@ -382,9 +376,23 @@ def _row_maker(record: type) -> Callable[[Any], tuple[Any, ...]]:
     return row
 
 
-def _value_maker(field: FileField) -> Callable[[Any], Any]:
-    if field.choice is not None:
-        choice = _row_maker(field.choice)
+def _getter(fields: tuple[FileField, ...], version: int) -> Callable[[Any], tuple[Any, ...]]:
+    """What reads a row's values off a model (attrgetter: rows are made by the hundred thousand)."""
+    have = [field.name for field in fields if field.since <= version]
+    if have != [field.name for field in fields[: len(have)]]:
+        raise TypeError(f"declare the fields of later schema versions last: {fields}")
+    missing = tuple(field.default_in(field.since) for field in fields[len(have) :])
+    get = operator.attrgetter(*have)
+    if len(have) == 1:
+        return lambda model: (get(model), *missing)
+    if not missing:
+        return get
+    return lambda model: get(model) + missing
+
+
+def _value_maker(field: FileField, version: int) -> Callable[[Any], Any]:
+    if field.choice is not None and version >= 2:  # a version 1 prerequisite is only text
+        choice = _row_maker(field.choice, version)
 
         def either(value: Any) -> Any:
             return choice(value) if isinstance(value, BaseModel) else value
@@ -392,7 +400,7 @@ def _value_maker(field: FileField) -> Callable[[Any], Any]:
         return (lambda values: tuple(map(either, values))) if field.many is not None else either
     if field.record is None:
         return tuple
-    inner = _row_maker(field.record)
+    inner = _row_maker(field.record, version)
     if field.many is not None:
         return lambda models: tuple(map(inner, models))
     return lambda model: None if model is None else inner(model)
