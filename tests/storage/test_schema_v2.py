@@ -328,6 +328,18 @@ def test_a_relative_url_without_base_url_is_refused_with_the_hint() -> None:
     )
 
 
+def test_the_source_url_resolves_against_base_url_too() -> None:
+    raw = v2()
+    raw["source"] = {"url": "about.html", "license": "CC0"}
+    assert only_problem(raw) == (
+        "source.url: 'about.html' is a relative URL; add a base_url to the curriculum "
+        "to resolve it against"
+    )
+    raw["base_url"] = "https://example.org/course/"
+    source = make_curriculum(raw).source
+    assert source is not None and source.url == "https://example.org/course/about.html"
+
+
 def test_mailto_references_are_allowed() -> None:
     curriculum = make_curriculum(_with_reference("mailto:teacher@example.org"))
     assert curriculum.station("two").references[0].url == "mailto:teacher@example.org"
@@ -377,3 +389,27 @@ def test_every_version_2_problem_is_reported_at_once() -> None:
     assert any(p.startswith("stations[1].meta.a:") for p in found)
     assert any("one_of[0]: unknown station 'thre' (did you mean 'three'?)" in p for p in found)
     assert any("is a relative URL" in p for p in found)
+
+
+# The cache and the file's own shape --------------------------------------------------------
+
+
+def test_a_version_2_file_comes_back_from_the_cache_as_it_was_checked(tmp_path: Path) -> None:
+    from metrotui.storage import cache
+    from metrotui.storage.curriculum_file import load_curriculum
+
+    path = tmp_path / "v2.json"
+    path.write_bytes(FIXTURE.read_bytes())
+    checked = load_curriculum(path)
+    assert cache.read(path.read_bytes()) is not None  # kept
+    again = load_curriculum(path)
+    assert again == checked
+    assert again.station("crypto").prerequisites == (OneOf(("discrete-math", "statistics")),)
+    assert again.station("intro-cs").meta == checked.station("intro-cs").meta != ()
+
+
+def test_a_version_2_curriculum_written_back_reads_the_same() -> None:
+    curriculum = fixture()
+    data = curriculum.to_data()
+    assert data["stations"][20]["prerequisites"] == [{"one_of": ["linear-algebra", "statistics"]}]
+    assert make_curriculum(data) == curriculum
