@@ -19,6 +19,7 @@ they are objects when the class is made: reading them costs a launch nothing.
 """
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from operator import attrgetter
 from types import NoneType, UnionType
@@ -282,11 +283,19 @@ def _row_builder(record: type) -> Callable[[tuple[Any, ...]], Any]:
 def _value_builder(field: FileField) -> Callable[[Any], Any]:
     if field.choice is not None:
         make = _row_builder(field.choice)
-        # Text stays text; a row (a tuple) is the record.
-        chosen = lambda value: make(value) if isinstance(value, tuple) else value  # noqa: E731
-        if field.many is not None:
-            return lambda values: tuple(map(chosen, values))
-        return chosen
+
+        def chosen(value: Any) -> Any:
+            return make(value) if isinstance(value, tuple) else value  # a row is the record
+
+        if field.many is None:
+            return chosen
+
+        def each(values: tuple[Any, ...]) -> tuple[Any, ...]:
+            if tuple in map(type, values):
+                return tuple(map(chosen, values))
+            return values  # the usual case, text only: nothing to build
+
+        return each
     assert field.record is not None
     build = _row_builder(field.record)
     if field.many is not None:
@@ -318,6 +327,7 @@ def _data(record: Any, fields: tuple[FileField, ...]) -> dict[str, Any]:
     return data
 
 
+_topic_id = attrgetter("id")
 _TOP_LEVEL = file_fields(TopLevel)
 _TOP_LEVEL_BUILDERS = tuple(
     (
@@ -339,7 +349,7 @@ class Curriculum(TopLevel):
         "_key_station",
         "_topics",
         "_station_keys",
-        "_by_topic_id",
+        "_qualified",
         "_dependents",
         "_order",
         "memo",
@@ -352,28 +362,25 @@ class Curriculum(TopLevel):
             setattr(self, name, value if build is None else build(value))
         stations = self.stations
         self._stations = {station.id: station for station in stations}
-        by_topic_id: dict[str, list[Station]] = {}
-        for station in stations:
-            for topic in station.topics:
-                by_topic_id.setdefault(topic.id, []).append(station)
-        self._by_topic_id = by_topic_id
+        # Topic ids that need their station to name one topic (never in version 1).
+        self._qualified = self._ambiguous_topic_ids()
         key_station: dict[str, Station] = {}
         topics: dict[str, Topic] = {}
         station_keys: dict[str, tuple[str, ...]] = {}
         dependents: dict[str, list[Station]] = {station.id: [] for station in stations}
         for station in stations:
-            keys = []
-            for topic in station.topics:
-                key = self._topic_key(station.id, topic.id)
-                key_station[key] = station
-                topics[key] = topic
-                keys.append(key)
-            if not station.topics:
-                key_station[station.id] = station
-                keys.append(station.id)
-            station_keys[station.id] = tuple(keys)
-            for prerequisite in station.prerequisite_ids:
-                dependents[prerequisite].append(station)
+            keys = (
+                tuple(map(_topic_id, station.topics))
+                if station.topics and not self._qualified
+                else self._keys(station)
+            )
+            station_keys[station.id] = keys
+            key_station.update(dict.fromkeys(keys, station))
+            # Not strict: a station without topics has its own id as its one key.
+            topics.update(zip(keys, station.topics, strict=False))
+            for need in station.prerequisites:
+                for prerequisite in (need,) if isinstance(need, str) else need.one_of:
+                    dependents[prerequisite].append(station)
         self._lines = {line.id: line for line in self.lines}
         self._order = {station.id: index for index, station in enumerate(stations)}
         self._key_station = key_station
@@ -384,12 +391,25 @@ class Curriculum(TopLevel):
         # topologies), kept on it: it never changes, and when it goes they go.
         self.memo: dict[Hashable, Any] = {}
 
+    def _ambiguous_topic_ids(self) -> frozenset[str]:
+        every = [topic.id for station in self.stations for topic in station.topics]
+        distinct = set(every)
+        if len(distinct) == len(every) and self._stations.keys().isdisjoint(distinct):
+            return frozenset()  # every version 1 file: each key is a bare topic id
+        repeated = {topic_id for topic_id, n in Counter(every).items() if n > 1}
+        return frozenset(repeated | (self._stations.keys() & distinct))
+
+    def _keys(self, station: Station) -> tuple[str, ...]:
+        if not station.topics:
+            return (station.id,)
+        return tuple(self._topic_key(station.id, topic.id) for topic in station.topics)
+
     def _topic_key(self, station_id: str, topic_id: str) -> str:
         # The bare id whenever it names one topic and no station, so that every
         # version 1 progress file (where that always holds) keeps its keys.
-        if len(self._by_topic_id[topic_id]) == 1 and topic_id not in self._stations:
-            return topic_id
-        return f"{station_id}{KEY_SEPARATOR}{topic_id}"
+        if topic_id in self._qualified:
+            return f"{station_id}{KEY_SEPARATOR}{topic_id}"
+        return topic_id
 
     @classmethod
     def from_rows(cls, rows: Rows) -> "Curriculum":
@@ -448,9 +468,10 @@ class Curriculum(TopLevel):
 
     def topic_key(self, station_id: str, topic_id: str) -> str:
         """The key of topic ``topic_id`` of station ``station_id``."""
-        if topic_id not in self._by_topic_id:
-            raise KeyError(topic_id)
-        return self._topic_key(station_id, topic_id)
+        key = self._topic_key(station_id, topic_id)
+        if key not in self._topics or self._key_station[key].id != station_id:
+            raise KeyError(f"{station_id}{KEY_SEPARATOR}{topic_id}")
+        return key
 
     def key_for(self, recorded: str) -> str | None:
         """The key a recorded or typed mark stands for, or None if it stands for nothing.
@@ -461,16 +482,18 @@ class Curriculum(TopLevel):
         """
         if recorded in self._key_station:
             return recorded
+        # A qualified spelling of a key that is a bare topic id.
         station_id, sep, topic_id = recorded.partition(KEY_SEPARATOR)
-        if sep and station_id in self._stations:
-            stations = self._by_topic_id.get(topic_id, ())
-            if any(station.id == station_id for station in stations):
-                return self._topic_key(station_id, topic_id)
+        if sep and topic_id in self._topics and self._key_station[topic_id].id == station_id:
+            return topic_id
         return None
 
     def stations_with_topic(self, topic_id: str) -> list[Station]:
         """Every station that has a topic with this id (in a version 2 file, maybe many)."""
-        return list(self._by_topic_id.get(topic_id, ()))
+        if topic_id not in self._qualified:
+            topic = self._topics.get(topic_id)
+            return [] if topic is None else [self._key_station[topic_id]]
+        return [s for s in self.stations if topic_id in s.topic_ids]
 
     def title_of(self, key: str) -> str:
         """What a key is called: its topic's title, or its station's for a station ticked whole."""
