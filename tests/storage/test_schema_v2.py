@@ -280,6 +280,8 @@ def test_meta_on_every_level_is_kept_as_cleaned_pairs() -> None:
         ({"k" * 41: "v"}, "stations[1].meta: the field name 'kkkk"),
         ({"note": "x" * 201}, "stations[1].meta: the field 'note' is 201 characters long"),
         ({f"k{n}": "v" for n in range(33)}, "stations[1].meta: has 33 fields; the limit is 32"),
+        ({"a": "1", "a\t": "2"}, "stations[1].meta: the field name 'a' is given twice"),
+        ({"": "1"}, "stations[1].meta: a field's name must not be empty"),
     ],
 )
 def test_bad_meta_is_refused_with_its_location(meta: Any, expected: str) -> None:

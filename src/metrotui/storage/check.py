@@ -143,11 +143,13 @@ def _refuse_hidden_characters(value: str) -> None:
 def _check_meta(value: dict[str, str]) -> tuple[tuple[str, str], ...]:
     if len(value) > MAX_META_ENTRIES:
         raise ValueError(f"has {len(value)} fields; the limit is {MAX_META_ENTRIES}")
-    pairs = []
+    pairs: dict[str, str] = {}
     for key, text in value.items():
         name = clean_line(key)
         if not name:
             raise ValueError("a field's name must not be empty")
+        if name in pairs:  # two names that differ only in spaces or control characters
+            raise ValueError(f"the field name {_quote(name)} is given twice")
         if len(name) > MAX_META_KEY_CHARS:
             raise ValueError(
                 f"the field name {_quote(name)} is {len(name)} characters long; "
@@ -159,8 +161,8 @@ def _check_meta(value: dict[str, str]) -> tuple[tuple[str, str], ...]:
                 f"the field {_quote(name)} is {len(shown)} characters long; "
                 f"the limit is {MAX_TITLE_CHARS}"
             )
-        pairs.append((name, shown))
-    return tuple(pairs)
+        pairs[name] = shown
+    return tuple(pairs.items())
 
 
 def _check_color(value: str) -> str:
