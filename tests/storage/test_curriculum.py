@@ -349,11 +349,11 @@ def test_station_number_out_of_range(number: int) -> None:
 
 def test_newer_schema_version_is_refused_clearly() -> None:
     raw = tiny()
-    raw["schema_version"] = 2
+    raw["schema_version"] = 3
     raw["stations"][0]["new_field_from_the_future"] = True  # not listed as a problem
     found = problems(raw)
     assert len(found) == 1
-    assert "schema_version 2" in found[0]
+    assert "schema_version 3" in found[0]
     assert "newer" in found[0]
     assert "upgrade metrotui" in found[0]
 

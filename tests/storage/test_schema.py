@@ -34,26 +34,31 @@ from metrotui.paths import bundled_curriculum
 from metrotui.storage import check
 from tests.helpers import chain
 
-RECORD_NAMES = ["TopLevel", "Source", "Line", "Station", "Topic", "Reference"]
+RECORD_NAMES = ["TopLevel", "Source", "Line", "Station", "OneOf", "Topic", "Reference"]
 
 
 def test_every_record_of_the_file_is_reached_from_the_top_level() -> None:
     assert sorted(record.__name__ for record in records()) == sorted(RECORD_NAMES)
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("record", records(), ids=lambda record: record.__name__)
-def test_the_check_models_have_the_records_fields_and_defaults(record: type) -> None:
-    model = check._model(record)
-    fields = file_fields(record)
+def test_the_check_models_have_the_records_fields_and_defaults(record: type, version: int) -> None:
+    # Each schema version's model has the fields that version has, with its defaults.
+    model = check._model(record, version=version)
+    fields = [field for field in file_fields(record) if field.since <= version]
     assert list(model.model_fields) == [field.name for field in fields]
     for field in fields:
         info = model.model_fields[field.name]
-        if field.default is REQUIRED:
+        default_here = field.default_in(version)
+        if default_here is REQUIRED:
             assert info.is_required(), field.name
         else:
             default = info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
             assert default is not PydanticUndefined
-            assert default == field.default or (default == [] and field.default == ()), field.name
+            assert default == default_here or (default in ([], {}) and default_here == ()), (
+                field.name
+            )
 
 
 @pytest.mark.parametrize("record", records()[1:], ids=lambda record: record.__name__)
@@ -69,14 +74,16 @@ def test_a_runtime_default_is_the_files_default(record: type) -> None:
 def test_rows_to_data_and_known_keys_follow_the_records(genai: Curriculum) -> None:
     rows = check.check(bundled_curriculum().read_bytes(), "stations.json")
     assert len(rows) == len(file_fields(TopLevel))
-    station_row = rows[-1][0]
+    station_row = rows[[f.name for f in file_fields(TopLevel)].index("stations")][0]
     assert len(station_row) == len(genai.stations[0]._fields)
     data = genai.to_data()
-    assert list(data) == [field.name for field in file_fields(TopLevel)]
-    assert list(data["stations"][0]) == list(genai.stations[0]._fields)
-    assert list(data["stations"][0]["topics"][0]) == list(genai.stations[0].topics[0]._fields)
+    # A version 1 file's data has no key that only version 2 knows.
+    assert list(data) == [field.name for field in file_fields(TopLevel) if field.since == 1]
+    assert list(data["stations"][0]) == [f for f in genai.stations[0]._fields if f != "meta"]
+    assert list(data["stations"][0]["topics"][0]) == ["id", "title", "summary"]
     every_key = {field.name for record in records() for field in file_fields(record)}
-    assert sorted(every_key) == check._ALL_FIELDS
+    assert sorted(every_key) == check._KNOWN_KEYS[2]
+    assert "meta" not in check._ALL_FIELDS and "one_of" not in check._ALL_FIELDS
 
 
 class Badge(NamedTuple):

@@ -296,9 +296,9 @@ async def test_checklist_marks_follow_ticks_known_and_undo(genai, tmp_path, monk
     built: list[str] = []
     build = station_page._topic_entry
 
-    def counting(topic, mark, locked):
+    def counting(topic, *rest):
         built.append(topic.id)
-        return build(topic, mark, locked)
+        return build(topic, *rest)
 
     monkeypatch.setattr(station_page, "_topic_entry", counting)
 

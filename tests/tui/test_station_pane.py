@@ -10,11 +10,14 @@ from rich.cells import cell_len
 from textual.screen import Screen
 
 from metrotui.core.curriculum import Curriculum
+from metrotui.core.tracker import StationState
+from metrotui.storage.curriculum_file import load_curriculum
 from metrotui.storage.progress import ProgressStore
+from metrotui.tui.app import MetroApp
 from metrotui.tui.widgets import station_page
 from metrotui.tui.widgets.station_page import NOTE_CHARS, SUMMARY_CHARS, TOPICS_SHOWN, Zone
 from tests.helpers import curriculum_raw, make_curriculum, station
-from tests.tui.test_app import WIDE, find_on_screen, make_app, screen_text
+from tests.tui.test_app import WIDE, done_on_disk, find_on_screen, make_app, screen_text
 
 
 def long_curriculum(topics: int = 500, summary: str = "About it.") -> Curriculum:
@@ -164,3 +167,59 @@ async def test_the_footer_offers_the_keys_of_the_list_the_cursor_is_in(
         await pilot.press("shift+tab")
         await pilot.pause()
         assert "Tick" in screen_text(app).splitlines()[-1]
+
+
+# Schema version 2 in the pane ------------------------------------------------------------
+
+V2 = Path(__file__).parent.parent / "fixtures" / "v2_fifteen_lines.json"
+
+
+def v2_app(tmp_path: Path) -> MetroApp:
+    return make_app(load_curriculum(V2), tmp_path)
+
+
+async def test_a_station_without_topics_is_ticked_as_a_whole_from_the_pane(
+    tmp_path: Path,
+) -> None:
+    app = v2_app(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        app.jump_to("calculus")  # no topics, no prerequisites: open at once
+        await pilot.pause()
+        assert "Ticked as a whole" in app.detail.page_text()  # the checklist's heading
+        assert app.detail.entries(Zone.TOPICS)[0].startswith("○ Done with this station")
+        await pilot.press("tab", "space")
+        await app.controller.settled()
+        await pilot.pause()
+        assert app.tracker.state("calculus") is StationState.DONE
+        assert "calculus" in done_on_disk(tmp_path)
+        assert app.detail.entries(Zone.TOPICS)[0].startswith("● Done with this station")
+        await pilot.press("space")  # and untick it
+        await app.controller.settled()
+        assert "calculus" not in done_on_disk(tmp_path)
+        await pilot.press("K")
+        await app.controller.settled()
+        assert app.tracker.is_known("calculus")
+
+
+async def test_one_of_needs_meta_and_qualified_keys_are_shown(tmp_path: Path) -> None:
+    app = v2_app(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        app.jump_to("crypto")
+        await pilot.pause()
+        text = app.detail.page_text()
+        needs = text[text.index("Needs") :]
+        assert "one of" in needs
+        assert "5 Discrete mathematics" in needs and "7 Probability and statistics" in needs
+        # Locked: what to finish, said as a choice.
+        assert "Finish one of 5 Discrete mathematics or 7 Probability and statistics" in (
+            " ".join(text.split())
+        )
+        app.jump_to("intro-cs")
+        await pilot.pause()
+        text = app.detail.page_text()
+        assert "duration: 6 weeks" in text
+        # "evaluation" is also a station: the topic shows the key the CLI takes.
+        assert "intro-cs/evaluation" in text
+        await pilot.press("tab", "down", "space")
+        await app.controller.settled()
+        assert "intro-cs/evaluation" in done_on_disk(tmp_path)

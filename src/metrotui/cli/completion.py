@@ -46,8 +46,11 @@ def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) ->
     if curriculum is None:
         return []
     pairs = [(station.id, station.title) for station in curriculum.stations]
+    # A topic completes to its key: station/topic where its id alone is ambiguous.
     pairs += [
-        (topic.id, topic.title) for station in curriculum.stations for topic in station.topics
+        (curriculum.topic_key(station.id, topic.id), topic.title)
+        for station in curriculum.stations
+        for topic in station.topics
     ]
     return _matching(incomplete, pairs)
 

@@ -130,10 +130,13 @@ def validate(file: str) -> None:
     """Check a curriculum file and list every problem in it."""
     curriculum = load_or_fail(Path(file), recheck=True)
     references = sum(len(station.references) for station in curriculum.stations)
+    topics = sum(len(station.topics) for station in curriculum.stations)
+    whole = sum(not station.topics for station in curriculum.stations)
+    ticked_whole = f" ({whole} without topics, ticked as a whole)" if whole else ""
     say(
         f"{file}: valid: {curriculum.title!r} has {counted(len(curriculum.lines), 'line')}, "
-        f"{counted(len(curriculum.stations), 'station')}, "
-        f"{counted(curriculum.topic_count, 'topic')} and {counted(references, 'reference')}"
+        f"{counted(len(curriculum.stations), 'station')}{ticked_whole}, "
+        f"{counted(topics, 'topic')} and {counted(references, 'reference')}"
     )
 
 

@@ -9,6 +9,7 @@ from metrotui.cli.session import (
     EXIT_REFUSED,
     MetroCommand,
     Session,
+    canonical_id,
     canonical_ids,
     console,
     fail,
@@ -52,10 +53,27 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
     except UnknownIdError as error:
         fail(str(error))
     undone = [topic_id for topic_id in topics if before.is_done(topic_id)]
-    after = record(session, lambda store: store.unmark(undone)) if undone else before
+    # A mark may be recorded in the other spelling of its key (station/topic): both go.
+    spellings = _spellings(session, set(undone))
+    after = record(session, lambda store: store.unmark(spellings)) if undone else before
     from metrotui.cli.views import unmarked_view
 
     console().print(unmarked_view(before, after, topics, undone))
+
+
+def _spellings(session: Session, keys: set[str]) -> list[str]:
+    """The keys, and every recorded mark that stands for one of them."""
+    from metrotui.core.curriculum import KEY_SEPARATOR
+
+    curriculum, progress = session.curriculum(), session.progress
+    recorded = [*progress.done, *progress.known] if progress is not None else []
+    # Only a qualified mark can be another spelling: a bare id that is no key means nothing.
+    also = [
+        mark
+        for mark in recorded
+        if KEY_SEPARATOR in mark and mark not in keys and curriculum.key_for(mark) in keys
+    ]
+    return [*keys, *also]
 
 
 @click.command(cls=MetroCommand)
@@ -103,7 +121,7 @@ def forget(session: Session, ids: tuple[str, ...]) -> None:
     for wanted in ids:
         if wanted in recorded:
             continue
-        if curriculum.has_topic(wanted) or curriculum.has_station(wanted):
+        if curriculum.key_for(wanted) is not None or curriculum.has_station(wanted):
             fail(
                 f"{wanted!r} is in this curriculum; forget only removes what it does not "
                 f"have. To unmark it: metrotui undo {wanted}. Nothing was changed.",
@@ -174,10 +192,8 @@ def _read_stdin_note() -> str:
 
 def _station_id(session: Session, target: str) -> str:
     """A station id, from a station id or number or one of its topics' ids."""
-    from metrotui.core.ids import station_or_topic
-
     curriculum = session.curriculum()
-    target = station_or_topic(curriculum, target)
+    target = canonical_id(session, target)
     if curriculum.has_station(target):
         return target
     if curriculum.has_topic(target):

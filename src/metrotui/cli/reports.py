@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from metrotui.cli.completion import complete_ids
-from metrotui.cli.session import MetroCommand, Session, chosen_path, console, fail, path_option
+from metrotui.cli.session import (
+    MetroCommand,
+    Session,
+    canonical_id,
+    chosen_path,
+    console,
+    fail,
+    path_option,
+)
 from metrotui.core.text import safe_json
 
 if TYPE_CHECKING:
@@ -108,10 +116,8 @@ def _count_json(count: Any) -> dict[str, int]:
 @click.pass_obj
 def route(session: Session, target: str, as_json: bool) -> None:
     """The stations still to finish, in order, to reach station ID (or a topic's station)."""
-    from metrotui.core.ids import station_or_topic
-
     curriculum = session.curriculum()
-    target = station_or_topic(curriculum, target)
+    target = canonical_id(session, target)
     if curriculum.has_topic(target) and not curriculum.has_station(target):
         target = curriculum.station_of(target).id
     if not curriculum.has_station(target):
@@ -176,10 +182,11 @@ def stats_json(tracker: Tracker, figures: Any) -> dict[str, Any]:
 
 @click.command("next", cls=MetroCommand)
 @path_option
+@click.option("--all", "show_all", is_flag=True, help="Every open station, not only the first 20.")
 @click.pass_obj
-def next_(session: Session, path: str | None) -> None:
+def next_(session: Session, path: str | None, show_all: bool) -> None:
     """What to study next, with the topics still to do."""
     path = chosen_path(session, path)
     from metrotui.cli.views import next_view
 
-    console().print(next_view(session.tracker(), path))
+    console().print(next_view(session.tracker(), path, show_all=show_all))

@@ -266,11 +266,18 @@ def chosen_path(session: Session, given: str | None) -> str:
 
 
 def canonical_ids(session: Session, ids: tuple[str, ...]) -> list[str]:
-    """Ids as typed (station numbers, any case) turned into the curriculum's own."""
-    from metrotui.core.ids import station_or_topic
+    """Ids as typed (station numbers, station/topic, any case) turned into the curriculum's own."""
+    return [canonical_id(session, item) for item in ids]
 
-    curriculum = session.curriculum()
-    return [station_or_topic(curriculum, item) for item in ids]
+
+def canonical_id(session: Session, text: str) -> str:
+    """One id as typed, as the curriculum spells it; text that names several things fails."""
+    from metrotui.core.ids import AmbiguousIdError, station_or_topic
+
+    try:
+        return station_or_topic(session.curriculum(), text)
+    except AmbiguousIdError as error:
+        fail(str(error))
 
 
 class MetroCommand(click.Command):

@@ -149,7 +149,11 @@ def _line_headers(tracker: Tracker, lines: list[Line], width: int) -> list[Text]
     return headers
 
 
-def next_view(tracker: Tracker, path: str) -> RenderableType:
+# A catalogue with hundreds of open stations would print pages; the rest on --all.
+NEXT_SHOWN = 20
+
+
+def next_view(tracker: Tracker, path: str, *, show_all: bool = False) -> RenderableType:
     upcoming = tracker.next_up(path)
     if not upcoming:
         everything = tracker.path_count(path)
@@ -160,8 +164,13 @@ def next_view(tracker: Tracker, path: str) -> RenderableType:
         )
         return Text(message)
     parts: list[RenderableType] = [Text(f"Next up on {_path_name(tracker, path)}:", style="bold")]
-    for station in upcoming:
+    shown = upcoming if show_all else upcoming[:NEXT_SHOWN]
+    for station in shown:
         parts += _stop_with_topics(tracker, station)
+    if len(shown) < len(upcoming):
+        more = len(upcoming) - len(shown)
+        rest = counted(more, "more open station")
+        parts.append(Text(f"\n… and {rest} (see them all with --all)"))
     parts.append(Text("\nMark a topic with: metrotui done TOPIC-ID", style="dim"))
     return Group(*parts)
 
@@ -182,10 +191,13 @@ def _stop_with_topics(tracker: Tracker, station: Station, prefix: str = "") -> l
             f"  {count.done}/{count.total}",
         )
     ]
+    # Each with what to type to mark it: its key (its id, unless that is ambiguous).
+    curriculum = tracker.curriculum
+    keys = curriculum.keys_of(station.id) if station.topics else ()
     rows += [
-        Text.assemble(f"{indent}○ ", (topic.id, "cyan"), "  ", topic.title)
-        for topic in station.topics
-        if not tracker.is_done(topic.id)
+        Text.assemble(f"{indent}○ ", (key, "cyan"), "  ", topic.title)
+        for key, topic in zip(keys, station.topics, strict=True)
+        if not tracker.is_done(key)
     ]
     return rows
 
@@ -198,7 +210,7 @@ def _topic_list(
     curriculum: Curriculum, heading: str, glyph: str, topic_ids: list[str]
 ) -> list[Text]:
     lines = [Text(heading.format(counted(len(topic_ids), "topic")), style="bold")]
-    lines += [Text.assemble(f"  {glyph} ", curriculum.topic(t).title) for t in topic_ids]
+    lines += [Text.assemble(f"  {glyph} ", curriculum.title_of(t)) for t in topic_ids]
     return lines
 
 
@@ -218,7 +230,7 @@ def marked_view(
         lines += _topic_list(curriculum, heading, glyph, marked)
     skipped = [t for t in asked if t not in marked]
     if skipped:
-        lines.append(Text(f"{already}: {', '.join(curriculum.topic(t).title for t in skipped)}"))
+        lines.append(Text(f"{already}: {', '.join(curriculum.title_of(t) for t in skipped)}"))
     finished = [
         s
         for s in curriculum.stations

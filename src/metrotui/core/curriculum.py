@@ -19,6 +19,7 @@ they are objects when the class is made: reading them costs a launch nothing.
 """
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from operator import attrgetter
 from types import NoneType, UnionType
@@ -26,8 +27,11 @@ from typing import Annotated, Any, NamedTuple, TypeAlias, TypeVar, get_args, get
 
 from metrotui.core.words import closest
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the newest this metrotui reads; version 1 files keep their rules
 MAX_PROBLEMS_SHOWN = 50
+
+# Between a station's id and a topic's in a qualified key: no id has it.
+KEY_SEPARATOR = "/"
 
 REFERENCE_KINDS = ("book", "free-book", "video", "paper", "docs", "repo", "article", "course")
 
@@ -44,14 +48,31 @@ REQUIRED: Any = ...  # as a FieldKind's default: the key must be in the file
 class FieldKind:
     """What a field holds in the file; metrotui.storage.check checks each kind its own way."""
 
-    __slots__ = ("name", "default")
+    __slots__ = ("name", "default", "since", "relaxed")
 
-    def __init__(self, name: str, default: Any = REQUIRED) -> None:
+    def __init__(
+        self, name: str, default: Any = REQUIRED, *, since: int = 1, relaxed: Any = REQUIRED
+    ) -> None:
         self.name = name
         self.default = default  # what a missing key means, or REQUIRED
+        self.since = since  # the first schema version that has the key
+        # What a missing key means from schema version 2 on, for a key version 1 requires.
+        self.relaxed = relaxed
+
+    def default_in(self, version: int) -> Any:
+        """What a missing key means in a file of ``version``, or REQUIRED."""
+        if self.default is REQUIRED and version >= 2:
+            return self.relaxed
+        return self.default
 
     def __repr__(self) -> str:
         return f"FieldKind({self.name!r})"
+
+
+class MappingKind(FieldKind):
+    """A field that is an object of short texts in the file, and (key, value) pairs here."""
+
+    __slots__ = ()
 
 
 _T = TypeVar("_T")
@@ -60,12 +81,19 @@ Id: TypeAlias = Annotated[str, FieldKind("id")]
 Title: TypeAlias = Annotated[str, FieldKind("title")]
 Summary: TypeAlias = Annotated[str, FieldKind("summary", "")]
 Url: TypeAlias = Annotated[str, FieldKind("url")]
-Color: TypeAlias = Annotated[str, FieldKind("color")]
-StationNumber: TypeAlias = Annotated[int, FieldKind("station number")]
+# A line without a colour (version 2) is given one from metrotui.core.palette;
+# a station without a number, its place in the file.  The rows hold the result.
+Color: TypeAlias = Annotated[str, FieldKind("color", relaxed="")]
+StationNumber: TypeAlias = Annotated[int, FieldKind("station number", relaxed=0)]
 ReferenceKind: TypeAlias = Annotated[str, FieldKind("reference kind", "article")]
+BaseUrl: TypeAlias = Annotated[str, FieldKind("base url", "", since=2)]
 # Lists in the file, tuples here.
 OneOrMore: TypeAlias = Annotated[tuple[_T, ...], FieldKind("one or more")]
 ZeroOrMore: TypeAlias = Annotated[tuple[_T, ...], FieldKind("zero or more", ())]
+# Version 2 lets a station have no topics: it is then ticked as a whole.
+Topics: TypeAlias = Annotated[tuple[_T, ...], FieldKind("one or more", relaxed=())]
+# Short text fields (duration, effort, level...): an object in the file, pairs here.
+Meta: TypeAlias = Annotated[tuple[tuple[str, str], ...], MappingKind("meta", (), since=2)]
 
 
 class Source(NamedTuple):
@@ -79,12 +107,24 @@ class Line(NamedTuple):
     name: Title
     color: Color
     description: Summary = ""
+    meta: Meta = ()
 
 
 class Topic(NamedTuple):
     id: Id
     title: Title
     summary: Summary = ""
+    meta: Meta = ()
+
+
+class OneOf(NamedTuple):
+    """A prerequisite met when any one of these stations is done (version 2)."""
+
+    one_of: OneOrMore[Id]
+
+
+# A station id, or (version 2) a OneOf.
+Prerequisite: TypeAlias = Annotated[str | OneOf, FieldKind("prerequisite")]
 
 
 class Reference(NamedTuple):
@@ -99,13 +139,29 @@ class Station(NamedTuple):
     title: Title
     line: Id
     summary: Summary
-    prerequisites: ZeroOrMore[Id]
-    topics: OneOrMore[Topic]
+    prerequisites: ZeroOrMore[Prerequisite]
+    topics: Topics[Topic]
     references: ZeroOrMore[Reference]
+    meta: Meta = ()
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
         return tuple(topic.id for topic in self.topics)
+
+    @property
+    def needs(self) -> tuple[tuple[str, ...], ...]:
+        """The prerequisites as groups of station ids, each met when any one of it is done.
+
+        A plain prerequisite is a group of one.
+        """
+        return tuple(
+            item.one_of if isinstance(item, OneOf) else (item,) for item in self.prerequisites
+        )
+
+    @property
+    def prerequisite_ids(self) -> tuple[str, ...]:
+        """Every station named among the prerequisites, each once, in the file's order."""
+        return tuple(dict.fromkeys(sid for group in self.needs for sid in group))
 
 
 class TopLevel:
@@ -120,12 +176,14 @@ class TopLevel:
     source: Source | None
     lines: OneOrMore[Line]
     stations: OneOrMore[Station]
+    base_url: BaseUrl
+    meta: Meta
 
 
 class FileField:
     """One field of a record, as the file has it: read from the record's annotations."""
 
-    __slots__ = ("name", "kind", "plain", "record", "many", "optional")
+    __slots__ = ("name", "kind", "plain", "record", "many", "optional", "choice", "mapping")
 
     def __init__(self, name: str, hint: Any) -> None:
         if isinstance(hint, str):
@@ -135,25 +193,42 @@ class FileField:
         self.name = name
         self.many: FieldKind | None = None  # the list's kind, for a list
         self.optional = False  # a record that may be missing (None)
+        self.choice: type | None = None  # the record a value may be instead of plain text
         hint, kind = _unannotated(hint)
-        if get_origin(hint) is tuple:
+        self.mapping = isinstance(kind, MappingKind)
+        if self.mapping:
+            hint = dict
+        elif get_origin(hint) is tuple:
             self.many = kind
             hint, kind = _unannotated(get_args(hint)[0])
         elif get_origin(hint) is UnionType:
             (hint,) = (arg for arg in get_args(hint) if arg is not NoneType)
             self.optional = True
+        if get_origin(hint) is UnionType:  # text or a record, such as a prerequisite
+            (self.choice,) = (arg for arg in get_args(hint) if _is_record(arg))
+            hint = str
         self.kind: FieldKind | None = kind  # of each value; None for a record or a plain type
         self.plain: type = hint
         self.record: type | None = hint if _is_record(hint) else None
 
     @property
     def default(self) -> Any:
-        """What a missing key means, or REQUIRED."""
+        """What a missing key means in a version 1 file, or REQUIRED."""
+        return self.default_in(1)
+
+    def default_in(self, version: int) -> Any:
+        """What a missing key means in a file of ``version``, or REQUIRED."""
         if self.many is not None:
-            return self.many.default
+            return self.many.default_in(version)
         if self.optional:
             return None
-        return REQUIRED if self.kind is None else self.kind.default
+        return REQUIRED if self.kind is None else self.kind.default_in(version)
+
+    @property
+    def since(self) -> int:
+        """The first schema version whose files may have this key."""
+        kind = self.many or self.kind
+        return 1 if kind is None else kind.since
 
     def __repr__(self) -> str:
         return f"FileField({self.name!r})"
@@ -179,8 +254,9 @@ def records() -> tuple[type, ...]:
     found: list[type] = [TopLevel]
     for record in found:
         for field in file_fields(record):
-            if field.record is not None and field.record not in found:
-                found.append(field.record)
+            for inner in (field.record, field.choice):
+                if inner is not None and inner not in found:
+                    found.append(inner)
     return tuple(found)
 
 
@@ -190,7 +266,7 @@ def _row_builder(record: type) -> Callable[[tuple[Any, ...]], Any]:
     nested = [
         (index, _value_builder(field))
         for index, field in enumerate(file_fields(record))
-        if field.record is not None
+        if field.record is not None or field.choice is not None
     ]
     if not nested:
         return make
@@ -205,6 +281,21 @@ def _row_builder(record: type) -> Callable[[tuple[Any, ...]], Any]:
 
 
 def _value_builder(field: FileField) -> Callable[[Any], Any]:
+    if field.choice is not None:
+        make = _row_builder(field.choice)
+
+        def chosen(value: Any) -> Any:
+            return make(value) if isinstance(value, tuple) else value  # a row is the record
+
+        if field.many is None:
+            return chosen
+
+        def each(values: tuple[Any, ...]) -> tuple[Any, ...]:
+            if tuple in map(type, values):
+                return tuple(map(chosen, values))
+            return values  # the usual case, text only: nothing to build
+
+        return each
     assert field.record is not None
     build = _row_builder(field.record)
     if field.many is not None:
@@ -217,7 +308,16 @@ def _data(record: Any, fields: tuple[FileField, ...]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in fields:
         value = getattr(record, field.name)
-        if field.record is None:
+        if field.since > 1 and value == field.default_in(field.since):
+            continue  # what a version 1 file cannot hold is written only when used
+        if field.mapping:
+            data[field.name] = dict(value)
+        elif field.choice is not None:
+            inner = file_fields(field.choice)
+            data[field.name] = [
+                _data(item, inner) if isinstance(item, tuple) else item for item in value
+            ]
+        elif field.record is None:
             data[field.name] = list(value) if field.many is not None else value
         elif field.many is not None:
             inner = file_fields(field.record)
@@ -227,9 +327,13 @@ def _data(record: Any, fields: tuple[FileField, ...]) -> dict[str, Any]:
     return data
 
 
+_topic_id = attrgetter("id")
 _TOP_LEVEL = file_fields(TopLevel)
 _TOP_LEVEL_BUILDERS = tuple(
-    (field.name, _value_builder(field) if field.record is not None else None)
+    (
+        field.name,
+        _value_builder(field) if field.record is not None or field.choice is not None else None,
+    )
     for field in _TOP_LEVEL
 )
 _top_level_values = attrgetter(*(field.name for field in _TOP_LEVEL))
@@ -242,8 +346,10 @@ class Curriculum(TopLevel):
         *TopLevel.__annotations__,
         "_lines",
         "_stations",
-        "_topic_station",
+        "_key_station",
         "_topics",
+        "_station_keys",
+        "_qualified",
         "_dependents",
         "_order",
         "memo",
@@ -255,24 +361,55 @@ class Curriculum(TopLevel):
         for (name, build), value in zip(_TOP_LEVEL_BUILDERS, rows, strict=True):
             setattr(self, name, value if build is None else build(value))
         stations = self.stations
-        topic_station: dict[str, Station] = {}
+        self._stations = {station.id: station for station in stations}
+        # Topic ids that need their station to name one topic (never in version 1).
+        self._qualified = self._ambiguous_topic_ids()
+        key_station: dict[str, Station] = {}
         topics: dict[str, Topic] = {}
+        station_keys: dict[str, tuple[str, ...]] = {}
         dependents: dict[str, list[Station]] = {station.id: [] for station in stations}
         for station in stations:
-            for topic in station.topics:
-                topic_station[topic.id] = station
-                topics[topic.id] = topic
-            for prerequisite in station.prerequisites:
-                dependents[prerequisite].append(station)
+            keys = (
+                tuple(map(_topic_id, station.topics))
+                if station.topics and not self._qualified
+                else self._keys(station)
+            )
+            station_keys[station.id] = keys
+            key_station.update(dict.fromkeys(keys, station))
+            # Not strict: a station without topics has its own id as its one key.
+            topics.update(zip(keys, station.topics, strict=False))
+            for need in station.prerequisites:
+                for prerequisite in (need,) if isinstance(need, str) else need.one_of:
+                    dependents[prerequisite].append(station)
         self._lines = {line.id: line for line in self.lines}
-        self._stations = {station.id: station for station in stations}
         self._order = {station.id: index for index, station in enumerate(stations)}
-        self._topic_station = topic_station
+        self._key_station = key_station
         self._topics = topics
+        self._station_keys = station_keys
         self._dependents = dependents
         # What other layers work out from this curriculum (path members, map
         # topologies), kept on it: it never changes, and when it goes they go.
         self.memo: dict[Hashable, Any] = {}
+
+    def _ambiguous_topic_ids(self) -> frozenset[str]:
+        every = [topic.id for station in self.stations for topic in station.topics]
+        distinct = set(every)
+        if len(distinct) == len(every) and self._stations.keys().isdisjoint(distinct):
+            return frozenset()  # every version 1 file: each key is a bare topic id
+        repeated = {topic_id for topic_id, n in Counter(every).items() if n > 1}
+        return frozenset(repeated | (self._stations.keys() & distinct))
+
+    def _keys(self, station: Station) -> tuple[str, ...]:
+        if not station.topics:
+            return (station.id,)
+        return tuple(self._topic_key(station.id, topic.id) for topic in station.topics)
+
+    def _topic_key(self, station_id: str, topic_id: str) -> str:
+        # The bare id whenever it names one topic and no station, so that every
+        # version 1 progress file (where that always holds) keeps its keys.
+        if topic_id in self._qualified:
+            return f"{station_id}{KEY_SEPARATOR}{topic_id}"
+        return topic_id
 
     @classmethod
     def from_rows(cls, rows: Rows) -> "Curriculum":
@@ -308,17 +445,63 @@ class Curriculum(TopLevel):
     def has_station(self, station_id: str) -> bool:
         return station_id in self._stations
 
-    def topic(self, topic_id: str) -> Topic:
-        return self._topics[topic_id]
+    # Progress keys: what a mark is recorded under.  Every tickable thing has
+    # one: a topic's is its id (or "station/topic" when its id alone names more
+    # than one thing), a station without topics is ticked under its own id.
+    def topic(self, key: str) -> Topic:
+        """The topic recorded under ``key`` (a topic id, where it is a key)."""
+        return self._topics[key]
 
-    def has_topic(self, topic_id: str) -> bool:
-        return topic_id in self._topics
+    def has_topic(self, key: str) -> bool:
+        return key in self._topics
 
-    def station_of(self, topic_id: str) -> Station:
-        return self._topic_station[topic_id]
+    def has_key(self, key: str) -> bool:
+        return key in self._key_station
+
+    def station_of(self, key: str) -> Station:
+        """The station a key belongs to: a topic's station, or the station ticked whole."""
+        return self._key_station[key]
+
+    def keys_of(self, station_id: str) -> tuple[str, ...]:
+        """What ticking a whole station marks: its topics' keys, or its own id."""
+        return self._station_keys[station_id]
+
+    def topic_key(self, station_id: str, topic_id: str) -> str:
+        """The key of topic ``topic_id`` of station ``station_id``."""
+        key = self._topic_key(station_id, topic_id)
+        if key not in self._topics or self._key_station[key].id != station_id:
+            raise KeyError(f"{station_id}{KEY_SEPARATOR}{topic_id}")
+        return key
+
+    def key_for(self, recorded: str) -> str | None:
+        """The key a recorded or typed mark stands for, or None if it stands for nothing.
+
+        Both spellings of a topic are read: its bare id where that is its
+        key, and ``station/topic`` always.  Every reading of a mark goes
+        through here, so a mapping of former ids would be added here too.
+        """
+        if recorded in self._key_station:
+            return recorded
+        # A qualified spelling of a key that is a bare topic id.
+        station_id, sep, topic_id = recorded.partition(KEY_SEPARATOR)
+        if sep and topic_id in self._topics and self._key_station[topic_id].id == station_id:
+            return topic_id
+        return None
+
+    def stations_with_topic(self, topic_id: str) -> list[Station]:
+        """Every station that has a topic with this id (in a version 2 file, maybe many)."""
+        if topic_id not in self._qualified:
+            topic = self._topics.get(topic_id)
+            return [] if topic is None else [self._key_station[topic_id]]
+        return [s for s in self.stations if topic_id in s.topic_ids]
+
+    def title_of(self, key: str) -> str:
+        """What a key is called: its topic's title, or its station's for a station ticked whole."""
+        topic = self._topics.get(key)
+        return topic.title if topic is not None else self._key_station[key].title
 
     def dependents(self, station_id: str) -> list[Station]:
-        """Stations that list ``station_id`` among their prerequisites."""
+        """Stations that name ``station_id`` among their prerequisites (``one_of`` too)."""
         return self._dependents[station_id]
 
     def index(self, station_id: str) -> int:
@@ -329,7 +512,12 @@ class Curriculum(TopLevel):
         return [station for station in self.stations if station.line == line_id]
 
     def all_topic_ids(self) -> Iterator[str]:
+        """Every topic's key (for a version 1 file, every topic id)."""
         return iter(self._topics)
+
+    def all_keys(self) -> Iterator[str]:
+        """Every key a mark can be recorded under, in the curriculum's order."""
+        return iter(self._key_station)
 
     def suggest(self, unknown: str) -> str | None:
         """The closest station or topic id to a misspelt one, if any is close."""
@@ -337,7 +525,8 @@ class Curriculum(TopLevel):
 
     @property
     def topic_count(self) -> int:
-        return len(self._topics)
+        """How many things can be ticked: topics, and stations without topics."""
+        return len(self._key_station)
 
 
 class CurriculumError(Exception):

@@ -71,10 +71,12 @@ def _studied_days(
     left_out: list[tuple[str, str]] = []
     latest = today + timedelta(days=1)
     station_of = tracker.curriculum.station_of
+    key_for = tracker.curriculum.key_for
     for topic_id, stamp in ticked.items():
-        if topic_id not in tracker.done or tracker.is_known(topic_id):
+        key = topic_id if topic_id in tracker.done else key_for(topic_id)
+        if key is None or key not in tracker.done or tracker.is_known(key):
             continue
-        if members is not None and station_of(topic_id).id not in members:
+        if members is not None and station_of(key).id not in members:
             continue
         day = local_day(stamp)
         if day is None or not EARLIEST_MARK_DAY <= day <= latest:

@@ -1,17 +1,23 @@
 """What progress means on a curriculum: states, counts, paths and unlocking.
 
-Pure logic over a Curriculum and a set of done topic ids; no files, no UI.
+Pure logic over a Curriculum and a set of done keys; no files, no UI.
 The CLI and the app both ask a Tracker and show its answers.
+
+A key is what a mark is recorded under (see Curriculum.key_for): a topic's
+id, ``station/topic`` where the id alone is ambiguous, or the id of a station
+without topics, which is ticked as a whole.  In a version 1 curriculum every
+key is a topic id, so "topic id" below means a key throughout.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from metrotui.core.curriculum import Curriculum, Station
+from metrotui.core.curriculum import Curriculum, OneOf, Station
 from metrotui.core.words import closest
 
 ALL_PATHS = "all"
@@ -62,14 +68,32 @@ class UnknownIdError(LookupError):
         self.suggestion = suggestion
 
 
+def needs_text(groups: Iterable[tuple[Station, ...]]) -> str:
+    """Unmet needs as a person reads them: ``1 Basics, one of 3 Maths or 4 Stats``."""
+    parts = []
+    for group in groups:
+        names = [f"{s.number} {s.title}" for s in group]
+        if len(names) == 1:
+            parts.append(names[0])
+        else:
+            parts.append("one of " + ", ".join(names[:-1]) + " or " + names[-1])
+    return ", ".join(parts)
+
+
 class LockedError(Exception):
     """A topic of a locked station was asked to be marked done."""
 
-    def __init__(self, station: Station, unfinished: list[Station]) -> None:
-        names = ", ".join(f"{s.number} {s.title}" for s in unfinished)
-        super().__init__(f"{station.title} is locked: first finish {names}")
+    def __init__(
+        self,
+        station: Station,
+        unfinished: list[Station],
+        unmet: list[tuple[Station, ...]] | None = None,
+    ) -> None:
+        groups = unmet if unmet is not None else [(s,) for s in unfinished]
+        super().__init__(f"{station.title} is locked: first finish {needs_text(groups)}")
         self.station = station
         self.unfinished = unfinished
+        self.unmet = groups
 
 
 class Tracker:
@@ -97,21 +121,30 @@ class Tracker:
         if since is not None and since.curriculum is not curriculum:
             since = None
         marked = set(done_topics)
-        known = set(known_topics) - marked
-        # Topics ``since`` already found in the curriculum need no second look.
+        known_marks = set(known_topics) - marked
+        # Keys ``since`` already found in the curriculum need no second look.
         checked = since.done if since is not None else frozenset()
+        unplaced: list[str] = []
 
-        def in_curriculum(topics: set[str]) -> frozenset[str]:
-            new = (t for t in topics - checked if curriculum.has_topic(t))
-            return frozenset(topics & checked).union(new)
+        def in_curriculum(marks: set[str]) -> set[str]:
+            found = marks & checked
+            for mark in marks - checked:
+                key = curriculum.key_for(mark)
+                if key is None:
+                    unplaced.append(mark)
+                else:
+                    found.add(key)
+            return found
 
+        done_keys = in_curriculum(marked)
         # Already-known topics count as done for unlocking and progress; they
         # are kept apart only so that they can be shown (and counted) apart.
-        self.known = in_curriculum(known)
-        self.done = in_curriculum(marked) | self.known
+        self.known = frozenset(in_curriculum(known_marks) - done_keys)
+        self.done = frozenset(done_keys) | self.known
         # Marks for topics this curriculum does not have: kept on disk, reported.
-        self.orphans = sorted((marked | known) - self.done)
+        self.orphans = sorted(unplaced)
         self._path_counts: dict[str, Count] = {}
+        self._way_lengths: dict[str, int] = {}  # for route: how far each station is
         self._since: weakref.ref[Tracker] | None = None
         self._rechecked: list[Station] = []
         recount: Iterable[Station]
@@ -135,12 +168,13 @@ class Tracker:
             self._states = {}
         done, known_topics = self.done, self.known
         shared: dict[tuple[int, int, int], Count] = {}  # Counts are frozen: equal ones are shared
+        keys_of = curriculum.keys_of
         for station in recount:
-            topics = station.topics
+            keys = keys_of(station.id)
             key = (
-                sum(t.id in done for t in topics) if done else 0,
-                len(topics),
-                sum(t.id in known_topics for t in topics) if known_topics else 0,
+                sum(k in done for k in keys) if done else 0,
+                len(keys),
+                sum(k in known_topics for k in keys) if known_topics else 0,
             )
             count = shared.get(key)
             if count is None:
@@ -157,11 +191,16 @@ class Tracker:
                 count = counts.get(station_id)
                 return count is not None and count.done == count.total
 
+        def met(need: str | OneOf) -> bool:
+            if isinstance(need, str):
+                return finished(need)
+            return any(map(finished, need.one_of))
+
         for station in recheck:
             count = counts[station.id]
             if count.done == count.total:
                 state = StationState.DONE
-            elif not all(map(finished, station.prerequisites)):
+            elif not all(map(met, station.prerequisites)):
                 state = StationState.LOCKED
             elif count.done:
                 state = StationState.IN_PROGRESS
@@ -198,11 +237,16 @@ class Tracker:
         return topic_id in self.known
 
     def unfinished_prerequisites(self, station_id: str) -> list[Station]:
+        """The stations of the needs not yet met (each choice of a ``one_of`` left open)."""
+        return list(dict.fromkeys(s for group in self.unmet_needs(station_id) for s in group))
+
+    def unmet_needs(self, station_id: str) -> list[tuple[Station, ...]]:
+        """Each need of a station not yet met, as the stations any one of which would meet it."""
         station = self.curriculum.station(station_id)
         return [
-            self.curriculum.station(p)
-            for p in station.prerequisites
-            if self._states[p] is not StationState.DONE
+            tuple(self.curriculum.station(p) for p in group)
+            for group in station.needs
+            if all(self._states[p] is not StationState.DONE for p in group)
         ]
 
     def unlocks(self, station_id: str) -> list[Station]:
@@ -261,16 +305,9 @@ class Tracker:
         time the route carries on along the line it is on, then takes the line
         with the fewest stations left to finish, then the map's order.
         """
-        needed: set[str] = set()
-        pending = [target_id]
-        while pending:
-            station_id = pending.pop()
-            if station_id in needed or self._states[station_id] is StationState.DONE:
-                continue
-            needed.add(station_id)
-            pending.extend(self.curriculum.station(station_id).prerequisites)
+        needed = self._stations_to_reach(target_id)
         waiting = {
-            s: sum(p in needed for p in self.curriculum.station(s).prerequisites) for s in needed
+            s: sum(p in needed for p in self.curriculum.station(s).prerequisite_ids) for s in needed
         }
         left_on_line: dict[str, int] = {}
         for station_id in needed:
@@ -299,18 +336,57 @@ class Tracker:
                         ready.add(dependent.id)
         return order
 
+    def _stations_to_reach(self, target_id: str) -> set[str]:
+        """The unfinished stations on the way to ``target_id``, itself included.
+
+        What must be done comes first; then each ``one_of`` not met by a station
+        already on the way goes through the choice that meets the most of the
+        open ``one_of``s, then the one with the fewest stations left on its own
+        way, then the first on the map.
+        """
+        needed: set[str] = set()
+        choices: list[tuple[str, ...]] = []
+        pending = [target_id]
+        while pending or choices:
+            while pending:
+                station_id = pending.pop()
+                if station_id in needed or self._states[station_id] is StationState.DONE:
+                    continue
+                needed.add(station_id)
+                for group in self.curriculum.station(station_id).needs:
+                    if len(group) == 1:
+                        pending.append(group[0])
+                    else:
+                        choices.append(group)
+            choices = [group for group in choices if not self._met_by(group, needed)]
+            if choices and not pending:
+                shared = Counter(p for group in choices for p in group)
+                best = min(choices.pop(0), key=lambda p: (-shared[p], *self._way_length(p)))
+                pending.append(best)
+        return needed
+
+    def _met_by(self, group: tuple[str, ...], needed: set[str]) -> bool:
+        return any(p in needed or self._states[p] is StationState.DONE for p in group)
+
+    def _way_length(self, station_id: str) -> tuple[int, int]:
+        lengths = self._way_lengths
+        if station_id not in lengths:
+            lengths[station_id] = len(self._stations_to_reach(station_id))
+        return (lengths[station_id], self.curriculum.index(station_id))
+
     # Marking ---------------------------------------------------------------
     def resolve(self, ids: Iterable[str]) -> list[str]:
-        """Topic ids for ids that name topics or whole stations, in order."""
-        topics: list[str] = []
+        """Keys for ids that name topics (by key) or whole stations, in order."""
+        curriculum = self.curriculum
+        keys: list[str] = []
         for item in ids:
-            if self.curriculum.has_topic(item):
-                topics.append(item)
-            elif self.curriculum.has_station(item):
-                topics.extend(self.curriculum.station(item).topic_ids)
+            if curriculum.has_station(item):
+                keys.extend(curriculum.keys_of(item))
+            elif (key := curriculum.key_for(item)) is not None:
+                keys.append(key)
             else:
-                raise UnknownIdError(item, self.curriculum.suggest(item))
-        return list(dict.fromkeys(topics))
+                raise UnknownIdError(item, curriculum.suggest(item))
+        return list(dict.fromkeys(keys))
 
     def plan_marks(self, ids: Iterable[str]) -> list[str]:
         """The topics to mark done for ``ids``, or LockedError if any stays locked.
@@ -334,7 +410,11 @@ class Tracker:
             opened = [t for t in wanted if t not in still_locked]
             if not opened:
                 station = self.curriculum.station_of(still_locked[0])
-                raise LockedError(station, snapshot.unfinished_prerequisites(station.id))
+                raise LockedError(
+                    station,
+                    snapshot.unfinished_prerequisites(station.id),
+                    snapshot.unmet_needs(station.id),
+                )
             planned += opened
             done.update(opened)
             wanted = still_locked
@@ -371,7 +451,7 @@ def _members(curriculum: Curriculum, path: str) -> frozenset[str]:
         station_id = pending.pop()
         if station_id not in members:
             members.add(station_id)
-            pending.extend(curriculum.station(station_id).prerequisites)
+            pending.extend(curriculum.station(station_id).prerequisite_ids)
     return frozenset(members)
 
 

@@ -33,13 +33,13 @@ from metrotui import __version__
 from metrotui.core.curriculum import Rows, file_fields, records
 from metrotui.paths import cache_dir
 
-FORMAT = b"metrotui checked curriculum, format 2"
+FORMAT = b"metrotui checked curriculum, format 3"
 KEEP = 16  # entries; older ones go when a new one is written
 STALE_TEMPORARY_S = 3600
 _SUFFIX = ".marshal"
 _CRC = 4  # bytes of the CRC that starts an entry
 # The modules whose code decides what a checked curriculum looks like.
-_CHECKING_CODE = ("core/curriculum.py", "storage/check.py", "core/text.py")
+_CHECKING_CODE = ("core/curriculum.py", "storage/check.py", "core/text.py", "core/palette.py")
 
 
 def _shape() -> bytes:

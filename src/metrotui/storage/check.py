@@ -25,7 +25,16 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    create_model,
+)
 
 from metrotui.core.curriculum import (
     REFERENCE_KINDS,
@@ -33,16 +42,24 @@ from metrotui.core.curriculum import (
     SCHEMA_VERSION,
     CurriculumError,
     FileField,
+    Line,
+    OneOf,
+    Reference,
     Rows,
+    Source,
+    Station,
     TopLevel,
     file_fields,
-    records,
 )
+from metrotui.core.palette import line_colors
 from metrotui.core.text import clean_block, clean_line
 from metrotui.core.words import closest
 
 MAX_TITLE_CHARS = 200
 MAX_STATION_NUMBER = 1_000_000
+MAX_ID_CHARS = 128  # from schema version 2; version 1 allows 64 ASCII characters
+MAX_META_KEY_CHARS = 40
+MAX_META_ENTRIES = 32
 
 # Literal[a_tuple] is Literal[a, b, ...]: the kinds are listed once, in metrotui.core.curriculum.
 ReferenceKind = Literal[REFERENCE_KINDS]  # type: ignore[valid-type]
@@ -58,6 +75,26 @@ def _check_id(value: str) -> str:
             "starting with a letter or digit)"
         )
     return value
+
+
+def _check_unicode_id(value: str) -> str:
+    """A version 2 id: Unicode letters and digits, NFC, as the rest of metrotui compares them."""
+    value = unicodedata.normalize("NFC", value)
+    if not (0 < len(value) <= MAX_ID_CHARS and _id_start(value[0]) and all(map(_id_char, value))):
+        raise ValueError(
+            f"{_quote(value)} is not a valid id (use up to {MAX_ID_CHARS} letters, digits, "
+            "'-', '_' or '.', starting with a letter or digit)"
+        )
+    return value
+
+
+def _id_start(ch: str) -> bool:
+    return ch.isalpha() or ch.isdecimal()
+
+
+def _id_char(ch: str) -> bool:
+    # Marks too: many scripts write vowels as combining marks after a letter.
+    return _id_start(ch) or ch in "-_." or unicodedata.category(ch).startswith("M")
 
 
 def _check_title(value: str) -> str:
@@ -82,6 +119,52 @@ def _check_url(value: str) -> str:
     return value
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _check_reference_url(value: str) -> str:
+    """A version 2 URL: http(s), a mailto: address, or relative (to the curriculum's base_url)."""
+    scheme = _SCHEME.match(value)
+    if scheme is None or scheme.group().lower() == "mailto:":
+        if not value or (scheme is not None and len(value) == len(scheme.group())):
+            raise ValueError(f"{value[:80]!r} is not a URL")
+        _refuse_hidden_characters(value)
+        return value
+    if "://" not in value:
+        raise ValueError(f"{value[:80]!r} is not an http(s) URL, a mailto: address or a path")
+    return _check_url(value)
+
+
+def _refuse_hidden_characters(value: str) -> None:
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise ValueError("a URL must not contain spaces or control characters")
+
+
+def _check_meta(value: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    if len(value) > MAX_META_ENTRIES:
+        raise ValueError(f"has {len(value)} fields; the limit is {MAX_META_ENTRIES}")
+    pairs: dict[str, str] = {}
+    for key, text in value.items():
+        name = clean_line(key)
+        if not name:
+            raise ValueError("a field's name must not be empty")
+        if name in pairs:  # two names that differ only in spaces or control characters
+            raise ValueError(f"the field name {_quote(name)} is given twice")
+        if len(name) > MAX_META_KEY_CHARS:
+            raise ValueError(
+                f"the field name {_quote(name)} is {len(name)} characters long; "
+                f"the limit is {MAX_META_KEY_CHARS}"
+            )
+        shown = clean_line(text)
+        if len(shown) > MAX_TITLE_CHARS:
+            raise ValueError(
+                f"the field {_quote(name)} is {len(shown)} characters long; "
+                f"the limit is {MAX_TITLE_CHARS}"
+            )
+        pairs[name] = shown
+    return tuple(pairs.items())
+
+
 def _check_color(value: str) -> str:
     if not _COLOR.fullmatch(value):
         raise ValueError(f"{value[:40]!r} is not a colour (use #rrggbb)")
@@ -98,6 +181,9 @@ def _check_number(value: int) -> int:
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
+UnicodeId = Annotated[str, AfterValidator(_check_unicode_id)]
+ReferenceUrl = Annotated[str, AfterValidator(_check_reference_url)]
+Meta = Annotated[dict[str, str], AfterValidator(_check_meta)]
 Title = Annotated[str, AfterValidator(_check_title)]
 Summary = Annotated[str, AfterValidator(clean_block)]
 Url = Annotated[str, AfterValidator(_check_url)]
@@ -120,38 +206,68 @@ _CHECKS: dict[str, Any] = {
     "color": Color,
     "station number": StationNumber,
     "reference kind": ReferenceKind,
+    "prerequisite": Id,
+    "base url": Url,
+    "meta": Meta,
 }
+# What schema version 2 checks otherwise (it builds a prerequisite in _kind_check).
+_CHECKS_2: dict[str, Any] = {**_CHECKS, "id": UnicodeId, "url": ReferenceUrl}
+
+# Tags of the two kinds of prerequisite, left out of the locations shown.
+_PLAIN, _CHOICE = "<id>", "<one_of>"
 
 
-def _model(record: type, name: str | None = None) -> type[_Model]:
-    """The pydantic model of a record of the file format, nested records included."""
-    fields: dict[str, Any] = {field.name: _model_field(field) for field in file_fields(record)}
+def _kind_check(name: str, version: int) -> Any:
+    if version < 2:
+        return _CHECKS[name]
+    if name == "prerequisite":
+        return Annotated[
+            Annotated[UnicodeId, Tag(_PLAIN)] | Annotated[_record_model(OneOf, 2), Tag(_CHOICE)],
+            Discriminator(lambda value: _CHOICE if isinstance(value, dict | BaseModel) else _PLAIN),
+        ]
+    return _CHECKS_2[name]
+
+
+def _model(record: type, name: str | None = None, version: int = 1) -> type[_Model]:
+    """The pydantic model of a record of the file format as ``version`` has it."""
+    fields: dict[str, Any] = {
+        field.name: _model_field(field, version)
+        for field in file_fields(record)
+        if field.since <= version
+    }
     return create_model(name or record.__name__, __base__=_Model, **fields)
 
 
 @functools.cache
-def _record_model(record: type) -> type[_Model]:
-    return _model(record)
+def _record_model(record: type, version: int = 1) -> type[_Model]:
+    return _model(record, version=version)
 
 
-def _model_field(field: FileField) -> tuple[Any, Any]:
+def _model_field(field: FileField, version: int = 1) -> tuple[Any, Any]:
     if field.record is not None:
-        annotation: Any = _record_model(field.record)
+        annotation: Any = _record_model(field.record, version)
     elif field.kind is not None:
-        annotation = _CHECKS[field.kind.name]
+        annotation = _kind_check(field.kind.name, version)
     else:
         annotation = field.plain
-    default = field.default
+    default = field.default_in(version)
     if field.many is not None:
         annotation = list[annotation]
         # default_factory, not []: pydantic deep-copies a literal default for every item.
         default = Field(min_length=1) if default is REQUIRED else Field(default_factory=list)
     elif field.optional:
         annotation = annotation | None
+    elif field.mapping:
+        default = Field(default_factory=tuple)  # as the check makes it: pairs
     return annotation, default
 
 
 CurriculumModel = _model(TopLevel, "CurriculumModel")
+
+
+@functools.cache
+def _top_model(version: int) -> type[_Model]:
+    return CurriculumModel if version < 2 else _model(TopLevel, "CurriculumModel", version)
 
 
 def _quote(value: object, limit: int = 60) -> str:
@@ -212,33 +328,43 @@ def check(data: bytes, source: str) -> Rows:
             ],
         )
     problems: list[str] = []
-    if version != SCHEMA_VERSION and isinstance(version, int) and not isinstance(version, bool):
-        problems.append(f"schema_version: {version} is not supported (expected {SCHEMA_VERSION})")
+    if (
+        version not in (1, SCHEMA_VERSION)
+        and isinstance(version, int)
+        and not isinstance(version, bool)
+    ):
+        # Worded as version 1 worded it, which is what the corpus of bad files pins.
+        problems.append(f"schema_version: {version} is not supported (expected 1)")
+    rules = 2 if version == 2 else 1
     checked: BaseModel | None = None
     try:
-        checked = CurriculumModel.model_validate(raw)
+        checked = _top_model(rules).model_validate(raw)
     except ValidationError as error:
-        problems += [_describe(item) for item in error.errors(include_url=False)]
-    problems += _cross_reference_problems(raw)
+        problems += [_describe(item, rules) for item in error.errors(include_url=False)]
+    problems += _cross_reference_problems(raw, rules)
     if problems or checked is None:
         raise CurriculumError(source, _unique(problems))
-    return _rows(checked)
+    rows = _rows(checked, rules)
+    return rows if rules < 2 else _completed(rows)
 
 
-def _rows(checked: BaseModel) -> Rows:
+def _rows(checked: BaseModel, version: int = 1) -> Rows:
     """The checked curriculum as plain tuples: what metrotui.core.curriculum builds from."""
-    return _row_maker(TopLevel)(checked)
+    return _row_maker(TopLevel, version)(checked)
 
 
 @functools.cache
-def _row_maker(record: type) -> Callable[[Any], tuple[Any, ...]]:
-    """What turns a checked model into its row: plain tuples all the way down."""
+def _row_maker(record: type, version: int = 1) -> Callable[[Any], tuple[Any, ...]]:
+    """What turns a checked model of ``version`` into its row: plain tuples all the way down.
+
+    A key that the schema version does not have gets its default.
+    """
     fields = file_fields(record)
-    values = operator.attrgetter(*(field.name for field in fields))
+    values = _getter(fields, version)
     converted = [
-        (index, _value_maker(field))
+        (index, _value_maker(field, version))
         for index, field in enumerate(fields)
-        if field.record is not None or field.many is not None
+        if field.record is not None or field.many is not None or field.choice is not None
     ]
     if not converted:
         return values
@@ -252,13 +378,83 @@ def _row_maker(record: type) -> Callable[[Any], tuple[Any, ...]]:
     return row
 
 
-def _value_maker(field: FileField) -> Callable[[Any], Any]:
+def _getter(fields: tuple[FileField, ...], version: int) -> Callable[[Any], tuple[Any, ...]]:
+    """What reads a row's values off a model (attrgetter: rows are made by the hundred thousand)."""
+    have = [field.name for field in fields if field.since <= version]
+    if have != [field.name for field in fields[: len(have)]]:
+        raise TypeError(f"declare the fields of later schema versions last: {fields}")
+    missing = tuple(field.default_in(field.since) for field in fields[len(have) :])
+    get = operator.attrgetter(*have)
+    if len(have) == 1:
+        return lambda model: (get(model), *missing)
+    if not missing:
+        return get
+    return lambda model: get(model) + missing
+
+
+def _value_maker(field: FileField, version: int) -> Callable[[Any], Any]:
+    if field.choice is not None and version >= 2:  # a version 1 prerequisite is only text
+        choice = _row_maker(field.choice, version)
+
+        def either(value: Any) -> Any:
+            return choice(value) if isinstance(value, BaseModel) else value
+
+        return (lambda values: tuple(map(either, values))) if field.many is not None else either
     if field.record is None:
         return tuple
-    inner = _row_maker(field.record)
+    inner = _row_maker(field.record, version)
     if field.many is not None:
         return lambda models: tuple(map(inner, models))
     return lambda model: None if model is None else inner(model)
+
+
+def _completed(rows: Rows) -> Rows:
+    """A version 2 curriculum's rows with what the file may leave out filled in.
+
+    Lines get colours from the palette, stations their place as a number, and
+    relative URLs are resolved against base_url (the check refused them without one).
+    """
+    from urllib.parse import urljoin
+
+    top = _field_index(TopLevel)
+    line_at, station_at, ref_at = _field_index(Line), _field_index(Station), _field_index(Reference)
+    base = rows[top["base_url"]]
+
+    def absolute(url: str) -> str:
+        return url if _SCHEME.match(url) else urljoin(base, url)
+
+    lines = rows[top["lines"]]
+    missing = [index for index, line in enumerate(lines) if not line[line_at["color"]]]
+    colours = dict(zip(missing, line_colors(len(missing)), strict=True))
+    lines = tuple(
+        _with(line, line_at["color"], colours[index]) if index in colours else line
+        for index, line in enumerate(lines)
+    )
+    stations = []
+    for index, station in enumerate(rows[top["stations"]]):
+        if not station[station_at["number"]]:
+            station = _with(station, station_at["number"], index + 1)
+        references = tuple(
+            _with(ref, ref_at["url"], absolute(ref[ref_at["url"]]))
+            for ref in station[station_at["references"]]
+        )
+        stations.append(_with(station, station_at["references"], references))
+    source = rows[top["source"]]
+    if source is not None:
+        url_at = _field_index(Source)["url"]
+        source = _with(source, url_at, absolute(source[url_at]))
+    completed = _with(rows, top["lines"], lines)
+    completed = _with(completed, top["stations"], tuple(stations))
+    return _with(completed, top["source"], source)
+
+
+@functools.cache
+def _field_index(record: type) -> dict[str, int]:
+    return {field.name: index for index, field in enumerate(file_fields(record))}
+
+
+def _with(row: tuple[Any, ...], index: int, value: Any) -> tuple[Any, ...]:
+    return (*row[:index], value, *row[index + 1 :])
 
 
 def _parse_json(data: bytes, source: str) -> Any:
@@ -377,7 +573,26 @@ def _unique(problems: list[str]) -> list[str]:
 
 # Describing pydantic's errors in the curriculum's own terms ----------------
 
-_ALL_FIELDS = sorted({field.name for record in records() for field in file_fields(record)})
+
+def _known_keys(version: int) -> list[str]:
+    """Every key a file of ``version`` may have, in the records that version reaches."""
+    found: list[type] = [TopLevel]
+    keys: set[str] = set()
+    for record in found:
+        for field in file_fields(record):
+            if field.since > version:
+                continue
+            keys.add(field.name)
+            # A prerequisite may be a record (one_of) only from version 2.
+            for inner in (field.record, field.choice if version >= 2 else None):
+                if inner is not None and inner not in found:
+                    found.append(inner)
+    return sorted(keys)
+
+
+# Every key of a version 1 file: what "did you mean" offers for one.
+_ALL_FIELDS = _known_keys(1)
+_KNOWN_KEYS = {1: _ALL_FIELDS, 2: _known_keys(2)}
 
 _EXPECTED = {
     "string_type": "text",
@@ -392,8 +607,8 @@ _EXPECTED = {
 }
 
 
-def _describe(error: Any) -> str:
-    loc = tuple(error["loc"])
+def _describe(error: Any, version: int = 1) -> str:
+    loc = tuple(part for part in error["loc"] if part not in (_PLAIN, _CHOICE))
     kind = error["type"]
     if kind == "missing":
         where = location(loc[:-1])
@@ -401,7 +616,7 @@ def _describe(error: Any) -> str:
     elif kind == "extra_forbidden":
         where = location(loc[:-1])
         key = str(loc[-1])
-        message = f"unknown key {_quote(key)}{_did_you_mean(key, _ALL_FIELDS)}"
+        message = f"unknown key {_quote(key)}{_did_you_mean(key, _KNOWN_KEYS[version])}"
     elif kind in _EXPECTED:
         where = location(loc)
         message = f"expected {_EXPECTED[kind]}, got {_json_type(error.get('input'))}"
@@ -450,9 +665,12 @@ def _items(raw: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
 
 
-def _text(item: dict[str, Any], key: str) -> str | None:
+def _text(item: dict[str, Any], key: str, version: int = 1) -> str | None:
+    """The text under ``key``; an id in a version 2 file compared as NFC, as it is checked."""
     value = item.get(key)
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    return unicodedata.normalize("NFC", value) if version >= 2 else value
 
 
 def _claim(
@@ -473,7 +691,7 @@ def _claim(
         owners[value] = index
 
 
-def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
+def _cross_reference_problems(raw: dict[str, Any], version: int = 1) -> list[str]:
     problems: list[str] = []
     suggestions = _Suggestions()
     lines = _items(raw, "lines")
@@ -481,43 +699,28 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
 
     line_ids: dict[str, int] = {}
     for index, line in lines:
-        line_id = _text(line, "id")
+        line_id = _text(line, "id", version)
         if line_id is not None:
             _claim(line_ids, line_id, _quote(line_id), "lines", index, "id", problems)
 
     station_ids: dict[str, int] = {}
     numbers: dict[int, int] = {}
     for index, station in stations:
-        station_id = _text(station, "id")
+        station_id = _text(station, "id", version)
         if station_id is not None:
             _claim(station_ids, station_id, _quote(station_id), "stations", index, "id", problems)
         number = station.get("number")
-        if isinstance(number, int) and not isinstance(number, bool):
+        # From version 2 a number is a label, which parts of a course may repeat.
+        if version < 2 and isinstance(number, int) and not isinstance(number, bool):
             _claim(numbers, number, str(number), "stations", index, "number", problems)
 
-    topic_ids: dict[str, str] = {}
-    for index, station in stations:
-        for topic_index, topic in _items(station, "topics"):
-            topic_id = _text(topic, "id")
-            if topic_id is None:
-                continue
-            where = f"stations[{index}].topics[{topic_index}].id"
-            if topic_id in topic_ids:
-                problems.append(
-                    f"{where}: {_quote(topic_id)} is already used by {topic_ids[topic_id]}"
-                )
-            elif topic_id in station_ids:
-                problems.append(
-                    f"{where}: {_quote(topic_id)} is also a station id; "
-                    "a topic needs an id of its own"
-                )
-            else:
-                topic_ids[topic_id] = where.removesuffix(".id")
+    problems += _topic_id_problems(stations, station_ids, version)
+    problems += _relative_url_problems(raw, stations, version)
 
     graph: dict[str, list[str]] = {}
     for index, station in stations:
-        station_id = _text(station, "id")
-        line_id = _text(station, "line")
+        station_id = _text(station, "id", version)
+        line_id = _text(station, "line", version)
         if line_id is not None and line_ids and line_id not in line_ids:
             problems.append(
                 f"stations[{index}].line: unknown line {_quote(line_id)}"
@@ -528,10 +731,7 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
             continue
         known: list[str] = []
         seen: set[str] = set()
-        for pre_index, prerequisite in enumerate(prerequisites):
-            if not isinstance(prerequisite, str):
-                continue
-            where = f"stations[{index}].prerequisites[{pre_index}]"
+        for where, prerequisite in _named_prerequisites(index, prerequisites, version):
             if prerequisite == station_id:
                 problems.append(f"{where}: a station cannot be its own prerequisite")
             elif prerequisite not in station_ids:
@@ -553,6 +753,79 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
             f"stations[{first}].prerequisites: prerequisites form a cycle: {_show_cycle(cycle)}"
         )
     return problems
+
+
+def _named_prerequisites(
+    index: int, prerequisites: list[Any], version: int
+) -> Iterator[tuple[str, str]]:
+    """(location, station id) for each station a station's prerequisites name.
+
+    A ``one_of``'s members are edges too: a cycle through any choice is refused,
+    so the map and every route can always order stations by what they need.
+    """
+    for pre_index, prerequisite in enumerate(prerequisites):
+        where = f"stations[{index}].prerequisites[{pre_index}]"
+        if isinstance(prerequisite, str):
+            yield where, _ident(prerequisite, version)
+        elif version >= 2 and isinstance(prerequisite, dict):
+            members = prerequisite.get("one_of")
+            if isinstance(members, list):
+                for member_index, member in enumerate(members):
+                    if isinstance(member, str):
+                        yield f"{where}.one_of[{member_index}]", _ident(member, version)
+
+
+def _ident(value: str, version: int) -> str:
+    return unicodedata.normalize("NFC", value) if version >= 2 else value
+
+
+def _topic_id_problems(
+    stations: list[tuple[int, dict[str, Any]]], station_ids: dict[str, int], version: int
+) -> list[str]:
+    """Topic ids used twice: across the file in version 1, within one station from version 2."""
+    problems: list[str] = []
+    topic_ids: dict[str, str] = {}
+    for index, station in stations:
+        if version >= 2:
+            topic_ids = {}  # a topic is named by its station too: ids repeat across stations
+        for topic_index, topic in _items(station, "topics"):
+            topic_id = _text(topic, "id", version)
+            if topic_id is None:
+                continue
+            where = f"stations[{index}].topics[{topic_index}].id"
+            if topic_id in topic_ids:
+                problems.append(
+                    f"{where}: {_quote(topic_id)} is already used by {topic_ids[topic_id]}"
+                )
+            elif version < 2 and topic_id in station_ids:
+                problems.append(
+                    f"{where}: {_quote(topic_id)} is also a station id; "
+                    "a topic needs an id of its own"
+                )
+            else:
+                topic_ids[topic_id] = where.removesuffix(".id")
+    return problems
+
+
+def _relative_url_problems(
+    raw: dict[str, Any], stations: list[tuple[int, dict[str, Any]]], version: int
+) -> list[str]:
+    """Relative URLs in a file with no base_url to resolve them against."""
+    if version < 2 or isinstance(raw.get("base_url"), str):
+        return []
+    found: list[tuple[str, Any]] = []
+    source = raw.get("source")
+    if isinstance(source, dict):
+        found.append(("source.url", source.get("url")))
+    for index, station in stations:
+        for ref_index, reference in _items(station, "references"):
+            found.append((f"stations[{index}].references[{ref_index}].url", reference.get("url")))
+    return [
+        f"{where}: {_quote(url)} is a relative URL; add a base_url to the curriculum "
+        "to resolve it against"
+        for where, url in found
+        if isinstance(url, str) and url and _SCHEME.match(url) is None
+    ]
 
 
 def _show_cycle(cycle: list[str], ends: int = 6) -> str:

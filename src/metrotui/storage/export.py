@@ -168,17 +168,17 @@ def export_markdown(curriculum: Curriculum, progress: Progress, path: str = ALL_
         out += [f"## {_md(line.name)} ({count.done}/{count.total})", ""]
         for station in stations:
             state = tracker.state(station.id)
+            keys = curriculum.keys_of(station.id)
             word = (
                 "known"
-                if state is StationState.DONE
-                and tracker.count(station.id).known == len(station.topics)
+                if state is StationState.DONE and tracker.count(station.id).known == len(keys)
                 else state.label
             )
             out += [f"### {station.number}. {_md(station.title)} ({word})", ""]
-            for topic in station.topics:
-                mark = "x" if tracker.is_done(topic.id) else " "
-                suffix = " *(already known)*" if tracker.is_known(topic.id) else ""
-                out.append(f"- [{mark}] {_md(topic.title)}{suffix}")
+            for key in keys:
+                mark = "x" if tracker.is_done(key) else " "
+                suffix = " *(already known)*" if tracker.is_known(key) else ""
+                out.append(f"- [{mark}] {_md(curriculum.title_of(key))}{suffix}")
             if station.references:
                 out += ["", "References:", ""]
                 out += [
@@ -202,8 +202,12 @@ def strays(curriculum: Curriculum, progress: Progress) -> list[tuple[str, str]]:
     ``what`` is "done", "known" or "note".  They are kept on every rewrite, in
     case the curriculum gets them back; ``metrotui forget`` removes them.
     """
-    found = [(k, "done") for k in progress.done if not curriculum.has_topic(k)]
-    found += [(k, "known") for k in progress.known if not curriculum.has_topic(k)]
+
+    def unplaced(key: str) -> bool:
+        return curriculum.key_for(key) is None
+
+    found = [(k, "done") for k in progress.done if unplaced(k)]
+    found += [(k, "known") for k in progress.known if unplaced(k)]
     found += [(k, "note") for k in progress.notes if not curriculum.has_station(k)]
     return sorted(found)
 

@@ -387,7 +387,7 @@ class MetroApp(App[int]):
         """
         curriculum = self.curriculum
         for neighbours in (
-            lambda s: curriculum.station(s).prerequisites,
+            lambda s: curriculum.station(s).prerequisite_ids,
             lambda s: [d.id for d in curriculum.dependents(s)],
         ):
             seen = {station_id}
@@ -423,8 +423,10 @@ class MetroApp(App[int]):
     # References and help ---------------------------------------------------------
     def on_station_detail_link_opened(self, event: StationDetail.LinkOpened) -> None:
         url = event.url
-        if not url.lower().startswith(("http://", "https://")):
-            self.notify("Only http and https links are opened.", severity="warning", markup=False)
+        if not url.lower().startswith(("http://", "https://", "mailto:")):
+            self.notify(
+                "Only http, https and mailto links are opened.", severity="warning", markup=False
+            )
             return
         self.notify(f"Opening {url}", markup=False)
         self.open_url(url)
@@ -463,9 +465,9 @@ class MetroApp(App[int]):
         self.notify(f"Copied {event.url}", markup=False)
 
     def action_known_topic(self) -> None:
-        topic = self.detail.cursor_topic
-        if topic is not None:
-            self.action_mark_known(topic.id)
+        key = self.detail.cursor_key
+        if key is not None:
+            self.action_mark_known(key)
 
     # Notes -------------------------------------------------------------------
     def action_edit_note(self) -> None:

@@ -25,7 +25,7 @@ from textual.app import App
 
 from metrotui.core.curriculum import Curriculum, Station
 from metrotui.core.text import clean_block
-from metrotui.core.tracker import StationState, Tracker
+from metrotui.core.tracker import StationState, Tracker, needs_text
 from metrotui.core.words import counted
 from metrotui.storage.progress import (
     LOCK_TIMEOUT_SECONDS,
@@ -346,7 +346,7 @@ class ProgressController:
     # Ticking and "known" --------------------------------------------------------
     def toggle_topic(self, topic_id: str) -> None:
         station = self.curriculum.station_of(topic_id)
-        title = self.curriculum.topic(topic_id).title
+        title = self.curriculum.title_of(topic_id)
         ids = [topic_id]
         stamp = now_utc()
         if self.tracker.is_known(topic_id):
@@ -364,22 +364,22 @@ class ProgressController:
         if topic_id is None:
             self._toggle_station_known(self.curriculum.station(station_id))
         elif self.tracker.is_known(topic_id):
-            title = self.curriculum.topic(topic_id).title
+            title = self.curriculum.title_of(topic_id)
             forget = [topic_id]
             self.change(f"{title} no longer known", forget, lambda p: without(p, forget))
         elif self.tracker.is_done(topic_id):
             self.app.notify("That topic is already ticked as done.", markup=False)
         else:
             station = self.curriculum.station_of(topic_id)
-            label = f"{self.curriculum.topic(topic_id).title} marked known"
+            label = f"{self.curriculum.title_of(topic_id)} marked known"
             self._mark_known(station, [topic_id], label)
 
     def _toggle_station_known(self, station: Station) -> None:
-        left = [t for t in station.topic_ids if not self.tracker.is_done(t)]
+        left = [t for t in self.curriculum.keys_of(station.id) if not self.tracker.is_done(t)]
         if left:
             self._mark_known(station, left, f"{station.title} marked known")
             return
-        known = [t for t in station.topic_ids if self.tracker.is_known(t)]
+        known = [t for t in self.curriculum.keys_of(station.id) if self.tracker.is_known(t)]
         if not known:
             self.app.notify(f"{station.title} is already finished.", markup=False)
             return
@@ -412,7 +412,8 @@ class ProgressController:
     def _before_locked(self, station: Station) -> tuple[list[Station], list[str]]:
         """The stations still to finish before ``station``, and their topics not yet done."""
         before = [s for s in self.tracker.route(station.id) if s.id != station.id]
-        return before, [t for s in before for t in s.topic_ids if not self.tracker.is_done(t)]
+        keys = [t for s in before for t in self.curriculum.keys_of(s.id)]
+        return before, [t for t in keys if not self.tracker.is_done(t)]
 
     def _offer_known_prerequisites(self, station: Station, topic_id: str) -> None:
         """A locked station: explain why, and offer to credit what the learner knows."""
@@ -424,7 +425,7 @@ class ProgressController:
         def answer(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            title = self.curriculum.topic(topic_id).title
+            title = self.curriculum.title_of(topic_id)
             stamp = now_utc()
             # One change, so one u takes back both the credit and the tick.
             self.change(
@@ -436,8 +437,7 @@ class ProgressController:
         self.app.push_screen(KnownDialog(station, before), answer)
 
     def _explain_locked(self, station: Station) -> None:
-        unfinished = self.tracker.unfinished_prerequisites(station.id)
-        names = ", ".join(f"{s.number} {s.title}" for s in unfinished)
+        names = needs_text(self.tracker.unmet_needs(station.id))
         self.app.notify(
             f"{station.title} is locked. Finish {names} first.",
             title="Locked",

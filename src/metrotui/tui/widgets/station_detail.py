@@ -162,6 +162,12 @@ class StationDetail(ScrollView, can_focus=True):
         return None if placed is None else placed.pick.topic
 
     @property
+    def cursor_key(self) -> str | None:
+        """What ticking the entry under the cursor in the topics would mark, if anything."""
+        placed = self._under_cursor(Zone.TOPICS)
+        return None if placed is None else placed.pick.key
+
+    @property
     def cursor_url(self) -> str | None:
         placed = self._under_cursor(Zone.LINKS)
         if placed is None or placed.pick.reference is None:
@@ -379,8 +385,8 @@ class StationDetail(ScrollView, can_focus=True):
         if placed is None:
             return
         pick = placed.pick
-        if pick.topic is not None:
-            self.post_message(self.TopicToggled(pick.topic.id))
+        if pick.key is not None:
+            self.post_message(self.TopicToggled(pick.key))
         elif pick.reference is not None:
             self.post_message(self.LinkOpened(pick.reference.url))
         elif pick.more is not None:

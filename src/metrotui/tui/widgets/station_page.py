@@ -33,7 +33,7 @@ from metrotui.core.glyphs import (
     station_badge,
 )
 from metrotui.core.text import clean_block
-from metrotui.core.tracker import StationState, Tracker
+from metrotui.core.tracker import StationState, Tracker, needs_text
 from metrotui.core.words import counted
 from metrotui.storage.progress import Note
 from metrotui.tui.widgets.hanging import Barred, Hanging
@@ -71,6 +71,7 @@ class Pick:
     """A block the cursor can rest on, and what picking it does."""
 
     zone: Zone
+    key: str | None = None  # what ticking it marks: a topic's key, or a station's id
     topic: Topic | None = None
     reference: Reference | None = None
     more: More | None = None
@@ -109,10 +110,10 @@ def station_name(station: Station) -> str:
     return f"{station.number} {_short(station.title, TITLE_CHARS)}"
 
 
-def topic_mark(tracker: Tracker, topic: Topic) -> str:
-    if tracker.is_known(topic.id):
+def mark_of(tracker: Tracker, key: str) -> str:
+    if tracker.is_known(key):
         return TOPIC_KNOWN
-    return TOPIC_DONE if tracker.is_done(topic.id) else TOPIC_OPEN
+    return TOPIC_DONE if tracker.is_done(key) else TOPIC_OPEN
 
 
 def _short(text: str, limit: int) -> str:
@@ -196,7 +197,12 @@ class StationPage:
             parts.append(("\nAlready done.", "dim"))
         for step, stop in enumerate(route.stops, start=1):
             state = self.tracker.state(stop.id)
-            left = [t.title for t in stop.topics if not self.tracker.is_done(t.id)]
+            curriculum = self.curriculum
+            left = [
+                curriculum.title_of(key)
+                for key in curriculum.keys_of(stop.id)
+                if not self.tracker.is_done(key)
+            ]
             parts += [
                 f"\n{step:>2}. ",
                 (STATION_GLYPH[state], STATE_STYLE[state]),
@@ -225,14 +231,16 @@ class StationPage:
             (line.name, line.color),
             "   ",
             (f"{glyph} {word}", STATE_STYLE[state]),
-            f"   {count.done}/{count.total} topics",
-            f" ({count.known} known)" if count.known else "",
+            f"   {count.done}/{count.total} topics" if station.topics else "",
+            f" ({count.known} known)" if count.known and station.topics else "",
         ]
+        if station.meta:
+            parts += ["\n", (_meta_text(station.meta), "dim")]
         if state is StationState.LOCKED:
-            unfinished = tracker.unfinished_prerequisites(station.id)
-            names = ", ".join(station_name(s) for s in unfinished[:LINKED_STATIONS_SHOWN])
-            if len(unfinished) > LINKED_STATIONS_SHOWN:
-                names += f" and {len(unfinished) - LINKED_STATIONS_SHOWN:,} more"
+            unmet = tracker.unmet_needs(station.id)
+            names = needs_text(unmet[:LINKED_STATIONS_SHOWN])
+            if len(unmet) > LINKED_STATIONS_SHOWN:
+                names += f" and {len(unmet) - LINKED_STATIONS_SHOWN:,} more"
             parts += [
                 "\n\n",
                 ("Locked. ", "bold $text-warning"),
@@ -242,26 +250,38 @@ class StationPage:
 
     def _summary(self) -> list[Block]:
         station, limit = self.station, self.limits.summary_chars
+        heading = "Topics" if station.topics else "Ticked as a whole"
         if not station.summary:
-            return [Block(("heading", "Topics"), lambda: _heading("Topics"))]
+            return [Block(("heading", heading), lambda: _heading(heading))]
         text, left = _cut(station.summary, limit, SUMMARY_LINES * limit // SUMMARY_CHARS)
         blocks = [Block(("summary", station.id, limit), lambda: Content("\n" + text))]
         if left:
             blocks.append(_show_more(More.SUMMARY, f"{left:,} more characters"))
-        blocks.append(Block(("heading", "Topics"), lambda: _heading("Topics")))
+        blocks.append(Block(("heading", heading), lambda: _heading(heading)))
         return blocks
 
     def _topics(self, locked: bool) -> list[Block]:
-        station, tracker = self.station, self.tracker
+        station, tracker, curriculum = self.station, self.tracker, self.curriculum
+        if not station.topics:
+            # Nothing to tick but the station itself: one entry stands for it.
+            mark = mark_of(tracker, station.id)
+            return [
+                Block(
+                    ("whole", station.id, mark, locked),
+                    lambda: _whole_entry(station, mark, locked),
+                    Pick(Zone.TOPICS, key=station.id),
+                )
+            ]
         shown = station.topics[: self.limits.topics]
+        keyed = [(topic, curriculum.topic_key(station.id, topic.id)) for topic in shown]
         blocks = [
             Block(
                 ("topic", station.id, index, mark, locked),
-                lambda topic=topic, mark=mark: _topic_entry(topic, mark, locked),  # type: ignore[misc]
-                Pick(Zone.TOPICS, topic=topic),
+                lambda topic=topic, key=key, mark=mark: _topic_entry(topic, key, mark, locked),  # type: ignore[misc]
+                Pick(Zone.TOPICS, key=key, topic=topic),
             )
-            for index, (topic, mark) in enumerate(
-                (topic, topic_mark(tracker, topic)) for topic in shown
+            for index, (topic, key, mark) in enumerate(
+                (topic, key, mark_of(tracker, key)) for topic, key in keyed
             )
         ]
         left = len(station.topics) - len(shown)
@@ -289,7 +309,7 @@ class StationPage:
         station, tracker = self.station, self.tracker
         return Content("\n\n").join(
             [
-                self._station_list("Needs", station.prerequisites, "nothing: start here"),
+                self._needs_list(),
                 self._station_list(
                     "Unlocks",
                     [s.id for s in tracker.unlocks(station.id)],
@@ -298,20 +318,43 @@ class StationPage:
             ]
         )
 
+    def _needs_list(self) -> Content:
+        """What the station needs; a "one of" lists its choices under it."""
+        parts: list[str | tuple[str, str]] = ["\n", ("Needs", "bold"), "\n"]
+        needs = self.station.needs
+        if not needs:
+            parts.append(("  nothing: start here", "dim"))
+        for index, group in enumerate(needs[:LINKED_STATIONS_SHOWN]):
+            parts.append("\n" if index else "")
+            if len(group) == 1:
+                parts += self._station_row(group[0], "  ")
+                continue
+            parts.append(("  one of", "italic"))
+            for choice in group[:LINKED_STATIONS_SHOWN]:
+                parts += ["\n", *self._station_row(choice, "    ")]
+            if len(group) > LINKED_STATIONS_SHOWN:
+                left = len(group) - LINKED_STATIONS_SHOWN
+                parts += ["\n", (f"    … and {left:,} more", "dim")]
+        if len(needs) > LINKED_STATIONS_SHOWN:
+            parts += ["\n", (f"  … and {len(needs) - LINKED_STATIONS_SHOWN:,} more", "dim")]
+        return Content.assemble(*parts)
+
+    def _station_row(self, station_id: str, indent: str) -> list[str | tuple[str, str]]:
+        other = self.curriculum.station(station_id)
+        state = self.tracker.state(station_id)
+        return [
+            indent,
+            (STATION_GLYPH[state], STATE_STYLE[state]),
+            f" {station_name(other)}",
+            (f"  {state.label}", "dim"),
+        ]
+
     def _station_list(self, heading: str, station_ids: Sequence[str], empty: str) -> Content:
         parts: list[str | tuple[str, str]] = ["\n", (heading, "bold"), "\n"]
         if not station_ids:
             parts.append((f"  {empty}", "dim"))
         for index, station_id in enumerate(station_ids[:LINKED_STATIONS_SHOWN]):
-            other = self.curriculum.station(station_id)
-            state = self.tracker.state(station_id)
-            parts += [
-                "\n" if index else "",
-                "  ",
-                (STATION_GLYPH[state], STATE_STYLE[state]),
-                f" {station_name(other)}",
-                (f"  {state.label}", "dim"),
-            ]
+            parts += ["\n" if index else "", *self._station_row(station_id, "  ")]
         if len(station_ids) > LINKED_STATIONS_SHOWN:
             parts += ["\n", (f"  … and {len(station_ids) - LINKED_STATIONS_SHOWN:,} more", "dim")]
         return Content.assemble(*parts)
@@ -327,7 +370,7 @@ def _heading(text: str) -> Content:
     return Content.assemble("\n", (text, "bold $text-accent"))
 
 
-def _topic_entry(topic: Topic, mark: str, locked: bool) -> Hanging:
+def _topic_entry(topic: Topic, key: str, mark: str, locked: bool) -> Hanging:
     """A checklist entry: the mark, the title (and "known"), the summary below."""
     summary = _short(topic.summary, TOPIC_SUMMARY_CHARS)
     return Hanging(
@@ -335,11 +378,30 @@ def _topic_entry(topic: Topic, mark: str, locked: bool) -> Hanging:
         Content.assemble(
             (_short(topic.title, TITLE_CHARS), "dim" if locked else "bold"),
             ("  known", "italic dim") if mark == TOPIC_KNOWN else "",
-            # The id is what the command line takes: shown so it can be learnt here.
-            (f"  {topic.id}", "dim"),
+            # The key is what the command line takes: shown so it can be learnt here.
+            (f"  {key}", "dim"),
+            ("\n" + _meta_text(topic.meta), "dim italic") if topic.meta else "",
             ("\n" + summary, "dim") if summary else "",
         ),
     )
+
+
+def _whole_entry(station: Station, mark: str, locked: bool) -> Hanging:
+    """The one entry of a station without topics: ticking it ticks the station."""
+    return Hanging(
+        Content.styled(mark, "dim" if locked else "bold"),
+        Content.assemble(
+            ("Done with this station", "dim" if locked else "bold"),
+            ("  known", "italic dim") if mark == TOPIC_KNOWN else "",
+            (f"  {station.id}", "dim"),
+            ("\nThis station has no topics: it is ticked as a whole.", "dim"),
+        ),
+    )
+
+
+def _meta_text(meta: Sequence[tuple[str, str]]) -> str:
+    """``duration: 6 weeks · effort: 4 h a week``"""
+    return " · ".join(f"{name}: {value}" for name, value in meta)
 
 
 def _reference_entry(reference: Reference) -> Hanging:
