@@ -624,7 +624,10 @@ class MetroApp(App[int]):
     def action_help(self) -> None:
         from metrotui.tui.screens.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        # Built once and kept: opening it again costs a frame, not a compose.
+        if not self.is_screen_installed("help"):
+            self.install_screen(HelpScreen(), "help")
+        self.push_screen("help")
 
 
 def run_app(
