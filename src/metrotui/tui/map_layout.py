@@ -296,22 +296,24 @@ class _Topology:
         markers, which hide track, so one interval describes a whole segment,
         and a row finds its cells by binary search.  A lane's lines use rows
         that do not overlap, so a lane's runs never overlap either.  A segment
-        with track ends in a terminus cap unless a line carries on from it.
+        with track ends in a terminus cap unless a line carries on or forks from it.
         """
         runs: list[list[tuple[int, int, int]]] = [[] for _ in range(self.lane_count)]
         self.fork_turns: list[tuple[int, int, int, int]] = []  # (line, from lane, to lane, y)
         self.termini: list[tuple[int, int, int]] = []  # (line, lane, y)
         self.terminal: set[int] = set()
         self.drawn_fork: dict[int, int] = {}  # a line's first station -> its fork station
+        starts = self._drawn_forks()
+        forked = set(self.drawn_fork.values())
         continued = {
             fork
-            for line_id, fork in self.forks.items()
-            if self.lanes[line_id] == self.lanes[self.stations[fork].line]
+            for first, fork in self.drawn_fork.items()
+            if self.lanes[self.stations[first].line] == self.lanes[self.stations[fork].line]
         }
         for k, line_id in enumerate(self.line_ids):
             members = self.by_line[line_id]
             lane = self.lanes[line_id]
-            start = self._fork_start(k, line_id)
+            start = starts.get(k)
             first = members[0]
             for at, i in enumerate(members):
                 below = members[at + 1] if at + 1 < len(members) else None
@@ -321,7 +323,7 @@ class _Topology:
                     begin = _y_of(self.row[first]) + 1 if start is None else start
                     if begin <= _y_of(self.row[i]) - 1:
                         runs[lane].append((begin, _y_of(self.row[i]) - 1, k))
-                    if i not in continued:
+                    if i not in forked:  # where track turns off, it does not end
                         self.termini.append((k, lane, _y_of(self.row[i]) + 1))
                 start, first = None, below if below is not None else i
             if members[-1] not in continued:
@@ -330,19 +332,34 @@ class _Topology:
         self.run_starts = [[start for start, _, _ in lane_runs] for lane_runs in self.runs]
         self.terminus_at = {(lane, y): k for k, lane, y in self.termini}
 
-    def _fork_start(self, k: int, line_id: str) -> int | None:
-        """Where the track into a line's first station starts, when a fork leads to it."""
-        fork = self.forks.get(line_id)
-        if fork is None:
-            return None
-        self.drawn_fork[self.by_line[line_id][0]] = fork
-        source_lane = self.lanes[self.stations[fork].line]
-        source_y = _y_of(self.row[fork])
-        lane = self.lanes[line_id]
-        if source_lane == lane:
-            return source_y + 1  # straight on down the same lane
-        self.fork_turns.append((k, source_lane, lane, source_y + 1))
-        return source_y + 2
+    def _drawn_forks(self) -> dict[int, int]:
+        """Record the forks that can be drawn; per line, where the track into it starts.
+
+        A fork's connector runs along the row under its source.  Two connectors
+        from different stations that would share cells of a row would read as
+        one junction, so the later line's fork is not drawn: its first station
+        marks that prerequisite instead, as it would any other.
+        """
+        starts: dict[int, int] = {}
+        spans: dict[int, list[tuple[int, int, int]]] = {}  # row -> (low lane, high lane, source)
+        for k, line_id in enumerate(self.line_ids):
+            fork = self.forks.get(line_id)
+            if fork is None:
+                continue
+            source_lane = self.lanes[self.stations[fork].line]
+            source_y = _y_of(self.row[fork])
+            lane = self.lanes[line_id]
+            if source_lane != lane:
+                low, high = min(source_lane, lane), max(source_lane, lane)
+                taken = spans.setdefault(source_y + 1, [])
+                if any(lo <= high and low <= hi and s != fork for lo, hi, s in taken):
+                    continue
+                taken.append((low, high, fork))
+                self.fork_turns.append((k, source_lane, lane, source_y + 1))
+            self.drawn_fork[self.by_line[line_id][0]] = fork
+            # Straight on down the same lane, or down from the connector.
+            starts[k] = source_y + (1 if source_lane == lane else 2)
+        return starts
 
     def line_at(self, lane: int, body: int) -> int | None:
         """The line whose vertical track runs through a lane at a row, if any."""
