@@ -206,7 +206,7 @@ def test_titles_are_cut_no_shorter_than_a_readable_lane() -> None:
         assert four.place(station_.id).label_width >= cell_len(station_label(station_))
 
 
-def test_two_stations_needing_each_other_across_lanes_draw_alike_every_time() -> None:
+def test_the_same_curriculum_is_drawn_alike_every_time() -> None:
     first = layout_map(computer_science(), None, 140, KEY)
     again = layout_map(computer_science(), None, 140, KEY)
     assert list(first.places.values()) == list(again.places.values())
