@@ -41,7 +41,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import overload
+from typing import NamedTuple, overload
 
 from rich.cells import cell_len
 
@@ -118,8 +118,9 @@ class LineTag:
     width: int
 
 
-@dataclass(frozen=True)
-class TrackCell:
+class TrackCell(NamedTuple):
+    """One cell of track; a tuple, as a screen row of a wide map makes hundreds."""
+
     x: int
     glyph: str
     line_id: str
@@ -137,6 +138,14 @@ def station_label(station: Station) -> str:
     return f"{station.number:>2} {station.title}"
 
 
+def _label_cells(station: Station) -> int:
+    """The cells ``station_label`` takes, without building it: the layout asks for
+    every station, and a plain-ASCII title is as many cells as characters."""
+    title, number = station.title, station.number
+    digits = 2 if -10 < number < 100 else len(str(number))
+    return digits + 1 + (len(title) if title.isascii() else cell_len(title))
+
+
 def needs_mark(needed: Sequence[Station]) -> str:
     """The mark beside a station for prerequisites no track shows: ``⇠3,22``."""
     if not needed:
@@ -144,13 +153,13 @@ def needs_mark(needed: Sequence[Station]) -> str:
     return NEEDS_MARK + ",".join(str(station.number) for station in needed)
 
 
-def station_needs(station: Station, index: Mapping[str, int]) -> list[int]:
-    """The visible stations this station needs: the map's edges, all taken from here.
+def station_needs(stations: Sequence[Station], index: Mapping[str, int]) -> list[list[int]]:
+    """Per station, the visible stations it needs: the map's edges, all taken from here.
 
     The one place that reads prerequisites for the map, so that a new kind of
     prerequisite (such as a choice of several) changes the edges in one spot.
     """
-    return [index[p] for p in station.prerequisites if p in index]
+    return [[index[p] for p in s.prerequisites if p in index] for s in stations]
 
 
 def _y_of(row: int) -> int:
@@ -172,7 +181,7 @@ class _Topology:
         self.stations = stations
         self.order = [s.id for s in stations]
         index = self.index = {station_id: i for i, station_id in enumerate(self.order)}
-        needs = [station_needs(s, index) for s in stations]
+        needs = station_needs(stations, index)
         self.row, sequence = _rows(stations, needs)
 
         present = {s.line for s in stations}
@@ -196,54 +205,70 @@ class _Topology:
         for line_id in self.line_ids:
             self.lane_lines[self.lanes[line_id]].append(line_id)
         self._track_runs()
-        self.undrawn = self._undrawn(needs)
+        self._undrawn_firsts(needs)
         self.lane_wants = self._lane_wants()
 
     def _lane_wants(self) -> list[tuple[int, int, int]]:
         """Per lane, the width its longest title needs (with its marks), that with
-        the shortest form of its progress beside it, and that with all its dots."""
+        the shortest form of its progress beside it, and that with all its dots.
+
+        Asked of every station of every filter, so written for speed: plain
+        comparisons, and each topic count's progress widths worked out once.
+        """
         wants = [(MIN_LANE_WIDTH,) * 3] * self.lane_count
+        tails: dict[int, tuple[int, int]] = {}  # topic count -> (short, full) progress cells
+        stations, undrawn = self.stations, self.undrawn
         for line_id in self.line_ids:
             lane = self.lanes[line_id]
             title_want, short_want, full_want = wants[lane]
             for i in self.by_line[line_id]:
-                station = self.stations[i]
-                title = cell_len(station_label(station)) + LABEL_GAP
-                undrawn = self.undrawn.get(i)
-                if undrawn:
-                    title += 1 + cell_len(needs_mark([self.stations[p] for p in undrawn]))
+                station = stations[i]
+                title = _label_cells(station) + LABEL_GAP
+                if i in undrawn:
+                    title += 1 + cell_len(needs_mark([stations[p] for p in undrawn[i]]))
                 total = len(station.topics)
-                short = title + 1 + min(progress_cells(total), 2 * len(str(total)) + 1)
-                full = title + 1 + progress_cells(total)
-                title_want = max(title_want, title)
-                short_want = max(short_want, short)
-                full_want = max(full_want, full)
+                tail = tails.get(total)
+                if tail is None:
+                    dots = progress_cells(total)
+                    tail = tails[total] = (1 + min(dots, 2 * len(str(total)) + 1), 1 + dots)
+                if title > title_want:
+                    title_want = title
+                if title + tail[0] > short_want:
+                    short_want = title + tail[0]
+                if title + tail[1] > full_want:
+                    full_want = title + tail[1]
             wants[lane] = (title_want, short_want, full_want)
         return wants
 
     # Graph ------------------------------------------------------------------
     def _joined(self, needs: list[list[int]]) -> set[int]:
-        """The stations joined by track to the one above them: those that need it."""
-        joined: set[int] = set()
-        for members in self.by_line.values():
-            for above, below in zip(members, members[1:], strict=False):
-                if above in needs[below]:
-                    joined.add(below)
-        return joined
+        """The stations joined by track to the one above them: those that need it.
 
-    def _undrawn(self, needs: list[list[int]]) -> dict[int, tuple[int, ...]]:
-        """Per station, the prerequisites that neither track nor a fork shows."""
+        On the way, the prerequisites of every other station that no track
+        shows go to ``undrawn``; a line's first station waits for its fork.
+        """
+        joined: set[int] = set()
         undrawn: dict[int, tuple[int, ...]] = {}
         for members in self.by_line.values():
-            for at, i in enumerate(members):
-                if at == 0:
-                    shown = self.drawn_fork.get(i)
-                else:
-                    shown = members[at - 1] if i in self.joined else None
-                rest = tuple(p for p in needs[i] if p != shown)
-                if rest:
-                    undrawn[i] = rest
-        return undrawn
+            for above, below in zip(members, members[1:], strict=False):
+                needed = needs[below]
+                if above in needed:
+                    joined.add(below)
+                    if len(needed) > 1:
+                        undrawn[below] = tuple(p for p in needed if p != above)
+                elif needed:
+                    undrawn[below] = tuple(needed)
+        self.undrawn = undrawn
+        return joined
+
+    def _undrawn_firsts(self, needs: list[list[int]]) -> None:
+        """Add each line's first station's prerequisites that its fork does not show."""
+        for members in self.by_line.values():
+            first = members[0]
+            shown = self.drawn_fork.get(first)
+            rest = tuple(p for p in needs[first] if p != shown)
+            if rest:
+                self.undrawn[first] = rest
 
     def _forks(self, needs: list[list[int]]) -> dict[str, int]:
         """For each line that branches off another, the station it branches from.
@@ -314,18 +339,21 @@ class _Topology:
             members = self.by_line[line_id]
             lane = self.lanes[line_id]
             start = starts.get(k)
+            joined = self.joined
+            # Where segments end: before each station not joined to the one above.
+            ends = [at for at, i in enumerate(members) if at and i not in joined]
             first = members[0]
-            for at, i in enumerate(members):
-                below = members[at + 1] if at + 1 < len(members) else None
-                if below is not None and below in self.joined:
-                    continue  # the segment goes on
-                if start is not None or i != first:
+            for end in [*ends, len(members)]:
+                last = members[end - 1]
+                if start is not None or last != first:
                     begin = _y_of(self.row[first]) + 1 if start is None else start
-                    if begin <= _y_of(self.row[i]) - 1:
-                        runs[lane].append((begin, _y_of(self.row[i]) - 1, k))
-                    if i not in forked:  # where track turns off, it does not end
-                        self.termini.append((k, lane, _y_of(self.row[i]) + 1))
-                start, first = None, below if below is not None else i
+                    if begin <= _y_of(self.row[last]) - 1:
+                        runs[lane].append((begin, _y_of(self.row[last]) - 1, k))
+                    if last not in forked:  # where track turns off, it does not end
+                        self.termini.append((k, lane, _y_of(self.row[last]) + 1))
+                start = None
+                if end < len(members):
+                    first = members[end]
             if members[-1] not in continued:
                 self.terminal.add(members[-1])
         self.runs = [sorted(lane_runs) for lane_runs in runs]
@@ -623,12 +651,15 @@ class MapLayout:
         return self._lane_x[lane]
 
     def _fork_and_terminus_cells(self) -> dict[int, dict[int, list[int]]]:
-        """Fork connectors and terminus caps, by row then x: [bits, line].
+        """Fork connectors' ends and terminus caps, by row then x: [bits, line].
 
-        Where a connector passes another line's track, the glyphs it must show
-        instead go to ``_bridges``.
+        What lies between a connector's ends goes to ``_spans``, filled in
+        only for the rows drawn (every filter is laid out, few rows are
+        shown); where a connector passes another line's track, the glyphs it
+        must show instead go to ``_bridges``.
         """
         cells: dict[int, dict[int, list[int]]] = {}
+        self._spans: dict[int, list[tuple[int, int, int]]] = {}  # row -> (from x, to x, line)
         self._bridges: dict[int, dict[int, tuple[str, int]]] = {}
         top = self.top
         for k, source_lane, lane, turn_y in self._topology.fork_turns:
@@ -636,9 +667,9 @@ class MapLayout:
             source_x, x = self._x_of(source_lane), self._x_of(lane)
             step = 1 if x > source_x else -1
             _connect(row, source_x, UP | (RIGHT if step > 0 else LEFT), k)
-            for cx in range(source_x + step, x, step):
-                _connect(row, cx, LEFT | RIGHT, k)
             _connect(row, x, (LEFT if step > 0 else RIGHT) | DOWN, k)
+            low, high = min(source_x, x), max(source_x, x)
+            self._spans.setdefault(top + turn_y, []).append((low + 1, high, k))
             for passed in range(min(source_lane, lane) + 1, max(source_lane, lane)):
                 self._bridge(k, passed, turn_y)
         for k, lane, end_y in self._topology.termini:
@@ -672,7 +703,9 @@ class MapLayout:
             x = self._x_of(lane)
             y = self.top + _y_of(topology.row[topology.by_line[line_id][0]]) + 1
             end = x + self._lane_width[lane] - 1
-            if any(x < cx < end for cx in self._special.get(y, {})):
+            if any(x < cx < end for cx in self._special.get(y, {})) or any(
+                low < end and x < high - 1 for low, high, _ in self._spans.get(y, ())
+            ):
                 continue
             tags.setdefault(y, []).append(LineTag(x + TAG_INDENT, line_id, end - x - TAG_INDENT))
         return tags
@@ -695,12 +728,28 @@ class MapLayout:
 
     def _row(self, y: int) -> MapRow:
         topology = self._topology
-        cells = {x: list(cell) for x, cell in self._special.get(y, {}).items()}
+        # The row's fork and terminus cells are shared with the layout, so a
+        # cell that vertical track passes is replaced, never changed in place.
+        cells = dict(self._special.get(y, {}))
+        for low, high, k in self._spans.get(y, ()):
+            for cx in range(low, high):
+                cell = cells.get(cx)
+                cells[cx] = (
+                    [LEFT | RIGHT, k] if cell is None else [cell[0] | LEFT | RIGHT, min(cell[1], k)]
+                )
         body = y - self.top  # the row counted from the map's first station
-        for lane in range(topology.lane_count):
-            k = topology.line_at(lane, body)
-            if k is not None:
-                _connect(cells, self._x_of(lane), UP | DOWN, k)
+        runs = topology.runs
+        for lane, starts in enumerate(topology.run_starts):
+            i = bisect_right(starts, body) - 1
+            if i < 0:
+                continue
+            _, end, k = runs[lane][i]
+            if body <= end:
+                x = self._x_of(lane)
+                cell = cells.get(x)
+                cells[x] = (
+                    [UP | DOWN, k] if cell is None else [cell[0] | UP | DOWN, min(cell[1], k)]
+                )
         stations: list[Placed] = []
         if body >= 0 and body % 2 == 0:
             row = body // 2
@@ -713,13 +762,21 @@ class MapLayout:
             stations.sort(key=lambda placed: placed.x)
         markers = {placed.x for placed in stations}
         line_ids = topology.line_ids
-        glyphs = {x: (_TRACK_GLYPH[bits], k) for x, (bits, k) in cells.items()}
-        glyphs.update(self._bridges.get(y, {}))
-        tracks = [
-            TrackCell(x, glyphs[x][0], line_ids[glyphs[x][1]])
-            for x in sorted(glyphs)
-            if x not in markers
-        ]
+        bridges = self._bridges.get(y)
+        if bridges is None:
+            tracks = [
+                TrackCell(x, _TRACK_GLYPH[cells[x][0]], line_ids[cells[x][1]])
+                for x in sorted(cells)
+                if x not in markers
+            ]
+        else:
+            glyphs = {x: (_TRACK_GLYPH[bits], k) for x, (bits, k) in cells.items()}
+            glyphs.update(bridges)
+            tracks = [
+                TrackCell(x, glyphs[x][0], line_ids[glyphs[x][1]])
+                for x in sorted(glyphs)
+                if x not in markers
+            ]
         return MapRow(tracks=tracks, stations=stations, tags=self._tags.get(y, []))
 
     # Questions the widget asks ----------------------------------------------
