@@ -8,7 +8,8 @@ from rich.style import Style
 
 from metrotui.core.glyphs import STATION_GLYPH, TOPIC_DONE, TOPIC_OPEN
 from metrotui.tui.app import MetroApp
-from metrotui.tui.widgets.metro_map import _progress, filter_cycle
+from metrotui.tui.map_layout import filter_cycle
+from metrotui.tui.widgets.metro_map import _progress
 from tests.tui.roadmaps import computer_science, japanese
 from tests.tui.test_app import make_app, screen_lines
 

@@ -33,8 +33,9 @@ from metrotui.storage.progress import (
     ProgressStore,
 )
 from metrotui.tui.controller import ProgressController
+from metrotui.tui.map_layout import filter_cycle
 from metrotui.tui.widgets.footer import FittedFooter
-from metrotui.tui.widgets.metro_map import MetroMap, filter_cycle
+from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import ReferenceList, StationDetail, TopicChecklist
 
 EXTERNAL_CHECK_SECONDS = 1.0

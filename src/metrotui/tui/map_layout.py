@@ -47,6 +47,7 @@ from rich.cells import cell_len
 
 from metrotui.core.curriculum import Curriculum, Station
 from metrotui.core.glyphs import ASCII, progress_cells
+from metrotui.core.tracker import path_choices
 
 MIN_LANE_WIDTH = 12
 READABLE_LANE_WIDTH = 24  # titles are cut no shorter than this lane allows
@@ -817,6 +818,18 @@ class MapLayout:
                 return min(nearby)[2]
             lane += direction
         return station_id
+
+
+def filter_cycle(curriculum: Curriculum) -> list[str]:
+    """What ``p`` steps through: all, each line after the first, then the first.
+
+    The first line is usually the trunk every other line needs, so it comes
+    last rather than next; but it comes, as any line may be the one to follow.
+    """
+    choices = path_choices(curriculum)
+    if len(curriculum.lines) > 1:
+        choices.append(curriculum.lines[0].id)
+    return choices
 
 
 def layout_map(

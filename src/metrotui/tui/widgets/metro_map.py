@@ -32,12 +32,13 @@ from metrotui.core.glyphs import (
     TOPIC_OPEN,
     station_badge,
 )
-from metrotui.core.tracker import StationState, Tracker, path_choices, path_members
+from metrotui.core.tracker import StationState, Tracker, path_members
 from metrotui.tui.map_layout import (
     LINE_SWATCH,
     NEEDS_MARK,
     MapLayout,
     Placed,
+    filter_cycle,
     layout_map,
     station_label,
 )
@@ -57,18 +58,6 @@ STATE_KEY = tuple(
 # Rows kept rendered: a few screens' worth, however big the map.
 STRIP_CACHE_SIZE = 1024
 MIN_TITLE_CELLS = 12  # what a title keeps when marks beside it need the room
-
-
-def filter_cycle(curriculum: Curriculum) -> list[str]:
-    """What ``p`` steps through: all, each line after the first, then the first.
-
-    The first line is usually the trunk every other line needs, so it comes
-    last rather than next; but it comes, as any line may be the one to follow.
-    """
-    choices = path_choices(curriculum)
-    if len(curriculum.lines) > 1:
-        choices.append(curriculum.lines[0].id)
-    return choices
 
 
 def _fit(text: str, width: int) -> str:
