@@ -9,7 +9,7 @@ from rich.style import Style
 from metrotui.core.glyphs import STATION_GLYPH, TOPIC_DONE, TOPIC_OPEN
 from metrotui.tui.app import MetroApp
 from metrotui.tui.map_layout import filter_cycle
-from metrotui.tui.widgets.metro_map import _progress
+from metrotui.tui.widgets.metro_map import _fit_segments, _progress
 from tests.tui.roadmaps import computer_science, japanese
 from tests.tui.test_app import make_app, screen_lines
 
@@ -128,3 +128,12 @@ def test_progress_shortens_to_a_count_before_it_goes() -> None:
     assert text(4) == "2/5"
     assert text(2) == ""
     assert _progress(0, 0, 20, 5, dots, muted) == [Segment("0/20", muted)]
+
+
+def test_marks_cut_to_their_room_end_in_an_ellipsis() -> None:
+    marks = [Segment("⇠"), Segment("12"), Segment(","), Segment("345")]
+    assert _fit_segments(marks, 10) == marks
+    assert "".join(s.text for s in _fit_segments(marks, 7)) == "⇠12,345"
+    assert "".join(s.text for s in _fit_segments(marks, 5)) == "⇠12,…"
+    assert "".join(s.text for s in _fit_segments(marks, 3)) == "⇠1…"
+    assert _fit_segments(marks, 0) == []
