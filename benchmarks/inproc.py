@@ -20,9 +20,9 @@ MAP_WIDTH = 66  # the map pane's width in a 120-column terminal
 
 
 def measure_load(path: Path) -> dict[str, float]:
-    from metrotui.core.tracker import Tracker, path_choices, path_members
+    from metrotui.core.tracker import Tracker, path_members
     from metrotui.storage.curriculum_file import load_curriculum
-    from metrotui.tui.map_layout import layout_map
+    from metrotui.tui.map_layout import filter_cycle, layout_map
 
     start = time.perf_counter()
     load_curriculum(path, recheck=True)  # as a first load: pydantic, then the cache written
@@ -39,7 +39,7 @@ def measure_load(path: Path) -> dict[str, float]:
         row.stations  # noqa: B018 - built on first access
     laid_out = time.perf_counter()
     # What the map prepares after the first frame: every path filter's layout.
-    for path in path_choices(curriculum):
+    for path in filter_cycle(curriculum):
         layout_map(curriculum, path_members(curriculum, path), MAP_WIDTH)
     filters = time.perf_counter()
     return {

@@ -216,7 +216,8 @@ def test_closing_the_terminal_window_quits_cleanly(terminal, tmp_path):
     config = tmp_path / "config"
     pid = _app_in_terminal(terminal, "close", config)
     # Closed while it redraws: writes to the vanished terminal must not wedge it.
-    terminal.tmux("send-keys", "-t", "close", *["j", "k"] * 8, *["p"] * 3)
+    # Four p's go all the way round the filters (all, scientist, engineer, foundational).
+    terminal.tmux("send-keys", "-t", "close", *["j", "k"] * 8, *["p"] * 4)
     terminal.tmux("kill-server")  # the window closes: SIGHUP, and no terminal any more
 
     def gone() -> bool:

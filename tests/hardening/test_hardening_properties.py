@@ -25,7 +25,7 @@ from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_members
 from metrotui.storage.curriculum_file import parse_curriculum
 from metrotui.storage.progress import ProgressStore
 from metrotui.tui.app import MetroApp
-from metrotui.tui.map_layout import MapLayout, layout_map
+from metrotui.tui.map_layout import READABLE_LANE_WIDTH, MapLayout, layout_map
 
 COLORS = ["#7b3fb5", "#4fadea", "#4fad5b", "#e0a030", "#d04050"]
 # Examples per property; METROTUI_PROPERTY_EXAMPLES scales them (say, 1000 for a
@@ -189,9 +189,9 @@ def test_the_layout_places_every_station_once_inside_its_bounds(
     visible = path_members(curriculum, path)
     layout = layout_map(curriculum, visible, width)
     check_layout(curriculum, layout, visible)
-    # A station's lane fits the width asked for when the lanes can (the
+    # A station's lane fits the width asked for when readable lanes can (the
     # widget scrolls sideways when they cannot).
-    if layout.lanes * 12 + 2 <= width:
+    if layout.lanes * READABLE_LANE_WIDTH + 2 <= width:
         assert layout.width <= width
 
 

@@ -474,7 +474,7 @@ async def test_u_works_from_the_map(genai, tmp_path):
 # Path filter -----------------------------------------------------------------------
 
 
-async def test_p_cycles_all_scientist_engineer_all(genai, tmp_path):
+async def test_p_cycles_all_scientist_engineer_foundational_all(genai, tmp_path):
     app = make_app(genai, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         assert len(app.map.layout_.places) == len(genai.stations)
@@ -498,6 +498,14 @@ async def test_p_cycles_all_scientist_engineer_all(genai, tmp_path):
         assert "Engineer" in app.sub_title
         assert "5 Pre-Training" not in screen_text(app)
 
+        await pilot.press("p")  # the first line comes last, but it comes
+        await pilot.pause()
+        assert app.path == "foundational"
+        assert set(app.map.layout_.places) == {"math-basics", "programming", "neural-nets-llms"}
+        assert "Foundational" in app.sub_title
+        assert "12 Consuming LLMs" not in screen_text(app)
+        assert "3 Neural Nets & LLMs" in screen_text(app)
+
         await pilot.press("p")
         await pilot.pause()
         assert app.path == "all"
@@ -517,6 +525,9 @@ async def test_header_counts_follow_the_filter(genai, tmp_path):
         await pilot.press("p")
         await pilot.pause()
         assert app.sub_title.startswith(f"1/{engineer} topics ·")
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.sub_title.startswith(f"1/{topic_count(genai, 'foundational')} topics ·")
         await pilot.press("p")
         await pilot.pause()
         assert app.sub_title.startswith(f"1/{TOTAL_TOPICS} topics ·")
@@ -546,7 +557,10 @@ async def test_path_engineer_at_launch(genai, tmp_path):
         assert "pre-training" not in places
         assert "Engineer" in app.sub_title
         assert app.sub_title.startswith(f"0/{topic_count(genai, 'engineer')} topics")
-        await pilot.press("p")  # engineer is the last line: p goes back to all
+        await pilot.press("p")  # engineer is the last line: p goes on to the first
+        await pilot.pause()
+        assert app.path == "foundational"
+        await pilot.press("p")  # and then back to all
         await pilot.pause()
         assert app.path == "all"
 

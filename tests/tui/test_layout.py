@@ -88,14 +88,14 @@ def test_genai_map_fits_140_by_40(genai: Curriculum) -> None:
 
 
 def test_sketch_of_genai_map(genai: Curriculum) -> None:
-    layout = layout_map(genai, None, 40)
+    layout = layout_map(genai, None, 60)
     assert sketch(layout, genai)[layout.top : layout.top + 6] == [
         "  o 1",
         "  ┃",
         "  o 2",
         "  ┃",
         "  o 3",
-        "  ┣━━━━━━━━━━━━━━━━━━┓",
+        "  ┣" + "━" * 28 + "┓",
     ]
 
 

@@ -33,6 +33,7 @@ from metrotui.storage.progress import (
     ProgressStore,
 )
 from metrotui.tui.controller import ProgressController
+from metrotui.tui.map_layout import filter_cycle
 from metrotui.tui.widgets.footer import FittedFooter
 from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import StationDetail
@@ -360,7 +361,7 @@ class MetroApp(App[int]):
 
     # Path filter ------------------------------------------------------------
     def action_cycle_path(self) -> None:
-        choices = path_choices(self.curriculum)
+        choices = filter_cycle(self.curriculum)
         index = choices.index(self.path) if self.path in choices else -1
         self._set_path(choices[(index + 1) % len(choices)], self.map.selected)
 

@@ -11,10 +11,19 @@ Nothing here knows about progress or colours: the result is geometry only, and
 the widget paints states onto it.  Cells are (x, y) with y counted in screen
 rows; every station row is followed by a connector row for track and forks.
 
+The map never implies an order the data does not have.  Track joins two
+stations of a line only where the lower one needs the upper one; a station
+that does not starts a segment of its own, so a catalogue without
+prerequisites is a column of stops.  Every other prerequisite is marked beside
+the station that needs it (``⇠22``).  A lane belongs to one line, or to a line
+and the lines that carry straight on from its last station, and a fork that
+passes another lane's track bridges it instead of meeting it.
+
 Lanes are as wide as their labels want; when the width given is too small,
-the widest lanes give first (their progress dots, then their titles), so a
-title is cut only when nothing else can give.  The legends above the map wrap
-onto more rows rather than being cut.
+the widest lanes give first (their progress dots, their progress counts, then
+their titles), but never below a readable width: past that the map is wider
+than its pane and scrolls sideways.  The legends above the map wrap onto more
+rows rather than being cut.
 
 Big maps stay cheap.  The part that needs the whole graph (rows, lanes, where
 track runs) does not depend on the width, so it is computed once per
@@ -32,14 +41,16 @@ from collections import OrderedDict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import overload
+from typing import NamedTuple, overload
 
 from rich.cells import cell_len
 
 from metrotui.core.curriculum import Curriculum, Station
-from metrotui.core.glyphs import progress_cells
+from metrotui.core.glyphs import ASCII, progress_cells
+from metrotui.core.tracker import path_choices
 
 MIN_LANE_WIDTH = 12
+READABLE_LANE_WIDTH = 24  # titles are cut no shorter than this lane allows
 LEFT_MARGIN = 2
 LABEL_GAP = 3  # a lane is its label plus the marker, the space after it and one blank
 LEGEND_INDENT = 2
@@ -67,6 +78,12 @@ _TRACK_GLYPH = {
     LEFT | RIGHT | UP: "┻",
     UP | DOWN | LEFT | RIGHT: "╋",
 }
+# A fork passing another line's track: the fork dips under it, so the crossing
+# never reads as a junction ("━╸┃╺━" rather than "━╋━").
+BRIDGE_LEFT, BRIDGE_RIGHT = "╸", "╺"
+BRIDGED_END = "╹"  # a terminus a fork passes: its track ends, its cap gives way
+NEEDS_MARK = "<" if ASCII else "⇠"
+CHOICE_MARK = "|"  # between the stations of a "one of"
 
 
 @dataclass(frozen=True)
@@ -80,8 +97,11 @@ class Placed:
     y: int
     label_width: int
     terminus: bool = False
-    # Prerequisites on other lanes that no connector shows (cross-line needs).
+    # Prerequisites no track shows, in the order the station lists them: they
+    # are marked beside it (``⇠22``).
     transfers: tuple[str, ...] = ()
+    # Its "one of" prerequisites: never drawn as track, always marked (``⇠3|7``).
+    choices: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,8 +122,9 @@ class LineTag:
     width: int
 
 
-@dataclass(frozen=True)
-class TrackCell:
+class TrackCell(NamedTuple):
+    """One cell of track; a tuple, as a screen row of a wide map makes hundreds."""
+
     x: int
     glyph: str
     line_id: str
@@ -119,6 +140,57 @@ class MapRow:
 def station_label(station: Station) -> str:
     """The text beside a station's marker: its number, then its title."""
     return f"{station.number:>2} {station.title}"
+
+
+def _label_cells(station: Station) -> int:
+    """The cells ``station_label`` takes, without building it: the layout asks for
+    every station, and a plain-ASCII title is as many cells as characters."""
+    title, number = station.title, station.number
+    digits = 2 if -10 < number < 100 else len(str(number))
+    return digits + 1 + (len(title) if title.isascii() else cell_len(title))
+
+
+def needs_mark(needed: Sequence[Station], choices: Sequence[Sequence[Station]] = ()) -> str:
+    """The mark beside a station for prerequisites no track shows: ``⇠3,22``.
+
+    A choice of several ("one of") is its numbers joined by ``|``: ``⇠3|7``.
+    """
+    if not needed and not choices:
+        return ""
+    parts = [str(station.number) for station in needed]
+    parts += [CHOICE_MARK.join(str(station.number) for station in group) for group in choices]
+    return NEEDS_MARK + ",".join(parts)
+
+
+def station_needs(stations: Sequence[Station], index: Mapping[str, int]) -> list[list[int]]:
+    """Per station, the visible stations it needs outright: the map's edges, taken from here.
+
+    With station_choices, the one place that reads prerequisites for the map.
+    """
+    return [
+        [index[p] for p in s.prerequisites if isinstance(p, str) and p in index] for s in stations
+    ]
+
+
+def station_choices(
+    stations: Sequence[Station], index: Mapping[str, int]
+) -> dict[int, tuple[tuple[int, ...], ...]]:
+    """Per station with any, its "one of" needs among the visible stations.
+
+    A choice is never drawn as track (track says "needs this one"): it is
+    always marked, and the station is placed below every station it names.
+    """
+    choices: dict[int, tuple[tuple[int, ...], ...]] = {}
+    for i, station in enumerate(stations):
+        groups = [
+            tuple(index[m] for m in p.one_of if m in index)
+            for p in station.prerequisites
+            if not isinstance(p, str)
+        ]
+        groups = [group for group in groups if group]
+        if groups:
+            choices[i] = tuple(groups)
+    return choices
 
 
 def _y_of(row: int) -> int:
@@ -140,8 +212,15 @@ class _Topology:
         self.stations = stations
         self.order = [s.id for s in stations]
         index = self.index = {station_id: i for i, station_id in enumerate(self.order)}
-        needs = [[index[p] for p in s.prerequisites if p in index] for s in stations]
-        self.row, sequence = _rows(stations, needs)
+        needs = station_needs(stations, index)
+        self.choices = station_choices(stations, index)
+        below = needs
+        if self.choices:
+            below = [
+                [*need, *(m for group in self.choices.get(i, ()) for m in group)]
+                for i, need in enumerate(needs)
+            ]
+        self.row, sequence = _rows(stations, below)
 
         present = {s.line for s in stations}
         self.line_ids = [line.id for line in curriculum.lines if line.id in present]
@@ -151,6 +230,7 @@ class _Topology:
         for i in sequence:
             by_line[stations[i].line].append(i)
         self.by_line = by_line
+        self.joined = self._joined(needs)
         self.forks = self._forks(needs)
         self.lanes = self._lanes()
         self.lane_count = max(self.lanes.values(), default=-1) + 1
@@ -163,23 +243,76 @@ class _Topology:
         for line_id in self.line_ids:
             self.lane_lines[self.lanes[line_id]].append(line_id)
         self._track_runs()
+        self._undrawn_firsts(needs)
         self.lane_wants = self._lane_wants()
 
-    def _lane_wants(self) -> list[tuple[int, int]]:
-        """Per lane, the width its longest title needs, and that with progress beside it."""
-        wants = [(MIN_LANE_WIDTH, MIN_LANE_WIDTH)] * self.lane_count
+    def _lane_wants(self) -> list[tuple[int, int, int]]:
+        """Per lane, the width its longest title needs (with its marks), that with
+        the shortest form of its progress beside it, and that with all its dots.
+
+        Asked of every station of every filter, so written for speed: plain
+        comparisons, and each topic count's progress widths worked out once.
+        """
+        wants = [(MIN_LANE_WIDTH,) * 3] * self.lane_count
+        tails: dict[int, tuple[int, int]] = {}  # topic count -> (short, full) progress cells
+        stations, undrawn, choices = self.stations, self.undrawn, self.choices
         for line_id in self.line_ids:
             lane = self.lanes[line_id]
-            title_want, full_want = wants[lane]
+            title_want, short_want, full_want = wants[lane]
             for i in self.by_line[line_id]:
-                station = self.stations[i]
-                title = cell_len(station_label(station)) + LABEL_GAP
-                full = title + 1 + progress_cells(len(station.topics))
-                title_want, full_want = max(title_want, title), max(full_want, full)
-            wants[lane] = (title_want, full_want)
+                station = stations[i]
+                title = _label_cells(station) + LABEL_GAP
+                if i in undrawn or i in choices:
+                    title += 1 + cell_len(
+                        needs_mark(
+                            [stations[p] for p in undrawn.get(i, ())],
+                            [[stations[m] for m in group] for group in choices.get(i, ())],
+                        )
+                    )
+                total = len(station.topics)
+                tail = tails.get(total)
+                if tail is None:
+                    dots = progress_cells(total)
+                    tail = tails[total] = (1 + min(dots, 2 * len(str(total)) + 1), 1 + dots)
+                if title > title_want:
+                    title_want = title
+                if title + tail[0] > short_want:
+                    short_want = title + tail[0]
+                if title + tail[1] > full_want:
+                    full_want = title + tail[1]
+            wants[lane] = (title_want, short_want, full_want)
         return wants
 
     # Graph ------------------------------------------------------------------
+    def _joined(self, needs: list[list[int]]) -> set[int]:
+        """The stations joined by track to the one above them: those that need it.
+
+        On the way, the prerequisites of every other station that no track
+        shows go to ``undrawn``; a line's first station waits for its fork.
+        """
+        joined: set[int] = set()
+        undrawn: dict[int, tuple[int, ...]] = {}
+        for members in self.by_line.values():
+            for above, below in zip(members, members[1:], strict=False):
+                needed = needs[below]
+                if above in needed:
+                    joined.add(below)
+                    if len(needed) > 1:
+                        undrawn[below] = tuple(p for p in needed if p != above)
+                elif needed:
+                    undrawn[below] = tuple(needed)
+        self.undrawn = undrawn
+        return joined
+
+    def _undrawn_firsts(self, needs: list[list[int]]) -> None:
+        """Add each line's first station's prerequisites that its fork does not show."""
+        for members in self.by_line.values():
+            first = members[0]
+            shown = self.drawn_fork.get(first)
+            rest = tuple(p for p in needs[first] if p != shown)
+            if rest:
+                self.undrawn[first] = rest
+
     def _forks(self, needs: list[list[int]]) -> dict[str, int]:
         """For each line that branches off another, the station it branches from.
 
@@ -194,9 +327,12 @@ class _Topology:
         return forks
 
     def _lanes(self) -> dict[str, int]:
-        """Pack lines into lanes: continue a line's lane when one starts where it ends."""
+        """Give each line a lane, or continue a line's lane when one starts from its end.
+
+        A lane freed by a terminus is not given to another line: a line drawn
+        below an unrelated one would look like its continuation.
+        """
         lanes: dict[str, int] = {}
-        lane_end: list[int] = []  # last row used by each lane
         lane_last_station: list[int] = []
 
         def start_row(line_id: str) -> int:
@@ -212,63 +348,98 @@ class _Topology:
                 if source is not None and lane_last_station[source] == fork:
                     lane = source  # carry straight on down the same lane
             if lane is None:
-                begin = start_row(line_id)
-                # A fork's connector runs along the row under its source, so a lane
-                # is free only if whatever used it ended (with its terminus) above.
-                lane = next((i for i, end in enumerate(lane_end) if end + 1 < begin), None)
-            if lane is None:
-                lane = len(lane_end)
-                lane_end.append(-1)
+                lane = len(lane_last_station)
                 lane_last_station.append(-1)
             lanes[line_id] = lane
-            last = self.by_line[line_id][-1]
-            lane_end[lane] = self.row[last]
-            lane_last_station[lane] = last
+            lane_last_station[lane] = self.by_line[line_id][-1]
         return lanes
 
     # Track ------------------------------------------------------------------
     def _track_runs(self) -> None:
-        """Record the track as one vertical run per line, plus forks and termini.
+        """Record the track as vertical runs, one per segment of a line, plus forks and termini.
 
-        A line's track runs down its lane from its fork (or its first station)
-        to its last station; the cells where its stations sit are markers,
-        which hide track, so one interval describes the whole line, and a row
-        finds its cells by binary search.  Lines that share a lane use rows
-        that do not overlap, so a lane's runs never overlap either.
+        A segment is a line's stations joined one to the next by track; its
+        track runs down the lane from its first station (or from the fork
+        that leads to it) to its last.  The cells where stations sit are
+        markers, which hide track, so one interval describes a whole segment,
+        and a row finds its cells by binary search.  A lane's lines use rows
+        that do not overlap, so a lane's runs never overlap either.  A segment
+        with track ends in a terminus cap unless a line carries on or forks from it.
         """
         runs: list[list[tuple[int, int, int]]] = [[] for _ in range(self.lane_count)]
         self.fork_turns: list[tuple[int, int, int, int]] = []  # (line, from lane, to lane, y)
         self.termini: list[tuple[int, int, int]] = []  # (line, lane, y)
         self.terminal: set[int] = set()
         self.drawn_fork: dict[int, int] = {}  # a line's first station -> its fork station
-        row = self.row
+        starts = self._drawn_forks()
+        forked = set(self.drawn_fork.values())
+        continued = {
+            fork
+            for first, fork in self.drawn_fork.items()
+            if self.lanes[self.stations[first].line] == self.lanes[self.stations[fork].line]
+        }
         for k, line_id in enumerate(self.line_ids):
             members = self.by_line[line_id]
             lane = self.lanes[line_id]
-            start = _y_of(row[members[0]]) + 1
-            fork = self.forks.get(line_id)
-            if fork is not None:
-                self.drawn_fork[members[0]] = fork
-                source_lane = self.lanes[self.stations[fork].line]
-                source_y = _y_of(row[fork])
-                if source_lane == lane:
-                    start = source_y + 1
-                else:
-                    self.fork_turns.append((k, source_lane, lane, source_y + 1))
-                    start = source_y + 2
-            last = members[-1]
-            end = _y_of(row[last]) - 1
-            if start <= end:
-                runs[lane].append((start, end, k))
-            continued = any(
-                self.forks.get(other) == last and self.lanes[other] == lane
-                for other in self.line_ids
-            )
-            if not continued:
-                self.termini.append((k, lane, end + 2))
-                self.terminal.add(last)
+            start = starts.get(k)
+            joined = self.joined
+            # Where segments end: before each station not joined to the one above.
+            ends = [at for at, i in enumerate(members) if at and i not in joined]
+            first = members[0]
+            for end in [*ends, len(members)]:
+                last = members[end - 1]
+                if start is not None or last != first:
+                    begin = _y_of(self.row[first]) + 1 if start is None else start
+                    if begin <= _y_of(self.row[last]) - 1:
+                        runs[lane].append((begin, _y_of(self.row[last]) - 1, k))
+                    if last not in forked:  # where track turns off, it does not end
+                        self.termini.append((k, lane, _y_of(self.row[last]) + 1))
+                start = None
+                if end < len(members):
+                    first = members[end]
+            if members[-1] not in continued:
+                self.terminal.add(members[-1])
         self.runs = [sorted(lane_runs) for lane_runs in runs]
         self.run_starts = [[start for start, _, _ in lane_runs] for lane_runs in self.runs]
+        self.terminus_at = {(lane, y): k for k, lane, y in self.termini}
+
+    def _drawn_forks(self) -> dict[int, int]:
+        """Record the forks that can be drawn; per line, where the track into it starts.
+
+        A fork's connector runs along the row under its source.  Two connectors
+        from different stations that would share cells of a row would read as
+        one junction, so the later line's fork is not drawn: its first station
+        marks that prerequisite instead, as it would any other.
+        """
+        starts: dict[int, int] = {}
+        spans: dict[int, list[tuple[int, int, int]]] = {}  # row -> (low lane, high lane, source)
+        for k, line_id in enumerate(self.line_ids):
+            fork = self.forks.get(line_id)
+            if fork is None:
+                continue
+            source_lane = self.lanes[self.stations[fork].line]
+            source_y = _y_of(self.row[fork])
+            lane = self.lanes[line_id]
+            if source_lane != lane:
+                low, high = min(source_lane, lane), max(source_lane, lane)
+                taken = spans.setdefault(source_y + 1, [])
+                if any(lo <= high and low <= hi and s != fork for lo, hi, s in taken):
+                    continue
+                taken.append((low, high, fork))
+                self.fork_turns.append((k, source_lane, lane, source_y + 1))
+            self.drawn_fork[self.by_line[line_id][0]] = fork
+            # Straight on down the same lane, or down from the connector.
+            starts[k] = source_y + (1 if source_lane == lane else 2)
+        return starts
+
+    def line_at(self, lane: int, body: int) -> int | None:
+        """The line whose vertical track runs through a lane at a row, if any."""
+        i = bisect_right(self.run_starts[lane], body) - 1
+        if i >= 0:
+            _, end, k = self.runs[lane][i]
+            if body <= end:
+                return k
+        return None
 
 
 def _connect(cells: dict[int, list[int]], x: int, bits: int, line: int) -> None:
@@ -431,16 +602,24 @@ def _share(wants: Sequence[int], room: int) -> list[int]:
     return shares
 
 
-def _lane_widths(wants: Sequence[tuple[int, int]], room: int) -> list[int]:
-    """Titles first: progress beside them gets only the room that titles leave."""
-    titles = [title for title, _ in wants]
-    if len(titles) * MIN_LANE_WIDTH > room:
-        # The map scrolls sideways whatever we do: cutting titles would buy nothing.
-        return titles
-    if sum(titles) > room:
-        return [max(MIN_LANE_WIDTH, width) for width in _share(titles, room)]
-    extras = _share([full - title for title, full in wants], room - sum(titles))
-    return [title + extra for title, extra in zip(titles, extras, strict=True)]
+def _lane_widths(wants: Sequence[tuple[int, int, int]], room: int) -> list[int]:
+    """Titles first, then the short form of progress, then all the dots.
+
+    A lane is never narrower than a readable width (or its title, if that is
+    shorter): when those do not fit, the map scrolls sideways, cutting
+    nothing, with the short form of progress beside each title.
+    """
+    titles = [title for title, _, _ in wants]
+    floors = [min(READABLE_LANE_WIDTH, title) for title in titles]
+    shorts = [short for _, short, _ in wants]
+    if sum(floors) > room:
+        return shorts
+    steps = (floors, titles, shorts, [full for _, _, full in wants])
+    for lower, upper in zip(steps, steps[1:], strict=False):
+        if sum(upper) > room:
+            extras = _share([u - lo for lo, u in zip(lower, upper, strict=True)], room - sum(lower))
+            return [lo + extra for lo, extra in zip(lower, extras, strict=True)]
+    return steps[-1]
 
 
 def wrap_entries(widths: Sequence[int], width: int, gap: int) -> list[list[tuple[int, int]]]:
@@ -484,7 +663,7 @@ class MapLayout:
         self.width = LEFT_MARGIN + sum(widths)
         # What the map would take if it were given all the width it likes.
         self.natural_width = max(
-            LEFT_MARGIN + sum(full for _, full in topology.lane_wants),
+            LEFT_MARGIN + sum(full for _, _, full in topology.lane_wants),
             legend_width(curriculum, topology.line_ids, key),
         )
         self.legend: list[str] = topology.line_ids  # line ids shown, in curriculum order
@@ -515,17 +694,27 @@ class MapLayout:
         return self._lane_x[lane]
 
     def _fork_and_terminus_cells(self) -> dict[int, dict[int, list[int]]]:
-        """Fork connectors and terminus caps, by row then x: [bits, line]."""
+        """Fork connectors' ends and terminus caps, by row then x: [bits, line].
+
+        What lies between a connector's ends goes to ``_spans``, filled in
+        only for the rows drawn (every filter is laid out, few rows are
+        shown); where a connector passes another line's track, the glyphs it
+        must show instead go to ``_bridges``.
+        """
         cells: dict[int, dict[int, list[int]]] = {}
+        self._spans: dict[int, list[tuple[int, int, int]]] = {}  # row -> (from x, to x, line)
+        self._bridges: dict[int, dict[int, tuple[str, int]]] = {}
         top = self.top
         for k, source_lane, lane, turn_y in self._topology.fork_turns:
             row = cells.setdefault(top + turn_y, {})
             source_x, x = self._x_of(source_lane), self._x_of(lane)
             step = 1 if x > source_x else -1
             _connect(row, source_x, UP | (RIGHT if step > 0 else LEFT), k)
-            for cx in range(source_x + step, x, step):
-                _connect(row, cx, LEFT | RIGHT, k)
             _connect(row, x, (LEFT if step > 0 else RIGHT) | DOWN, k)
+            low, high = min(source_x, x), max(source_x, x)
+            self._spans.setdefault(top + turn_y, []).append((low + 1, high, k))
+            for passed in range(min(source_lane, lane) + 1, max(source_lane, lane)):
+                self._bridge(k, passed, turn_y)
         for k, lane, end_y in self._topology.termini:
             row = cells.setdefault(top + end_y, {})
             x = self._x_of(lane)
@@ -533,6 +722,20 @@ class MapLayout:
             _connect(row, x - 1, RIGHT, k)
             _connect(row, x + 1, LEFT, k)
         return cells
+
+    def _bridge(self, k: int, lane: int, body: int) -> None:
+        """Let line k's connector pass under whatever track another line has there."""
+        topology = self._topology
+        crossed = topology.line_at(lane, body)
+        glyph = _TRACK_GLYPH[UP | DOWN]
+        if crossed is None:
+            crossed = topology.terminus_at.get((lane, body))
+            glyph = BRIDGED_END
+        if crossed is None or crossed == k:
+            return
+        x = self._x_of(lane)
+        row = self._bridges.setdefault(self.top + body, {})
+        row[x - 1], row[x], row[x + 1] = (BRIDGE_LEFT, k), (glyph, crossed), (BRIDGE_RIGHT, k)
 
     def _line_tags(self) -> dict[int, list[LineTag]]:
         """Room for each line's name under its first station, where no track crosses it."""
@@ -543,7 +746,9 @@ class MapLayout:
             x = self._x_of(lane)
             y = self.top + _y_of(topology.row[topology.by_line[line_id][0]]) + 1
             end = x + self._lane_width[lane] - 1
-            if any(x < cx < end for cx in self._special.get(y, {})):
+            if any(x < cx < end for cx in self._special.get(y, {})) or any(
+                low < end and x < high - 1 for low, high, _ in self._spans.get(y, ())
+            ):
                 continue
             tags.setdefault(y, []).append(LineTag(x + TAG_INDENT, line_id, end - x - TAG_INDENT))
         return tags
@@ -552,12 +757,9 @@ class MapLayout:
         topology = self._topology
         station = topology.stations[i]
         lane = topology.lanes[station.line]
-        drawn = topology.drawn_fork.get(i)
-        index = topology.index
-        transfers = tuple(
-            p
-            for p in station.prerequisites
-            if p in index and index[p] != drawn and topology.stations[index[p]].line != station.line
+        transfers = tuple(topology.order[p] for p in topology.undrawn.get(i, ()))
+        choices = tuple(
+            tuple(topology.order[m] for m in group) for group in topology.choices.get(i, ())
         )
         return Placed(
             station_id=station.id,
@@ -568,18 +770,33 @@ class MapLayout:
             label_width=self._lane_width[lane] - LABEL_GAP,
             terminus=i in topology.terminal,
             transfers=transfers,
+            choices=choices,
         )
 
     def _row(self, y: int) -> MapRow:
         topology = self._topology
-        cells = {x: list(cell) for x, cell in self._special.get(y, {}).items()}
+        # The row's fork and terminus cells are shared with the layout, so a
+        # cell that vertical track passes is replaced, never changed in place.
+        cells = dict(self._special.get(y, {}))
+        for low, high, k in self._spans.get(y, ()):
+            for cx in range(low, high):
+                cell = cells.get(cx)
+                cells[cx] = (
+                    [LEFT | RIGHT, k] if cell is None else [cell[0] | LEFT | RIGHT, min(cell[1], k)]
+                )
         body = y - self.top  # the row counted from the map's first station
+        runs = topology.runs
         for lane, starts in enumerate(topology.run_starts):
             i = bisect_right(starts, body) - 1
-            if i >= 0:
-                start, end, k = topology.runs[lane][i]
-                if body <= end:
-                    _connect(cells, self._x_of(lane), UP | DOWN, k)
+            if i < 0:
+                continue
+            _, end, k = runs[lane][i]
+            if body <= end:
+                x = self._x_of(lane)
+                cell = cells.get(x)
+                cells[x] = (
+                    [UP | DOWN, k] if cell is None else [cell[0] | UP | DOWN, min(cell[1], k)]
+                )
         stations: list[Placed] = []
         if body >= 0 and body % 2 == 0:
             row = body // 2
@@ -592,11 +809,21 @@ class MapLayout:
             stations.sort(key=lambda placed: placed.x)
         markers = {placed.x for placed in stations}
         line_ids = topology.line_ids
-        tracks = [
-            TrackCell(x, _TRACK_GLYPH[cells[x][0]], line_ids[cells[x][1]])
-            for x in sorted(cells)
-            if x not in markers
-        ]
+        bridges = self._bridges.get(y)
+        if bridges is None:
+            tracks = [
+                TrackCell(x, _TRACK_GLYPH[cells[x][0]], line_ids[cells[x][1]])
+                for x in sorted(cells)
+                if x not in markers
+            ]
+        else:
+            glyphs = {x: (_TRACK_GLYPH[bits], k) for x, (bits, k) in cells.items()}
+            glyphs.update(bridges)
+            tracks = [
+                TrackCell(x, glyphs[x][0], line_ids[glyphs[x][1]])
+                for x in sorted(glyphs)
+                if x not in markers
+            ]
         return MapRow(tracks=tracks, stations=stations, tags=self._tags.get(y, []))
 
     # Questions the widget asks ----------------------------------------------
@@ -637,6 +864,18 @@ class MapLayout:
                 return min(nearby)[2]
             lane += direction
         return station_id
+
+
+def filter_cycle(curriculum: Curriculum) -> list[str]:
+    """What ``p`` steps through: all, each line after the first, then the first.
+
+    The first line is usually the trunk every other line needs, so it comes
+    last rather than next; but it comes, as any line may be the one to follow.
+    """
+    choices = path_choices(curriculum)
+    if len(curriculum.lines) > 1:
+        choices.append(curriculum.lines[0].id)
+    return choices
 
 
 def layout_map(

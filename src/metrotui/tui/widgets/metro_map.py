@@ -34,8 +34,17 @@ from metrotui.core.glyphs import (
     TOPIC_OPEN,
     station_badge,
 )
-from metrotui.core.tracker import StationState, Tracker, path_choices, path_members
-from metrotui.tui.map_layout import LINE_SWATCH, MapLayout, Placed, layout_map, station_label
+from metrotui.core.tracker import StationState, Tracker, path_members
+from metrotui.tui.map_layout import (
+    CHOICE_MARK,
+    LINE_SWATCH,
+    NEEDS_MARK,
+    MapLayout,
+    Placed,
+    filter_cycle,
+    layout_map,
+    station_label,
+)
 
 STATE_KEY = tuple(
     f"{glyph} {word}"
@@ -51,6 +60,7 @@ STATE_KEY = tuple(
 
 # Rows kept rendered: a few screens' worth, however big the map.
 STRIP_CACHE_SIZE = 1024
+MIN_TITLE_CELLS = 12  # what a title keeps when marks beside it need the room
 
 
 def _fit(text: str, width: int) -> str:
@@ -64,6 +74,36 @@ def _fit(text: str, width: int) -> str:
 
 def _cells(segments: list[Segment]) -> int:
     return sum(cell_len(segment.text) for segment in segments)
+
+
+def _fit_segments(segments: list[Segment], width: int) -> list[Segment]:
+    """The segments in at most ``width`` cells, the last one cut with an ellipsis."""
+    kept: list[Segment] = []
+    left = width
+    for segment in segments:
+        size = cell_len(segment.text)
+        if size > left or (size == left and segment is not segments[-1]):
+            if left > 0:
+                kept.append(Segment(_fit(segment.text + " ", left), segment.style))
+            break
+        kept.append(segment)
+        left -= size
+    return kept
+
+
+def _progress(
+    done: int, known: int, total: int, room: int, dots_style: Style, muted: Style
+) -> list[Segment]:
+    """A station's progress in ``room`` cells: its dots, else its count, else nothing."""
+    if total and total <= DOTS_LIMIT and total <= room:
+        dots = [
+            Segment(TOPIC_KNOWN * known, dots_style),
+            Segment(TOPIC_DONE * (done - known), dots_style),
+            Segment(TOPIC_OPEN * (total - done), muted),
+        ]
+        return [segment for segment in dots if segment.text]
+    text = f"{done}/{total}"
+    return [Segment(text, muted)] if total and cell_len(text) <= room else []
 
 
 class MetroMap(ScrollView, can_focus=True):
@@ -244,7 +284,7 @@ class MetroMap(ScrollView, can_focus=True):
         # Lay out the other path filters while the learner reads the first
         # frame, one per idle moment, so that changing the filter later finds
         # its layout ready instead of working through the whole graph.
-        pending = path_choices(self.curriculum)
+        pending = filter_cycle(self.curriculum)
         self.call_after_refresh(self._prepare_filters, pending)
 
     def _prepare_filters(self, pending: list[str]) -> None:
@@ -353,24 +393,20 @@ class MetroMap(ScrollView, can_focus=True):
         else:
             marker_style, label_style = line_style + Style(bold=True), base
 
-        if count.total <= DOTS_LIMIT:
-            finished_style = line_style if state is not StationState.LOCKED else base + locked
-            progress = [
-                (TOPIC_KNOWN * count.known, finished_style),
-                (TOPIC_DONE * (count.done - count.known), finished_style),
-                (TOPIC_OPEN * (count.total - count.done), base + muted),
-            ]
-            progress_len = count.total
-        else:
-            text = f"{count.done}/{count.total}"
-            progress = [(text, base + muted)]
-            progress_len = len(text)
+        marks = self._needs_segments(place, base + muted)
+        room = place.label_width - (1 + _cells(marks) if marks else 0)
         label = station_label(station)
-        if cell_len(label) + 1 + progress_len > place.label_width:
-            # The title matters more: progress gives way before it is cut (the
-            # station pane still shows the count).
-            progress = []
-        label = _fit(label, place.label_width)
+        if cell_len(label) > room and marks:
+            # A prerequisite no track shows must stay in sight: the title gives
+            # way to its marks down to a readable stub, then the marks are cut.
+            room = max(room, min(cell_len(label), MIN_TITLE_CELLS))
+            marks = _fit_segments(marks, place.label_width - room - 1)
+        label = _fit(label, room)
+        room -= cell_len(label) + 1
+        # The title matters more: the dots give way to the count, and the count
+        # gives way before the title is cut (the station pane still shows it).
+        dots_style = line_style if state is not StationState.LOCKED else base + locked
+        progress = _progress(count.done, count.known, count.total, room, dots_style, base + muted)
 
         if station.id == self.selected:
             highlight = self.get_component_rich_style(
@@ -383,9 +419,29 @@ class MetroMap(ScrollView, can_focus=True):
             Segment(" ", label_style if station.id == self.selected else base),
             Segment(label, label_style),
         ]
+        if marks:
+            segments.append(Segment(" ", base))
+            segments.extend(marks)
         if progress:
             segments.append(Segment(" ", base))
-            segments.extend(Segment(text, style) for text, style in progress if text)
+            segments.extend(progress)
+        return segments
+
+    def _needs_segments(self, place: Placed, mark_style: Style) -> list[Segment]:
+        """The mark for prerequisites no track shows: each number in its line's colour."""
+        if not place.transfers and not place.choices:
+            return []
+        groups = [(station_id,) for station_id in place.transfers] + list(place.choices)
+        segments = [Segment(NEEDS_MARK, mark_style)]
+        for k, group in enumerate(groups):
+            if k:
+                segments.append(Segment(",", mark_style))
+            for n, station_id in enumerate(group):
+                if n:
+                    segments.append(Segment(CHOICE_MARK, mark_style))
+                other = self.curriculum.station(station_id)
+                number_style = mark_style + self._line_styles[other.line] + Style(bold=True)
+                segments.append(Segment(str(other.number), number_style))
         return segments
 
     def _legend(self, row: int, base: Style) -> list[Segment]:

@@ -183,7 +183,7 @@ class StationPage:
                 )
                 for index, reference in enumerate(station.references)
             ]
-        out.append(Block(None, self._links))
+        out += self._links()
         return out
 
     # The parts, top to bottom ------------------------------------------------
@@ -305,59 +305,63 @@ class StationPage:
             )
         return blocks
 
-    def _links(self) -> Content:
-        station, tracker = self.station, self.tracker
-        return Content("\n\n").join(
-            [
-                self._needs_list(),
-                self._station_list(
-                    "Unlocks",
-                    [s.id for s in tracker.unlocks(station.id)],
-                    "nothing: end of the line",
-                ),
-            ]
-        )
-
-    def _needs_list(self) -> Content:
-        """What the station needs; a "one of" lists its choices under it."""
-        parts: list[str | tuple[str, str]] = ["\n", ("Needs", "bold"), "\n"]
-        needs = self.station.needs
-        if not needs:
-            parts.append(("  nothing: start here", "dim"))
-        for index, group in enumerate(needs[:LINKED_STATIONS_SHOWN]):
-            parts.append("\n" if index else "")
-            if len(group) == 1:
-                parts += self._station_row(group[0], "  ")
-                continue
-            parts.append(("  one of", "italic"))
-            for choice in group[:LINKED_STATIONS_SHOWN]:
-                parts += ["\n", *self._station_row(choice, "    ")]
-            if len(group) > LINKED_STATIONS_SHOWN:
-                left = len(group) - LINKED_STATIONS_SHOWN
-                parts += ["\n", (f"    … and {left:,} more", "dim")]
-        if len(needs) > LINKED_STATIONS_SHOWN:
-            parts += ["\n", (f"  … and {len(needs) - LINKED_STATIONS_SHOWN:,} more", "dim")]
-        return Content.assemble(*parts)
-
-    def _station_row(self, station_id: str, indent: str) -> list[str | tuple[str, str]]:
-        other = self.curriculum.station(station_id)
-        state = self.tracker.state(station_id)
+    def _links(self) -> list[Block]:
+        """Needs and unlocks: a station a row, its wrapped title hanging beside its mark."""
+        unlocks = [s.id for s in self.tracker.unlocks(self.station.id)]
         return [
-            indent,
-            (STATION_GLYPH[state], STATE_STYLE[state]),
-            f" {station_name(other)}",
-            (f"  {state.label}", "dim"),
+            *self._needs_list(),
+            _text_block(Content("")),
+            *self._station_list("Unlocks", unlocks, "nothing: end of the line"),
         ]
 
-    def _station_list(self, heading: str, station_ids: Sequence[str], empty: str) -> Content:
-        parts: list[str | tuple[str, str]] = ["\n", (heading, "bold"), "\n"]
+    def _needs_list(self) -> list[Block]:
+        """What the station needs; a "one of" lists its choices under it."""
+        blocks = [_text_block(Content.assemble("\n", ("Needs", "bold")))]
+        needs = self.station.needs
+        if not needs:
+            blocks.append(_text_block(Content.styled("  nothing: start here", "dim")))
+        for group in needs[:LINKED_STATIONS_SHOWN]:
+            if len(group) == 1:
+                blocks.append(self._station_row(group[0], "  "))
+                continue
+            blocks.append(_text_block(Content.styled("  one of", "italic")))
+            blocks += [
+                self._station_row(choice, "    ") for choice in group[:LINKED_STATIONS_SHOWN]
+            ]
+            if len(group) > LINKED_STATIONS_SHOWN:
+                blocks.append(_and_more("    ", len(group) - LINKED_STATIONS_SHOWN))
+        if len(needs) > LINKED_STATIONS_SHOWN:
+            blocks.append(_and_more("  ", len(needs) - LINKED_STATIONS_SHOWN))
+        return blocks
+
+    def _station_row(self, station_id: str, indent: str) -> Block:
+        other = self.curriculum.station(station_id)
+        state = self.tracker.state(station_id)
+        return Block(
+            ("station-row", station_id, state, indent),
+            lambda: Hanging(
+                Content.assemble(indent, (STATION_GLYPH[state], STATE_STYLE[state])),
+                Content.assemble(station_name(other), (f"  {state.label}", "dim")),
+            ),
+        )
+
+    def _station_list(self, heading: str, station_ids: Sequence[str], empty: str) -> list[Block]:
+        blocks = [_text_block(Content.assemble("\n", (heading, "bold")))]
         if not station_ids:
-            parts.append((f"  {empty}", "dim"))
-        for index, station_id in enumerate(station_ids[:LINKED_STATIONS_SHOWN]):
-            parts += ["\n" if index else "", *self._station_row(station_id, "  ")]
+            blocks.append(_text_block(Content.styled(f"  {empty}", "dim")))
+        blocks += [self._station_row(s, "  ") for s in station_ids[:LINKED_STATIONS_SHOWN]]
         if len(station_ids) > LINKED_STATIONS_SHOWN:
-            parts += ["\n", (f"  … and {len(station_ids) - LINKED_STATIONS_SHOWN:,} more", "dim")]
-        return Content.assemble(*parts)
+            blocks.append(_and_more("  ", len(station_ids) - LINKED_STATIONS_SHOWN))
+        return blocks
+
+
+def _text_block(content: Content) -> Block:
+    """A piece of plain text: drawn again only when it reads differently."""
+    return Block(None, lambda: content)
+
+
+def _and_more(indent: str, left: int) -> Block:
+    return _text_block(Content.styled(f"{indent}… and {left:,} more", "dim"))
 
 
 def _show_more(more: More, what: str) -> Block:
