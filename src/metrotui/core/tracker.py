@@ -6,8 +6,9 @@ The CLI and the app both ask a Tracker and show its answers.
 
 from __future__ import annotations
 
+import functools
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -96,21 +97,25 @@ class Tracker:
         self.curriculum = curriculum
         if since is not None and since.curriculum is not curriculum:
             since = None
-        marked = set(done_topics)
-        known = set(known_topics) - marked
+        marked = _lookup(done_topics)
+        known = {t for t in known_topics if t not in marked}
         # Topics ``since`` already found in the curriculum need no second look.
         checked = since.done if since is not None else frozenset()
 
-        def in_curriculum(topics: set[str]) -> frozenset[str]:
-            new = (t for t in topics - checked if curriculum.has_topic(t))
-            return frozenset(topics & checked).union(new)
+        def in_curriculum(topics: Collection[str]) -> frozenset[str]:
+            if len(topics) > curriculum.topic_count:
+                # Mostly marks for topics the curriculum no longer has (a million,
+                # say): asking about each of its own topics is the shorter walk.
+                return frozenset(t for t in curriculum.all_topic_ids() if t in topics)
+            return frozenset(t for t in topics if t in checked or curriculum.has_topic(t))
 
         # Already-known topics count as done for unlocking and progress; they
         # are kept apart only so that they can be shown (and counted) apart.
         self.known = in_curriculum(known)
         self.done = in_curriculum(marked) | self.known
-        # Marks for topics this curriculum does not have: kept on disk, reported.
-        self.orphans = sorted((marked | known) - self.done)
+        # Marks for topics this curriculum does not have, listed only when asked.
+        self._marked, self._marked_known = marked, known
+        self.orphan_count = len(marked) + len(known) - len(self.done)
         self._path_counts: dict[str, Count] = {}
         self._since: weakref.ref[Tracker] | None = None
         self._rechecked: list[Station] = []
@@ -182,6 +187,14 @@ class Tracker:
                     done += now.done - before.done
                     known += now.known - before.known
             self._path_counts[path] = Count(done, total.total, known)
+
+    @functools.cached_property
+    def orphans(self) -> list[str]:
+        """Marks for topics this curriculum does not have: kept on disk, reported."""
+        done = self.done
+        stray = [t for t in self._marked if t not in done]
+        stray += [t for t in self._marked_known if t not in done]
+        return sorted(stray)  # marks read from a file come sorted: quick
 
     # Stations -----------------------------------------------------------------
     def state(self, station_id: str) -> StationState:
@@ -339,8 +352,19 @@ class Tracker:
             done.update(opened)
             wanted = still_locked
             if wanted:
-                snapshot = Tracker(self.curriculum, done)
+                snapshot = Tracker(self.curriculum, frozenset(done))
         return planned
+
+
+def _lookup(topic_ids: Iterable[str]) -> Collection[str]:
+    """Ids to look up by: a dict or set as it is (a million marks need no copy), else a set.
+
+    The tracker keeps it, to list the orphans if asked; progress never changes
+    a map of marks once made, it makes a new one.
+    """
+    if isinstance(topic_ids, dict | set | frozenset):
+        return topic_ids
+    return set(topic_ids)
 
 
 def check_path(curriculum: Curriculum, path: str) -> str:
