@@ -38,7 +38,7 @@ def status(session: Session, path: str | None, as_json: bool) -> None:
     from metrotui.cli.views import status_view
 
     out = console()
-    out.print(status_view(tracker, path, out.width))
+    out.print(status_view(tracker, path, out.width, colour=out.color_system is not None))
     if missing:
         _print_strays(missing)
 
