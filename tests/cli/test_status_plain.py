@@ -8,15 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from metrotui.cli.views import status_view
+from metrotui.cli.views import print_status, status_view
 from metrotui.core.curriculum import Curriculum
 from metrotui.core.tracker import ALL_PATHS, Tracker
 from tests.helpers import curriculum_raw, make_curriculum, station
 
 
 def printed(tracker: Tracker, path: str, width: int, *, colour: bool) -> str:
+    """The page as `metrotui status` prints it into a pipe, or as rich alone would."""
     out = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
-    out.print(status_view(tracker, path, width, colour=colour))
+    if colour:
+        out.print(status_view(tracker, path, width, colour=True))
+    else:
+        print_status(out, tracker, path)
     return out.file.getvalue()  # type: ignore[attr-defined]
 
 

@@ -100,6 +100,21 @@ def status_view(
     return Group(*parts)
 
 
+def print_status(out: Console, tracker: Tracker, path: str) -> None:
+    """Print the status page; into a file or a pipe, the rows go straight to the file.
+
+    Rich would measure every line again on its way out, a second or so for
+    100,000 stations, and print the same characters.
+    """
+    page = status_view(tracker, path, out.width, colour=out.color_system is not None)
+    assert isinstance(page, Group)
+    for part in page.renderables:
+        if isinstance(part, _PlainLines):
+            out.file.write("".join(f"{line}\n" for line in part.lines))
+        else:
+            out.print(Group(part))  # in a Group, as the whole page was: print(Text) rewraps it
+
+
 class _PlainLines:
     """Lines of plain text, printed as they are (each already fits the width)."""
 
@@ -128,11 +143,13 @@ class _Columns:
     @classmethod
     def fit(cls, tracker: Tracker, stations: list[Station], width: int) -> _Columns:
         number_cells = max(3, *(len(str(s.number)) for s in stations))
-        title_cells = max(cell_len(s.title) for s in stations)
+        title_cells = max(_cells(s.title) for s in stations)
         state_cells = _state_cells()
         counts = {s.id: tracker.count(s.id) for s in stations}
         count_cells = max(cell_len(f"{c.done}/{c.total}") for c in counts.values())
-        dots = {sid: topic_dots(c.done, c.total, known=c.known) for sid, c in counts.items()}
+        # Stations share a few kinds of count, so the dots are made once a kind.
+        dots_of = functools.cache(lambda c: topic_dots(c.done, c.total, known=c.known))
+        dots = {sid: dots_of(c) for sid, c in counts.items()}
         dot_cells = max(cell_len(d) for d in dots.values())
         fixed = number_cells + 1 + 1 + state_cells + 1 + count_cells
         room = width - fixed - (1 + dot_cells if dot_cells else 0)
@@ -189,10 +206,15 @@ def _fit_plain(text: str, width: int) -> str:
     """``_fit`` for plain text: the same cut, ellipsis and padding."""
     text = strip_control_codes(text)
     width = max(width, 1)
-    length = len(text) if text.isascii() and text.isprintable() else cell_len(text)
+    length = _cells(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…"
     return text + " " * (width - length)
+
+
+def _cells(text: str) -> int:
+    # Printable ASCII takes a cell a character: no need to look each one up.
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
 
 
 _fit_badge = functools.cache(_fit_plain)  # a handful of states, fitted once each
