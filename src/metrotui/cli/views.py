@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -128,17 +127,18 @@ class _PlainLines:
             yield newline
 
 
-@dataclass(frozen=True)
 class _Columns:
     """The widths of a status row's columns, one for the whole page."""
 
-    number: int
-    title: int
-    state: int
-    count: int
-    dots: int
-    counts: dict[str, Count]
-    dot_marks: dict[str, str]
+    # A plain class: a dataclass takes longer to make than `status` to print.
+    def __init__(
+        self,
+        widths: tuple[int, int, int, int, int],
+        counts: dict[str, Count],
+        dot_marks: dict[str, str],
+    ) -> None:
+        self.number, self.title, self.state, self.count, self.dots = widths
+        self.counts, self.dot_marks = counts, dot_marks
 
     @classmethod
     def fit(cls, tracker: Tracker, stations: list[Station], width: int) -> _Columns:
@@ -160,7 +160,8 @@ class _Columns:
             room += state_cells - 1
             state_cells = 1
         title_room = max(1, min(title_cells, room))
-        return cls(number_cells, title_room, state_cells, count_cells, dot_cells, counts, dots)
+        widths = (number_cells, title_room, state_cells, count_cells, dot_cells)
+        return cls(widths, counts, dots)
 
     def row(self, tracker: Tracker, station: Station) -> Text:
         state = tracker.state(station.id)
