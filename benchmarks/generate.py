@@ -20,6 +20,7 @@ import argparse
 import json
 import random
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,76 @@ def generate(stations: int, lines: int = 6, topics: int = 5, seed: int = 5) -> d
         ],
         "stations": out_stations,
     }
+
+
+# Big content on one station of a real map: the first, selected at launch.
+BIG_STATION = 0
+
+
+def with_big_summary(data: dict[str, Any], megabytes: float) -> dict[str, Any]:
+    """``data`` (a curriculum) with its first station's summary that many megabytes long."""
+    data = json.loads(json.dumps(data))
+    sentence = "Attention weighs every token against every other one, layer by layer. "
+    size = int(megabytes * 1_000_000)
+    data["stations"][BIG_STATION]["summary"] = (sentence * (size // len(sentence) + 1))[:size]
+    return data
+
+
+def with_many_topics(data: dict[str, Any], topics: int) -> dict[str, Any]:
+    """``data`` (a curriculum) with that many topics on its first station."""
+    data = json.loads(json.dumps(data))
+    station = data["stations"][BIG_STATION]
+    rng = random.Random(11)
+    station["topics"] = [
+        {"id": f"{station['id']}-{i}", "title": _title(rng, 3)} for i in range(1, topics + 1)
+    ]
+    return data
+
+
+def big_note(megabytes: float) -> str:
+    """A note that many megabytes long, in lines of Markdown."""
+    line = "- Attention: every token looks at every other; the cost is quadratic.\n"
+    size = int(megabytes * 1_000_000)
+    return (line * (size // len(line) + 1))[:size]
+
+
+def lean(stations: int, lines: int = 6, seed: int = 5) -> dict[str, Any]:
+    """``generate(stations)`` with one topic a station and no summaries or references.
+
+    So that 100,000 stations fit under the 16 MB a curriculum file may be.
+    """
+    data = generate(stations, lines=lines, topics=1, seed=seed)
+    for station in data["stations"]:
+        del station["summary"], station["references"]
+        station["title"] = " ".join(station["title"].split()[:2])
+        for topic in station["topics"]:
+            topic.pop("summary", None)
+            topic["title"] = " ".join(topic["title"].split()[:2])
+    return data
+
+
+def progress_file(
+    path: Path,
+    curriculum_id: str,
+    marks: int = 0,
+    topics: Sequence[str] = (),
+    notes: dict[str, str] | None = None,
+) -> Path:
+    """A progress file as metrotui writes it, with ``marks`` marks: ``topics`` (of the
+    curriculum) and the rest for ids it does not have (``gone-0000001``...), as a
+    learner collects over years of a curriculum whose ids keep changing; and notes
+    (station id to text)."""
+    stamp = "2026-01-05T09:30:00.000Z"
+    ids = [*topics, *(f"gone-{i:07d}" for i in range(1, marks - len(topics) + 1))]
+    data: dict[str, Any] = {"schema_version": 1, "curriculum": curriculum_id, "done": {}}
+    if notes:
+        data["notes"] = {sid: {"text": text, "updated": stamp} for sid, text in notes.items()}
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if ids:  # json's indenting takes seconds for a million marks: these rows are plain
+        rows = ",\n".join(f'    "{topic_id}": "{stamp}"' for topic_id in sorted(ids))
+        text = text.replace('"done": {}', '"done": {\n' + rows + "\n  }", 1)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
 
 
 def write(stations: int, path: Path, lines: int = 6, seed: int = 5) -> Path:

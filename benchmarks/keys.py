@@ -2,6 +2,7 @@
 compositor having drawn its result.
 
     python benchmarks/keys.py CURRICULUM.json SCRATCH_DIR [--moves 80] [--ticks 40] [--filters 24]
+        [--progress FILE] [--actions move,tick,filter,onto] [--ontos 20]
 
 Prints one JSON object.  The app is the real ``MetroApp`` running under
 ``App.run_test`` (Pilot's harness) at 120x40.  How a key is timed:
@@ -24,6 +25,10 @@ Prints one JSON object.  The app is the real ``MetroApp`` running under
   being confirmed back on the event loop.
 * Before each key the app is left to go quiet (no refresh for 60 ms), so keys
   are measured one at a time, not queued behind each other.
+* ``--progress FILE`` starts from a copy of that progress file instead of
+  none (a million marks, a long note); ``onto`` is ``j`` off the first station
+  and ``k`` back onto it, only the ``k`` timed: a move onto a station whose
+  pane has much to show.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
+import shutil  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -137,7 +143,10 @@ class RefreshProbe:
 
 
 async def measure(
-    curriculum_path: Path, scratch: Path, moves: int, ticks: int, filters: int
+    curriculum_path: Path,
+    scratch: Path,
+    counts: dict[str, int],
+    start_from: Path | None = None,
 ) -> dict[str, Any]:
     curriculum = load_curriculum(curriculum_path)
     gc.freeze()  # as the metrotui command does once the curriculum is loaded
@@ -145,6 +154,8 @@ async def measure(
     ui_state = scratch / "keys-ui.json"
     for leftover in (progress, ui_state):  # start at the first station, nothing done
         leftover.unlink(missing_ok=True)
+    if start_from is not None:
+        shutil.copyfile(start_from, progress)
     app = MetroApp(curriculum, progress, ui_state_path=ui_state)
     results: dict[str, Any] = {"stations": len(curriculum.stations)}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -163,20 +174,32 @@ async def measure(
             if saved:
                 results[name]["saved_ms"] = saved
 
-        # Move: down the map and back up again (up to 40 stations each way),
-        # scrolling as the selection leaves the screen (then the whole map
-        # pane is repainted).
-        span = min(40, len(app.map.layout_.order) - 1)
-        bounce = [("j", "j")] * span + [("k", "k")] * span
-        await run("move", (bounce * (moves // len(bounce) + 1))[:moves])
-        # Tick: into the first station's checklist, then tick and untick its
-        # first topic (each one saved to disk, fsync included).
-        await probe.press("home", None, measured=False)
-        await probe.press("tab", "\t", measured=False)
-        await run("tick", [("space", " ")] * ticks)
-        # Filter: back to the map, then cycle the path filter.
-        await probe.press("escape", "\x1b", measured=False)
-        await run("filter", [("p", "p")] * filters)
+        if counts.get("move"):
+            # Move: down the map and back up again (up to 40 stations each way),
+            # scrolling as the selection leaves the screen (then the whole map
+            # pane is repainted).
+            span = min(40, len(app.map.layout_.order) - 1)
+            bounce = [("j", "j")] * span + [("k", "k")] * span
+            await run("move", (bounce * (counts["move"] // len(bounce) + 1))[: counts["move"]])
+        if counts.get("onto"):
+            repaint, settled = [], []
+            for _ in range(counts["onto"]):
+                await probe.press("home", None, measured=False)
+                await probe.press("j", "j", measured=False)
+                r, s = await probe.press("k", "k")
+                repaint.append(r)
+                settled.append(s)
+            results["onto"] = {"repaint_ms": repaint, "settled_ms": settled}
+        if counts.get("tick"):
+            # Tick: into the first station's checklist, then tick and untick its
+            # first topic (each one saved to disk, fsync included).
+            await probe.press("home", None, measured=False)
+            await probe.press("tab", "\t", measured=False)
+            await run("tick", [("space", " ")] * counts["tick"])
+            await probe.press("escape", "\x1b", measured=False)
+        if counts.get("filter"):
+            # Filter: on the map, cycle the path filter.
+            await run("filter", [("p", "p")] * counts["filter"])
     return results
 
 
@@ -187,10 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moves", type=int, default=80)
     parser.add_argument("--ticks", type=int, default=40)
     parser.add_argument("--filters", type=int, default=24)
+    parser.add_argument("--ontos", type=int, default=20)
+    parser.add_argument("--progress", type=Path, help="start from a copy of this progress file")
+    parser.add_argument("--actions", default="move,tick,filter", help="comma-separated")
     args = parser.parse_args(argv)
-    results = asyncio.run(
-        measure(args.curriculum, args.scratch, args.moves, args.ticks, args.filters)
-    )
+    wanted = args.actions.split(",")
+    given = {"move": args.moves, "tick": args.ticks, "filter": args.filters, "onto": args.ontos}
+    counts = {action: given[action] for action in wanted}
+    results = asyncio.run(measure(args.curriculum, args.scratch, counts, args.progress))
     json.dump(results, sys.stdout)
     return 0
 

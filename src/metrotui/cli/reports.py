@@ -43,10 +43,9 @@ def status(session: Session, path: str | None, as_json: bool) -> None:
         data["not_in_curriculum"] = [{"id": key, "kind": what} for key, what in missing]
         click.echo(safe_json(data, indent=2))
         return
-    from metrotui.cli.views import status_view
+    from metrotui.cli.views import print_status
 
-    out = console()
-    out.print(status_view(tracker, path, out.width))
+    print_status(console(), tracker, path)
     if missing:
         _print_strays(missing)
 

@@ -515,6 +515,12 @@ class Curriculum(TopLevel):
         """Every topic's key (for a version 1 file, every topic id)."""
         return iter(self._topics)
 
+    def qualified(self, key: str) -> str:
+        """A key in its ``station/topic`` spelling (a station's own key as it is)."""
+        if key in self._topics and KEY_SEPARATOR not in key:
+            return f"{self._key_station[key].id}{KEY_SEPARATOR}{key}"
+        return key
+
     def all_keys(self) -> Iterator[str]:
         """Every key a mark can be recorded under, in the curriculum's order."""
         return iter(self._key_station)

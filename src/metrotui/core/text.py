@@ -118,7 +118,11 @@ def safe_json(value: object, *, indent: int | None = None) -> str:
     """JSON text for ``value``: readable Unicode, but no character a terminal acts on."""
     import json  # here: the map's launch never writes JSON, and need not import it
 
-    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return escape_unsafe_json(json.dumps(value, indent=indent, ensure_ascii=False))
+
+
+def escape_unsafe_json(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) made as safe as safe_json's."""
     if text.isascii():
         return text
     return _compiled(_JSON_UNSAFE).sub(_json_escape, text)

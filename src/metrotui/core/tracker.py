@@ -11,9 +11,10 @@ key is a topic id, so "topic id" below means a key throughout.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -120,20 +121,28 @@ class Tracker:
         self.curriculum = curriculum
         if since is not None and since.curriculum is not curriculum:
             since = None
-        marked = set(done_topics)
-        known_marks = set(known_topics) - marked
+        marked = _lookup(done_topics)
+        known_marks = {t for t in known_topics if t not in marked}
         # Keys ``since`` already found in the curriculum need no second look.
         checked = since.done if since is not None else frozenset()
-        unplaced: list[str] = []
 
-        def in_curriculum(marks: set[str]) -> set[str]:
-            found = marks & checked
-            for mark in marks - checked:
-                key = curriculum.key_for(mark)
-                if key is None:
-                    unplaced.append(mark)
-                else:
-                    found.add(key)
+        def in_curriculum(marks: Collection[str]) -> set[str]:
+            if len(marks) > curriculum.topic_count:
+                # Mostly marks for topics the curriculum no longer has (a million,
+                # say): asking after each of its own keys, in either spelling,
+                # is the shorter walk.
+                return {
+                    key
+                    for key in curriculum.all_keys()
+                    if key in marks or curriculum.qualified(key) in marks
+                }
+            found = {mark for mark in marks if mark in checked}
+            key_for = curriculum.key_for
+            for mark in marks:
+                if mark not in checked:
+                    key = key_for(mark)
+                    if key is not None:
+                        found.add(key)
             return found
 
         done_keys = in_curriculum(marked)
@@ -141,8 +150,8 @@ class Tracker:
         # are kept apart only so that they can be shown (and counted) apart.
         self.known = frozenset(in_curriculum(known_marks) - done_keys)
         self.done = frozenset(done_keys) | self.known
-        # Marks for topics this curriculum does not have: kept on disk, reported.
-        self.orphans = sorted(unplaced)
+        # Marks for topics this curriculum does not have, listed only when asked.
+        self._marked, self._marked_known = marked, known_marks
         self._path_counts: dict[str, Count] = {}
         self._way_lengths: dict[str, int] = {}  # for route: how far each station is
         self._since: weakref.ref[Tracker] | None = None
@@ -221,6 +230,19 @@ class Tracker:
                     done += now.done - before.done
                     known += now.known - before.known
             self._path_counts[path] = Count(done, total.total, known)
+
+    @functools.cached_property
+    def orphans(self) -> list[str]:
+        """Marks for topics this curriculum does not have: kept on disk, reported."""
+        done, key_for = self.done, self.curriculum.key_for
+        # A mark in another spelling of a key it has is not a stray.
+        stray = [t for t in self._marked if t not in done and key_for(t) is None]
+        stray += [t for t in self._marked_known if t not in done and key_for(t) is None]
+        return sorted(stray)  # marks read from a file come sorted: quick
+
+    @property
+    def orphan_count(self) -> int:
+        return len(self.orphans)
 
     # Stations -----------------------------------------------------------------
     def state(self, station_id: str) -> StationState:
@@ -419,8 +441,19 @@ class Tracker:
             done.update(opened)
             wanted = still_locked
             if wanted:
-                snapshot = Tracker(self.curriculum, done)
+                snapshot = Tracker(self.curriculum, frozenset(done))
         return planned
+
+
+def _lookup(topic_ids: Iterable[str]) -> Collection[str]:
+    """Ids to look up by: a dict or set as it is (a million marks need no copy), else a set.
+
+    The tracker keeps it, to list the orphans if asked; progress never changes
+    a map of marks once made, it makes a new one.
+    """
+    if isinstance(topic_ids, dict | set | frozenset):
+        return topic_ids
+    return set(topic_ids)
 
 
 def check_path(curriculum: Curriculum, path: str) -> str:

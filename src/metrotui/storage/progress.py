@@ -21,16 +21,19 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from metrotui.core.text import replace_lone_surrogates, safe_json
+from metrotui.core.text import escape_unsafe_json, replace_lone_surrogates
 from metrotui.core.words import counted
+
+_V = TypeVar("_V")
 
 PROGRESS_SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -85,17 +88,21 @@ class Progress:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        return self._layout(dict(sorted(self.done.items())), dict(sorted(self.known.items())))
+
+    def _layout(self, done: object, known: object) -> dict[str, Any]:
+        """The file's keys in their order, with ``done`` and ``known`` standing for the marks."""
         # The version and the curriculum come first, before any other key, so
         # that even a file cut short after a few bytes is recognisably ours.
         data: dict[str, Any] = {
             "schema_version": PROGRESS_SCHEMA_VERSION,
             "curriculum": self.curriculum,
-            "done": dict(sorted(self.done.items())),
+            "done": done,
         }
         # Written only when used, so files of learners who never use them stay
         # exactly as older metrotui versions wrote them.
         if self.known:
-            data["known"] = dict(sorted(self.known.items()))
+            data["known"] = known
         if self.notes:
             data["notes"] = {
                 station_id: note.to_json() for station_id, note in sorted(self.notes.items())
@@ -103,6 +110,78 @@ class Progress:
         for key, value in self.extra.items():
             data.setdefault(key, value)
         return data
+
+
+class _Marks:
+    """A map of marks in ``Progress._layout``, to be written by ``_marks_text``."""
+
+    def __init__(self, marks: dict[str, str]) -> None:
+        self.marks = marks
+
+
+# Marks written per call into C.  Each call holds the GIL, so in the app a
+# long map is written in slices with the event loop running between them.
+_MARKS_SLICE = 20_000
+# How json.dumps(indent=2) separates the marks of a map one level in.
+_SEPARATORS = (",\n    ", ": ")
+
+
+def progress_bytes(progress: Progress) -> bytes:
+    """The bytes of the file for ``progress``: ``safe_json(progress.to_json(), indent=2)``
+    and a newline, exactly.
+
+    json indents in pure Python, which takes seconds for a million marks; the
+    maps of marks (strings to strings) are written here instead, and
+    everything else as json writes it.
+    """
+    layout = progress._layout(_Marks(progress.done), _Marks(progress.known))
+    parts = ["{\n"]
+    for key, value in layout.items():
+        if len(parts) > 1:
+            parts.append(",\n")
+        parts += ["  ", json.dumps(key, ensure_ascii=False), ": "]
+        if isinstance(value, _Marks):
+            parts += _marks_parts(value.marks)
+        else:
+            parts.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+    parts.append("\n}\n")
+    text = "".join(parts)
+    del parts  # a million marks are tens of megabytes: one copy at a time
+    return escape_unsafe_json(text).encode()
+
+
+def _marks_parts(marks: dict[str, str]) -> list[str]:
+    """A map of marks as json.dumps(indent=2) writes it one level in, sorted by id."""
+    if not marks:
+        return ["{}"]
+    ids = sorted(marks)
+    parts = ["{\n    "]
+    for start in range(0, len(ids), _MARKS_SLICE):
+        if start:
+            parts.append(",\n    ")
+        chunk = ids[start : start + _MARKS_SLICE]
+        # itemgetter looks them all up in one call (and one id gives no tuple).
+        times = list(operator.itemgetter(*chunk)(marks)) if len(chunk) > 1 else [marks[chunk[0]]]
+        parts.append(_marks_slice(chunk, times))
+    parts.append("\n  }")
+    return parts
+
+
+def _marks_slice(ids: list[str], times: list[str]) -> str:
+    """``"id": "time"`` for each mark, joined as json joins them one level in."""
+    probe = "".join(ids) + "".join(times)
+    if probe.isprintable() and '"' not in probe and "\\" not in probe:
+        # Nothing json would escape, the usual case: each mark is its id and
+        # time between quotes, put together in a few calls instead of one each.
+        pieces = ["", '": "', "", '",\n    "'] * len(ids)
+        pieces[0::4] = ids
+        pieces[2::4] = times
+        pieces[-1] = '"'
+        return '"' + "".join(pieces)
+    text = json.dumps(
+        dict(zip(ids, times, strict=True)), ensure_ascii=False, separators=_SEPARATORS
+    )
+    return text[1:-1]  # without the braces
 
 
 NOTE_SEPARATOR = "\n\n---\n\n"
@@ -158,9 +237,9 @@ def forgotten(progress: Progress, ids: Iterable[str]) -> Progress:
     gone = set(ids)
     return replace(
         progress,
-        done={k: v for k, v in progress.done.items() if k not in gone},
-        known={k: v for k, v in progress.known.items() if k not in gone},
-        notes={k: v for k, v in progress.notes.items() if k not in gone},
+        done=_without_keys(progress.done, gone),
+        known=_without_keys(progress.known, gone),
+        notes=_without_keys(progress.notes, gone),
     )
 
 
@@ -168,10 +247,22 @@ def without(progress: Progress, topic_ids: Iterable[str]) -> Progress:
     """Topics neither done nor known."""
     ids = set(topic_ids)
     return replace(
-        progress,
-        done={k: v for k, v in progress.done.items() if k not in ids},
-        known={k: v for k, v in progress.known.items() if k not in ids},
+        progress, done=_without_keys(progress.done, ids), known=_without_keys(progress.known, ids)
     )
+
+
+def _without_keys(mapping: dict[str, _V], keys: set[str]) -> dict[str, _V]:
+    # A copy with a few keys taken out: a million marks are copied in one go,
+    # where looking at each of them would take a good part of a second.
+    kept = dict(mapping)
+    for key in keys:
+        if key in kept and next(reversed(kept)) == key:
+            # The newest (a tick taken back): taken off the end, it leaves no
+            # gap, and a dict without gaps is copied quickest the next time.
+            kept.popitem()
+        else:
+            kept.pop(key, None)
+    return kept
 
 
 def repair_text(progress: Progress) -> tuple[Progress, int]:
@@ -227,6 +318,38 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
+def _loads(text: str) -> Any:
+    """json.loads, raising _DuplicateKey for a key given twice in one object."""
+    # Text without a backslash has no escaped quote: each string in it, key or
+    # value, is two of its quotes, and the parsed data holds fewer strings than
+    # that only if a key came twice.  Far quicker for a million marks than
+    # watching every object being built.
+    if "\\" not in text:
+        raw = json.loads(text)
+        with contextlib.suppress(RecursionError):  # deeper than counting goes: look closely
+            if text.count('"') == 2 * _strings_in(raw):
+                return raw
+    return json.loads(text, object_pairs_hook=_no_duplicates)
+
+
+def _strings_in(value: Any) -> int:
+    """Keys and string values in parsed JSON, at every depth."""
+    if isinstance(value, str):
+        return 1
+    if isinstance(value, dict):
+        if _all_strings(value):
+            return 2 * len(value)  # a map of marks: its keys and values, counted at once
+        return len(value) + sum(map(_strings_in, value.values()))
+    if isinstance(value, list):
+        return sum(map(_strings_in, value))
+    return 0
+
+
+def _all_strings(mapping: dict[Any, Any]) -> bool:
+    """Whether every value is a string; parsed JSON's keys always are."""
+    return set(map(type, mapping.values())) <= {str}
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # json would keep the last of two equal keys and silently drop the first.
     result = dict(pairs)
@@ -242,10 +365,14 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 # How every file metrotui writes begins, with whitespace taken out and the
 # version number written as 1.
 _OWN_HEAD = '{"schema_version":1,"curriculum":"'
-_VERSION_NUMBER = re.compile(r'\{"schema_version":\d+')
-_JSON_SPACE = re.compile(r"[ \t\r\n]+")
+# Patterns, compiled (and cached by re) only once a file turns out damaged.
+_VERSION_NUMBER = r'\{"schema_version":\d+'
+_JSON_SPACE = r"[ \t\r\n]+"
 # "curriculum" as a key, not as text inside a string (where its quotes are escaped).
-_CURRICULUM_KEY = re.compile(r'(?<!\\)"curriculum"[ \t\r\n]*:')
+_CURRICULUM_KEY = r'(?<!\\)"curriculum"[ \t\r\n]*:'
+# The only way JSON can spell a lone surrogate: an escape from \ud800 to \udfff.
+# Text that is not UTF-8 never gets this far, so a file without one needs no repair.
+_SURROGATE_ESCAPE = rb"\\u[dD][89a-fA-F]"
 
 
 def _remains_of_progress(data: bytes) -> bool:
@@ -259,8 +386,8 @@ def _remains_of_progress(data: bytes) -> bool:
         return True
     start = data[:4096]
     head = start.decode("utf-8", errors="replace")
-    compact = _JSON_SPACE.sub("", head)
-    numbered = _VERSION_NUMBER.match(compact)
+    compact = re.sub(_JSON_SPACE, "", head)
+    numbered = re.match(_VERSION_NUMBER, compact)
     if numbered:
         compact = '{"schema_version":1' + compact[numbered.end() :]
     if compact.startswith(_OWN_HEAD):
@@ -268,7 +395,7 @@ def _remains_of_progress(data: bytes) -> bool:
     if len(data) == len(start) and _OWN_HEAD.startswith(compact):
         return True  # the whole file is the start of one of ours
     text = data.decode("utf-8", errors="replace")
-    return text.lstrip(" \t\r\n\x00").startswith("{") and bool(_CURRICULUM_KEY.search(text))
+    return text.lstrip(" \t\r\n\x00").startswith("{") and bool(re.search(_CURRICULUM_KEY, text))
 
 
 def _is_progress(raw: Any) -> bool:
@@ -289,7 +416,7 @@ def _decode(data: bytes) -> Any:
         raise DamagedProgress("it is empty")
     why: str
     try:
-        raw = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+        raw = _loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         why = "it is not UTF-8 text"
     except _DuplicateKey as duplicate:
@@ -335,14 +462,10 @@ def parse_progress(data: bytes, curriculum_id: str, source: str) -> Progress:
             owner,
         )
     done = raw.get("done", {})
-    if not isinstance(done, dict) or not all(
-        isinstance(key, str) and isinstance(value, str) for key, value in done.items()
-    ):
+    if not isinstance(done, dict) or not _all_strings(done):
         raise DamagedProgress("its 'done' entry is not a map of topic ids to times")
     known = raw.get("known", {})
-    if not isinstance(known, dict) or not all(
-        isinstance(key, str) and isinstance(value, str) for key, value in known.items()
-    ):
+    if not isinstance(known, dict) or not _all_strings(known):
         raise DamagedProgress("its 'known' entry is not a map of topic ids to times")
     notes = raw.get("notes", {})
     if not isinstance(notes, dict) or not all(
@@ -378,6 +501,10 @@ class ProgressStore:
         # setting a damaged file aside.  The CLI prints them; the app notifies.
         self.notices: list[str] = []
         self._told: set[str] = set()
+        # The bytes last read or written and the progress they hold: a file
+        # read again unchanged (as every save does, under the lock) is not
+        # parsed again, which for a million marks takes most of a second.
+        self._last_seen: tuple[bytes, Progress] | None = None
 
     # Reading ------------------------------------------------------------------
     def load(self) -> Progress:
@@ -575,6 +702,8 @@ class ProgressStore:
             raise ProgressError(f"cannot read {self.path} (permission denied)") from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.path} ({_reason(error)})") from None
+        if self._last_seen is not None and self._last_seen[0] == data:
+            return self._last_seen[1]
         try:
             progress = parse_progress(data, self.curriculum_id, str(self.path))
         except NotProgress as why:
@@ -582,7 +711,10 @@ class ProgressStore:
                 f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
                 "Choose another --progress file"
             ) from None
-        return self._repaired(progress)
+        if re.search(_SURROGATE_ESCAPE, data):
+            progress = self._repaired(progress)
+        self._last_seen = (data, progress)
+        return progress
 
     def _repaired(self, progress: Progress) -> Progress:
         progress, places = repair_text(progress)
@@ -629,9 +761,10 @@ class ProgressStore:
     def _write(self, progress: Progress) -> None:
         from metrotui.storage.atomic import write_atomic
 
+        self._last_seen = None  # the old bytes, let go before the new are made
         target = self._target()
         # Escapes what no encoder can write (a lone surrogate), so a save never fails on text.
-        payload = (safe_json(progress.to_json(), indent=2) + "\n").encode()
+        payload = progress_bytes(progress)
         _remove_stale_temp_files(target)
         try:
             write_atomic(target, payload)
@@ -640,6 +773,10 @@ class ProgressStore:
                 f"could not save progress to {self.path} ({_reason(error)}); "
                 "the file on disk was not changed"
             ) from None
+        # Read back, these bytes give this progress, unless a lone surrogate
+        # went out escaped: read back, it would be repaired.
+        has_surrogate = re.search(_SURROGATE_ESCAPE, payload)
+        self._last_seen = None if has_surrogate else (payload, progress)
 
 
 def _remove_stale_temp_files(target: Path) -> None:

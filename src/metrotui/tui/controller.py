@@ -156,7 +156,11 @@ class ProgressController:
             saved = Progress(curriculum=curriculum.id)
             self.problem = str(error)
         self.saved = saved  # as last read from or written to the file
-        self.progress = saved  # as shown: ``saved`` with every pending edit applied
+        # As shown: ``saved`` with every pending edit applied (the marks for
+        # topics this curriculum does not have may be left out: _shown_part).
+        self.progress = saved
+        self._shown_from: Progress | None = None
+        self._shown = saved
         self.tracker = Tracker(curriculum, saved.done, saved.known)
         self.ui_state = UiState.load(ui_state_path)
         self.undo_stack: list[Edit] = []
@@ -334,7 +338,7 @@ class ProgressController:
 
     def show(self, announce: bool = False) -> None:
         """Show the saved progress with every pending edit applied on top."""
-        progress = self.saved
+        progress = self._shown_part(self.saved)
         for edit in self._pending:
             progress = edit.transform(progress)
         before = self.tracker
@@ -342,6 +346,29 @@ class ProgressController:
         # Worked out from the last tracker: only what changed is looked at again.
         self.tracker = Tracker(self.curriculum, progress.done, progress.known, since=before)
         self.view.show_progress(before, announce=announce)
+
+    def _shown_part(self, saved: Progress) -> Progress:
+        """``saved`` as far as the screen needs it: with far more marks than the
+        curriculum has topics (a million, mostly for topics long gone), only the
+        marks of its own topics, so that a tick copies those and not all."""
+        if self._shown_from is saved:
+            return self._shown
+        shown = saved
+        curriculum = self.curriculum
+        if max(len(saved.done), len(saved.known)) > 2 * curriculum.topic_count:
+            # Each key in either spelling it may be recorded under.
+            spellings = [
+                spelling
+                for key in curriculum.all_keys()
+                for spelling in {key, curriculum.qualified(key)}
+            ]
+            shown = replace(
+                saved,
+                done={t: saved.done[t] for t in spellings if t in saved.done},
+                known={t: saved.known[t] for t in spellings if t in saved.known},
+            )
+        self._shown_from, self._shown = saved, shown
+        return shown
 
     # Ticking and "known" --------------------------------------------------------
     def toggle_topic(self, topic_id: str) -> None:

@@ -1,0 +1,47 @@
+"""A tracker over a million marks, most for topics the curriculum no longer has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from metrotui.core.curriculum import Curriculum
+from metrotui.core.tracker import StationState, Tracker
+
+
+class WatchedMarks(dict[str, str]):
+    """Marks that count how often the whole of them is gone through."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[str]:
+        WatchedMarks.walks += 1
+        return super().__iter__()
+
+
+def many_marks(curriculum: Curriculum, gone: int) -> WatchedMarks:
+    marks = WatchedMarks({f"gone-{i:06d}": "t" for i in range(gone)})
+    for topic_id in curriculum.station("math-basics").topic_ids:
+        marks[topic_id] = "t"
+    return marks
+
+
+def test_a_tracker_over_many_marks_asks_about_the_curriculums_own_topics(
+    genai: Curriculum,
+) -> None:
+    marks = many_marks(genai, 5000)
+    WatchedMarks.walks = 0
+    tracker = Tracker(genai, marks)
+    after = Tracker(genai, marks, since=tracker)
+    assert WatchedMarks.walks == 0  # neither copied nor gone through
+    assert after.state("math-basics") is StationState.DONE
+    assert after.overall.done == len(genai.station("math-basics").topic_ids)
+    assert after.orphan_count == 5000
+
+
+def test_the_orphans_are_listed_when_asked_and_the_same_as_ever(genai: Curriculum) -> None:
+    marks = many_marks(genai, 50)
+    tracker = Tracker(genai, marks, {"gone-known", "calculus", "gone-000003"})
+    expected = sorted({*marks, "gone-known"} - set(genai.all_topic_ids()))
+    assert tracker.orphans == expected
+    assert tracker.orphan_count == len(expected)
+    assert Tracker(genai, list(marks)).orphans == expected[:-1]  # without the known one
