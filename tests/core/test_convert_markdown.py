@@ -367,3 +367,19 @@ def test_editing_one_section_leaves_every_other_id_alone() -> None:
     ]
     assert ids(before) == ids(after)
     assert json.dumps(convert(PARTS).data) == json.dumps(before)  # same input, same output
+
+
+def test_titles_of_decoration_alone_still_give_a_valid_file() -> None:
+    conversion = convert("## 🚀\n\n- Launch\n\n### 📚 ✨\n\nJust text.\n\n## 🎯\n\n- Aim\n")
+    rows = conversion.data["stations"]  # and the file validates: convert() checks it
+    assert [(row["id"], row["title"]) for row in rows] == [
+        ("station-1", "Untitled station"),
+        ("station-2", "Untitled station"),
+    ]
+    assert titles(rows[0]) == ["Launch", "Topic 2"]
+
+
+def test_ids_keep_letters_of_scripts_without_an_ascii_form() -> None:
+    assert slug("हिंदी व्याकरण") == "हिंदी-व्याकरण"  # vowel signs are marks, kept in the word
+    conversion = convert("## हिंदी व्याकरण\n\n- संज्ञा\n- सर्वनाम\n")
+    assert conversion.data["stations"][0]["id"] == "हिंदी-व्याकरण"

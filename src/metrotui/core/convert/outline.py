@@ -86,7 +86,8 @@ def fitted(text: str, limit: int = MAX_TITLE_CHARS) -> str:
 
 def build(outline: Outline, layout: str | None, provenance: Provenance) -> Conversion:
     chosen = layout or outline.layout
-    data: dict[str, Any] = {"schema_version": 2, "id": "", "title": fitted(outline.title)}
+    title = fitted(outline.title) or "Roadmap"
+    data: dict[str, Any] = {"schema_version": 2, "id": "", "title": title}
     data["id"] = Slugs().claim(outline.title, "curriculum")
     if outline.description:
         data["description"] = outline.description
@@ -108,7 +109,7 @@ def build(outline: Outline, layout: str | None, provenance: Provenance) -> Conve
     numbered = _keep_numbers(outline)
     for index, line in enumerate(outline.lines, 1):
         line_id = line_ids.claim(line.name, f"line-{index}")
-        entry: dict[str, Any] = {"id": line_id, "name": fitted(line.name)}
+        entry: dict[str, Any] = {"id": line_id, "name": fitted(line.name) or f"Line {index}"}
         if line.description:
             entry["description"] = line.description
         lines.append(entry)
@@ -144,7 +145,7 @@ def _station(draft: StationDraft, sid: str, line_id: str, number: int | None) ->
     for index, topic in enumerate(draft.topics, 1):
         entry: dict[str, Any] = {
             "id": topic_ids.claim(topic.title, f"topic-{index}"),
-            "title": fitted(topic.title),
+            "title": fitted(topic.title) or f"Topic {index}",
         }
         if topic.summary:
             entry["summary"] = topic.summary
@@ -154,7 +155,7 @@ def _station(draft: StationDraft, sid: str, line_id: str, number: int | None) ->
     row: dict[str, Any] = {"id": sid}
     if number is not None:
         row["number"] = number
-    row.update(title=fitted(draft.title), line=line_id)
+    row.update(title=fitted(draft.title) or "Untitled station", line=line_id)
     if draft.summary:
         row["summary"] = draft.summary
     row["prerequisites"] = []

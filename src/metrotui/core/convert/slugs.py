@@ -39,13 +39,18 @@ def _folded(ch: str) -> str:
     return ascii_form if ascii_form.isascii() and ascii_form else lower
 
 
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
 def slug(title: str) -> str:
     """Letters and digits of ``title``, lower case, joined by '-', at most 64 characters."""
     words: list[str] = []
     word: list[str] = []
     for ch in unicodedata.normalize("NFC", title):
         for part in _folded(ch):
-            if part.isalnum():
+            # The checker's rule for an id: letters, decimal digits, and marks after them.
+            if part.isalpha() or part.isdecimal() or (word and _is_mark(part)):
                 word.append(part)
             elif word:
                 words.append("".join(word))
