@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +162,52 @@ def test_the_source_itself_is_never_overwritten(tmp_path: Path) -> None:
     result = run(str(source), "-o", str(source))
     assert result.exit_code == 2
     assert source.read_text(encoding="utf-8") == "## A\n\n- x\n"
+
+
+def test_convert_never_imports_textual(tmp_path: Path) -> None:
+    from tests.cli.test_import_hygiene import run_command
+
+    assert run_command(["convert", str(GENAI_README), "--preview"], tmp_path) == []
+
+
+def test_a_converted_readme_is_a_curriculum_for_the_console_script(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "metrotui"
+    output = tmp_path / "my.json"
+    converted = subprocess.run(
+        [str(script), "convert", str(GENAI_README), "-o", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert converted.returncode == 0, converted.stderr
+    status = subprocess.run(
+        [str(script), "--curriculum", str(output), "--progress", str(tmp_path / "p.json"), "next"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert status.returncode == 0, status.stderr
+    assert "Math Basics" in status.stdout
+
+
+def test_a_file_that_is_not_a_curriculum_is_never_replaced(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": true}\n', encoding="utf-8")
+    result = run(str(GENAI_README), "-o", str(notes))
+    assert result.exit_code == 2
+    assert "exists and is not a curriculum file; nothing was written" in result.stderr
+    assert notes.read_text(encoding="utf-8") == '{"mine": true}\n'
+    # An earlier conversion is replaced: converting again is how a README's edits come in.
+    earlier = tmp_path / "earlier.json"
+    assert run(str(GENAI_README), "-o", str(earlier)).exit_code == 0
+    assert run(str(GENAI_README), "-o", str(earlier), "--layout", "chain").exit_code == 0
+    rows = json.loads(earlier.read_text(encoding="utf-8"))["stations"]
+    assert rows[11]["prerequisites"] == [rows[10]["id"]]
+
+
+def test_a_readme_without_a_title_is_named_after_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "rust-roadmap"
+    folder.mkdir()
+    (folder / "README.md").write_text("- Ownership\n- Borrowing\n", encoding="utf-8")
+    data = json.loads(run(str(folder / "README.md")).stdout)
+    assert (data["id"], data["title"]) == ("rust-roadmap", "rust-roadmap")

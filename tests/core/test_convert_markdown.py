@@ -383,3 +383,31 @@ def test_ids_keep_letters_of_scripts_without_an_ascii_form() -> None:
     assert slug("हिंदी व्याकरण") == "हिंदी-व्याकरण"  # vowel signs are marks, kept in the word
     conversion = convert("## हिंदी व्याकरण\n\n- संज्ञा\n- सर्वनाम\n")
     assert conversion.data["stations"][0]["id"] == "हिंदी-व्याकरण"
+
+
+def test_a_title_whose_case_changed_keeps_its_topic_and_station_ids() -> None:
+    before = convert("## Data Pre-processing\n\n- Feature scaling\n- Missing data\n").data
+    after = convert("## Data pre-Processing!\n\n- Feature Scaling\n- missing data\n").data
+    ids = lambda data: [  # noqa: E731
+        (row["id"], [topic["id"] for topic in row["topics"]]) for row in data["stations"]
+    ]
+    assert (
+        ids(before) == ids(after) == [("data-pre-processing", ["feature-scaling", "missing-data"])]
+    )
+
+
+def test_bullets_of_pictures_alone_are_dropped_and_counted_apart_from_filler() -> None:
+    conversion = convert("## Gallery\n\n- ![one](1.png)\n- A caption\n- …\n")
+    assert titles(conversion.data["stations"][0]) == ["A caption"]
+    report = "\n".join(conversion.report)
+    assert "1 bullet without text (pictures alone)" in report
+    assert '1 filler bullet ("...", "and more")' in report
+
+
+def test_several_top_headings_are_parts_not_the_title() -> None:
+    outline = read_markdown(
+        "# Part one\n\n## A\n\n- a\n\n# Part two\n\n## B\n\n- b\n",
+        MarkdownOptions(fallback_title="my-roadmap"),
+    )
+    assert outline.title == "my-roadmap"
+    assert [line.name for line in outline.lines] == ["Part one", "Part two"]

@@ -90,6 +90,8 @@ def convert(
         return
     try:
         write_curriculum(Path(output), conversion.data)
+    except ConvertError as error:
+        fail(str(error))
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror or error})")
     say(f"Wrote {output}; check it with: metrotui validate {output}", err=True)

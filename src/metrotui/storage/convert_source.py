@@ -80,11 +80,18 @@ def _outline(data: bytes, path: Path, options: ConvertOptions) -> Outline:
         return _exercism(text, path, options, neither)
     if path.suffix.lower() not in _MARKDOWN_SUFFIXES:
         raise ConvertError(f"{neither} (a {path.suffix} file)")
-    markdown = MarkdownOptions(options.stations, options.lines, options.base_url, path.stem)
+    markdown = MarkdownOptions(options.stations, options.lines, options.base_url, _name_of(path))
     try:
         return read_markdown(text, markdown)
     except RecursionError:
         raise ConvertError(f"{path.name} nests lists or quotes too deeply to read") from None
+
+
+def _name_of(path: Path) -> str:
+    """A title for a README without one: its folder's name says more than "README"."""
+    if path.stem.lower() == "readme":
+        return path.resolve().parent.name or "Roadmap"
+    return path.stem
 
 
 def _exercism(text: str, path: Path, options: ConvertOptions, neither: str) -> Outline:
@@ -120,6 +127,39 @@ def _check(data: dict[str, Any], name: str) -> None:
 
 
 def write_curriculum(path: Path, data: dict[str, Any]) -> None:
+    """Write the curriculum whole; a file there that is not a curriculum is left alone.
+
+    Raises ConvertError for such a file, OSError when the write fails.
+    """
     from metrotui.storage.atomic import write_atomic
 
+    _refuse_to_replace_other_files(path)
     write_atomic(path, serialized(data))
+
+
+def _refuse_to_replace_other_files(path: Path) -> None:
+    from metrotui.storage.files import NotARegularFile, read_bounded
+
+    try:
+        existing = read_bounded(path, MAX_SOURCE_BYTES * 4)
+    except FileNotFoundError:
+        return
+    except NotARegularFile as error:
+        raise ConvertError(
+            f"{path} is {error.kind}; write to a file, or leave out -o for standard output"
+        ) from None
+    except OSError:
+        existing = b""  # too big or unreadable: surely not one of ours to replace
+    if not _is_curriculum(existing):
+        raise ConvertError(
+            f"{path} exists and is not a curriculum file; nothing was written "
+            "(name a new file, or an earlier conversion to replace)"
+        )
+
+
+def _is_curriculum(data: bytes) -> bool:
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and "schema_version" in parsed and "stations" in parsed

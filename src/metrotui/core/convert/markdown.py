@@ -88,7 +88,7 @@ _REFERENCE_LABELS = {
     "resources-and-references",
     "see-also",
 }
-_FILLER = {"", "etc", "and-more", "more", "and-many-more", "many-more", "tbd", "todo", "to-do"}
+_FILLER = {"etc", "and-more", "more", "and-many-more", "many-more", "tbd", "todo", "to-do"}
 _FILLER |= {"to-be-continued", "coming-soon", "and-so-on", "others"}
 _GENERIC_LINK_TEXT = {"link", "here", "click-here", "url", "website", "site", "page", "this"}
 _TRUNK_WORDS = (
@@ -154,7 +154,7 @@ def _plain(node: SyntaxTreeNode, links: list[Link]) -> str:
 
 def _significant(node: SyntaxTreeNode) -> bool:
     if node.type == "text":
-        return any(ch.isalnum() or ch in "[(" for ch in node.content)
+        return any(ch.isalnum() or ch in "[(.…" for ch in node.content)
     return node.type not in ("softbreak", "hardbreak", "image", "html_inline")
 
 
@@ -300,6 +300,7 @@ class _Tally:
     anchors: int = 0
     relative: int = 0
     filler: int = 0
+    empty: int = 0  # bullets of pictures or links alone, with no text
     inline_kept_as_text: int = 0
     unlinked_references: int = 0
 
@@ -410,8 +411,7 @@ class _Reader:
                 continue
             found = _inline(_first(paragraphs[0]))
             title, summary = _title_and_summary(found)
-            if slug(title.strip(".… ")) in _FILLER:
-                self.tally.filler += 1
+            if self.dropped(title):
                 continue
             extra = [_inline(_first(p)).text for p in paragraphs[1:]]
             nested = _bullets(item, 0)
@@ -419,6 +419,16 @@ class _Reader:
             inline_links.extend(found.links)
             topics.append(TopicDraft(title, summary))
         return topics
+
+    def dropped(self, title: str) -> bool:
+        """Whether an item is filler ("...", "and more") or has no text, counting it."""
+        if _is_filler(title):
+            self.tally.filler += 1
+            return True
+        if not slug(title):
+            self.tally.empty += 1
+            return True
+        return False
 
     def _table(self, node: SyntaxTreeNode, station: StationDraft) -> None:
         rows = [[cell for cell in row.children] for part in node.children for row in part.children]
@@ -445,6 +455,11 @@ class _Reader:
                 for link in other.links:
                     self._add(station, link, other.text, title)
             station.topics.append(TopicDraft(title, meta=meta))
+
+
+def _is_filler(text: str) -> bool:
+    bare = text.strip()
+    return (bool(bare) and not bare.strip(".…")) or (bool(slug(bare)) and slug(bare) in _FILLER)
 
 
 def _title_column(body: list[list[Inline]]) -> int:
@@ -475,7 +490,7 @@ def _bullets(item: SyntaxTreeNode, depth: int) -> list[str]:
         for sub in child.children:
             paragraph = next((p for p in sub.children if p.type == "paragraph"), None)
             text = _inline(_first(paragraph)).text if paragraph is not None else ""
-            if text and slug(text.strip(".… ")) not in _FILLER:
+            if slug(text) and not _is_filler(text):
                 lines.append(f"{'  ' * depth}- {text}")
             lines.extend(_bullets(sub, depth + 1))
     return lines
@@ -539,7 +554,10 @@ def read_markdown(text: str, options: MarkdownOptions) -> Outline:
 
 
 def _document_title(root: Section) -> str:
-    first = next((s for s in root.children if s.level == 1), None)
+    tops = [s for s in root.children if s.level == 1]
+    if len(tops) > 1:
+        return ""  # several h1 headings: parts of the document, not its title
+    first = tops[0] if tops else None
     if first is None and root.children:
         first = root.children[0]
     return first.title if first is not None else ""
@@ -611,8 +629,7 @@ def _read_list(root: Section, sections: list[Section], reader: _Reader, outline:
             continue
         found = _inline(_first(paragraph))
         title, summary = _title_and_summary(found)
-        if slug(title.strip(".… ")) in _FILLER:
-            reader.tally.filler += 1
+        if reader.dropped(title):
             continue
         number = start + index if start is not None else None
         station = StationDraft(title, number, summary)
@@ -728,6 +745,8 @@ def _tally(tally: _Tally, outline: Outline) -> None:
         outline.skipped.append(f"{_count(tally.anchors, 'link')} to places in the page itself")
     if tally.filler:
         outline.skipped.append(f'{_count(tally.filler, "filler bullet")} ("...", "and more")')
+    if tally.empty:
+        outline.skipped.append(f"{_count(tally.empty, 'bullet')} without text (pictures alone)")
     if tally.unlinked_references:
         outline.skipped.append(f"{_count(tally.unlinked_references, 'reference')} without a link")
     if tally.inline_kept_as_text:
