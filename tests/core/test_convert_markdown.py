@@ -7,6 +7,8 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metrotui.core.convert.markdown import ConvertError, MarkdownOptions, read_markdown
 from metrotui.core.convert.outline import Conversion, Provenance, build
@@ -411,3 +413,52 @@ def test_several_top_headings_are_parts_not_the_title() -> None:
     )
     assert outline.title == "my-roadmap"
     assert [line.name for line in outline.lines] == ["Part one", "Part two"]
+
+
+_PIECES = [
+    "# Title",
+    "## 1. Part",
+    "### Section",
+    "#### ",
+    "## 📚",
+    "- item",
+    "- **Bold:** text",
+    "  - nested",
+    "- [ ] task",
+    "1. first",
+    "- ...",
+    "| a | b |\n|---|---|\n| [l](https://x.y) | 2 |",
+    "📚 **References:**",
+    "* [r](https://github.com/a)",
+    "* [relative](a/b.md)",
+    "- [anchor](#x)",
+    "A paragraph.",
+    "> a quote",
+    "- ### Heading in an item",
+    "",
+    "---",
+    "- ![picture](p.png)",
+    "- Title: text",
+    "## References",
+    "## License",
+    "- 数据 结构",
+    "- Tübingen",
+    "- " + "long " * 60,
+    "## " + "x" * 300,
+    "- \u202e bidi",
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), max_size=30),
+    stations=st.sampled_from([None, "h2", "h3", "list"]),
+    layout=st.sampled_from([None, "fork", "chain", "none"]),
+)
+def test_any_markdown_gives_a_valid_curriculum_or_says_why_not(
+    pieces: list[str], stations: str | None, layout: str | None
+) -> None:
+    try:
+        convert("\n".join(pieces), layout, stations=stations)  # convert() validates the result
+    except ConvertError as error:
+        assert str(error)
