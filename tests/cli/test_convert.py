@@ -67,6 +67,7 @@ def test_the_report_goes_to_stderr_and_says_what_was_found(tmp_path: Path) -> No
     assert result.stdout == ""
     assert "Found 3 lines, 18 stations, 67 topics and 78 references (Markdown)." in result.stderr
     assert "Layout: fork" in result.stderr
+    assert f"Wrote {tmp_path / 'g.json'}: curriculum 'genai-learning-metromap'" in result.stderr
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:

@@ -94,4 +94,5 @@ def convert(
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {output} ({error.strerror or error})")
-    say(f"Wrote {output}; check it with: metrotui validate {output}", err=True)
+    named = f"curriculum {conversion.data['id']!r}"
+    say(f"Wrote {output}: {named}; open it with metrotui --curriculum {output}", err=True)
