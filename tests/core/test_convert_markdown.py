@@ -462,3 +462,9 @@ def test_any_markdown_gives_a_valid_curriculum_or_says_why_not(
         convert("\n".join(pieces), layout, stations=stations)  # convert() validates the result
     except ConvertError as error:
         assert str(error)
+
+
+def test_a_references_section_beside_the_stations_is_reported_not_lost_silently() -> None:
+    conversion = convert("## A\n\n- a\n\n## B\n\n- b\n\n## Resources\n\n- [x](https://x.org)\n")
+    assert [row["title"] for row in conversion.data["stations"]] == ["A", "B"]
+    assert 'Skipped "Resources" (references outside any station).' in conversion.report

@@ -654,6 +654,9 @@ def _read_headings(
     outline: Outline,
 ) -> None:
     chosen = [s for s in sections if s.level == level and not _is_reference_label(s.title)]
+    for section in sections:
+        if section.level == level and _is_reference_label(section.title):
+            outline.skipped.append(f'"{section.title}" (references outside any station)')
     line_level = _line_level(chosen, level, options)
     names = {1: "h1", 2: "h2", 3: "h3", 4: "h4", 5: "h5", 6: "h6"}
     lines_said = f"lines are the {names[line_level]} sections" if line_level else "one line"
