@@ -212,3 +212,23 @@ def test_a_readme_without_a_title_is_named_after_its_folder(tmp_path: Path) -> N
     (folder / "README.md").write_text("- Ownership\n- Borrowing\n", encoding="utf-8")
     data = json.loads(run(str(folder / "README.md")).stdout)
     assert (data["id"], data["title"]) == ("rust-roadmap", "rust-roadmap")
+
+
+def test_an_exercism_loop_is_broken_and_reported(tmp_path: Path) -> None:
+    track = {
+        "language": "Loop",
+        "slug": "loop",
+        "exercises": {
+            "concept": [
+                {"slug": "a", "name": "A", "concepts": ["x"], "prerequisites": ["y"]},
+                {"slug": "b", "name": "B", "concepts": ["y"], "prerequisites": ["x"]},
+            ],
+            "practice": [],
+        },
+        "concepts": [],
+    }
+    source = tmp_path / "config.json"
+    source.write_text(json.dumps(track), encoding="utf-8")
+    data = written(tmp_path, source)
+    assert [row["prerequisites"] for row in data["stations"]] == [["b"], []]
+    assert "Skipped 1 prerequisite that closed a loop." in run(str(source)).stderr

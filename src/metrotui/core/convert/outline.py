@@ -182,6 +182,9 @@ def _link(
     if any(draft.needs is not None for draft in drafts):
         for row, draft in zip(stations, drafts, strict=True):
             row["prerequisites"] = _explicit(draft.needs or [], keyed, row["id"])
+        dropped = _break_loops(stations)
+        if dropped:
+            outline.skipped.append(f"{_count(dropped, 'prerequisite')} that closed a loop")
         return
     if layout == "none":
         return
@@ -207,6 +210,40 @@ def _explicit(needs: list[list[str]], keyed: dict[str, str], own: str) -> list[A
         elif ids:
             prerequisites.append({"one_of": ids})
     return prerequisites
+
+
+def _break_loops(stations: list[dict[str, Any]]) -> int:
+    """Drop each need that would close a loop (a file may state one), in file order.
+
+    A station's needs are kept while they reach no station that reaches it back;
+    the count of needs dropped is returned.
+    """
+    needs: dict[str, set[str]] = {row["id"]: set() for row in stations}
+    dropped = 0
+    for row in stations:
+        kept = []
+        for need in row["prerequisites"]:
+            group = [need] if isinstance(need, str) else need["one_of"]
+            if any(_reaches(needs, sid, row["id"]) for sid in group):
+                dropped += 1
+                continue
+            kept.append(need)
+            needs[row["id"]].update(group)
+        row["prerequisites"] = kept
+    return dropped
+
+
+def _reaches(needs: dict[str, set[str]], start: str, target: str) -> bool:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        sid = stack.pop()
+        if sid == target:
+            return True
+        if sid not in seen:
+            seen.add(sid)
+            stack.extend(needs.get(sid, ()))
+    return False
 
 
 def _report(outline: Outline, data: dict[str, Any], layout: str | None, given: bool) -> list[str]:
