@@ -10,6 +10,7 @@ import click
 from metrotui import __version__
 from metrotui.cli import files, marking, reports
 from metrotui.cli.completion import complete_paths
+from metrotui.cli.convert import convert
 from metrotui.cli.session import (
     PATH_COMMANDS,
     FrontEnds,
@@ -189,3 +190,4 @@ for _command in (
     files.where,
 ):
     cli.add_command(_command)
+cli.add_command(convert)
