@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from metrotui.paths import (
     BUNDLED_ID,
@@ -43,8 +42,9 @@ class LibraryError(Exception):
     """A library request that cannot be done, in one sentence for the learner."""
 
 
-@dataclass(frozen=True)
-class Entry:
+# Named tuples, not dataclasses: the bare launch imports this module, and making
+# a dataclass costs a millisecond each.
+class Entry(NamedTuple):
     """A curriculum the learner can open by id."""
 
     id: str
@@ -53,8 +53,7 @@ class Entry:
     curriculum: Curriculum
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Something in the library folder that is not a usable copy."""
 
     path: Path
@@ -64,8 +63,7 @@ class Problem:
         return f"{self.path} {self.reason}; it is left as it is"
 
 
-@dataclass(frozen=True)
-class Activity:
+class Activity(NamedTuple):
     """A curriculum's progress as the library shows it."""
 
     done: int
