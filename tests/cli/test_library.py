@@ -4,6 +4,8 @@ remove, and --curriculum taking a library id."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -281,3 +283,21 @@ def test_remove_leaves_a_damaged_file_alone(metrotui: Library) -> None:
     line = metrotui.refused("remove", "rust")
     assert "may not be metrotui's" in line and "delete it yourself" in line
     assert damaged.exists()
+
+
+# The README's worked example -------------------------------------------------------
+
+
+def test_the_readme_example_runs_as_written(metrotui: Library) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = json.loads(re.findall(r"```json\n(.*?)```", readme, flags=re.DOTALL)[0])
+    (metrotui.cwd / "my-map.json").write_text(json.dumps(example), encoding="utf-8")
+    section = readme.split("## Your library of curricula")[1]
+    commands, table = re.findall(r"```(?:sh)?\n(.*?)```", section, flags=re.DOTALL)[:2]
+    outputs = {}
+    for line in commands.splitlines():
+        args = shlex.split(line.split("#")[0])
+        assert args[0] == "metrotui"
+        outputs[args[1] if args[1] != "--curriculum" else "status"] = metrotui.ok(*args[1:])
+    listed = re.sub(r"\d{4}-\d\d-\d\d", "2026-12-01", outputs["list"])
+    assert [row.rstrip() for row in listed.splitlines()] == table.splitlines()
