@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from metrotui.paths import BUNDLED_ID, bundled_curriculum
-from tests.cli.test_cli_trust import SCRIPT, Metrotui
+from tests.cli.test_cli_trust import SCRIPT, Metrotui, _complete
 from tests.cli.test_import_hygiene import OPEN_AND_REPORT
 from tests.helpers import curriculum_raw, station
 
@@ -120,6 +120,20 @@ def test_add_sends_a_source_that_is_not_curriculum_json_to_convert(metrotui: Lib
         "convert it first: metrotui convert README.md -o x.json\n"
     )
     assert not metrotui.folder.exists()
+
+
+def test_add_sends_an_exercism_track_config_to_convert(metrotui: Library) -> None:
+    track = metrotui.cwd / "config.json"
+    track.write_text(json.dumps({"slug": "rust", "exercises": {"concept": []}}), "utf-8")
+    assert "convert it first: metrotui convert config.json -o x.json" in metrotui.refused(
+        "add", "config.json"
+    )
+
+
+def test_add_checks_curriculum_json_even_when_broken(metrotui: Library) -> None:
+    cut = metrotui.cwd / "cut.json"
+    cut.write_text('{"schema_version": 1, "id": "cut", "stations": [', encoding="utf-8")
+    assert "not valid JSON" in metrotui.refused("add", "cut.json")
 
 
 def test_add_refuses_the_bundled_id(metrotui: Library) -> None:
@@ -245,6 +259,15 @@ def test_a_current_curriculum_deleted_by_hand_falls_back_to_the_bundled_one(
         "metrotui: note: the current curriculum 'rust' is not in the library any more; "
         "the bundled one is used (metrotui use ID chooses another)\n"
     )
+
+
+def test_completion_reads_a_library_id_and_offers_the_library(metrotui: Library) -> None:
+    metrotui.ok("add", str(roadmap(metrotui.cwd)))
+    assert "ownership" in _complete(metrotui, "bash", "metrotui --curriculum rust done own")
+    metrotui.ok("use", "rust")
+    assert "ownership" in _complete(metrotui, "bash", "metrotui done own")
+    assert _complete(metrotui, "bash", "metrotui use r").split() == ["plain,rust"]
+    assert "genai-metromap" in _complete(metrotui, "bash", "metrotui remove ")
 
 
 # remove ----------------------------------------------------------------------------

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from metrotui.storage.library import Activity, Entry
 
 
+def complete_library_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """The library's ids, for use and remove (names only: nothing is loaded)."""
+    from click.shell_completion import CompletionItem
+
+    from metrotui.storage import library
+
+    ids = [BUNDLED_ID, *library.copy_ids()]
+    return [CompletionItem(i) for i in ids if i.casefold().startswith(incomplete.casefold())]
+
+
 def curriculum_from_source(path: Path, data: bytes) -> bytes:
     """Turn a source that is not curriculum JSON (a roadmap README, an Exercism track's
     config.json) into curriculum bytes.
@@ -29,12 +39,13 @@ def curriculum_from_source(path: Path, data: bytes) -> bytes:
 
 
 def _is_curriculum_json(data: bytes) -> bool:
-    """Curriculum JSON (valid or not, to be reported by the check), as opposed to a source."""
-    try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return data.lstrip()[:1] == b"{"  # broken JSON: let the check say where
-    return isinstance(raw, dict) and ("schema_version" in raw or "stations" in raw)
+    """Curriculum JSON (valid or not: the check reports it), rather than a source to convert.
+
+    A sniff, not a parse: the check parses the file next, and it may be 16 MB.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.lstrip()[:1] == b"{" and (b'"schema_version"' in data or b'"stations"' in data)
 
 
 @click.command(cls=MetroCommand)
@@ -147,7 +158,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 
 
 @click.command(cls=MetroCommand)
-@click.argument("curriculum_id", metavar="ID")
+@click.argument("curriculum_id", metavar="ID", shell_complete=complete_library_ids)
 def use(curriculum_id: str) -> None:
     """Make a curriculum in your library the one the map and the commands open."""
     from metrotui.cli.session import load_or_fail
@@ -170,7 +181,7 @@ def use(curriculum_id: str) -> None:
 
 
 @click.command(cls=MetroCommand)
-@click.argument("curriculum_id", metavar="ID")
+@click.argument("curriculum_id", metavar="ID", shell_complete=complete_library_ids)
 def remove(curriculum_id: str) -> None:
     """Remove a curriculum's copy from your library; its progress is kept."""
     from metrotui.storage import library

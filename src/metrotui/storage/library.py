@@ -131,7 +131,7 @@ def resolve(option: str | None) -> Path:
 def unknown_id_message(text: str) -> str:
     from metrotui.core.words import closest
 
-    suggestion = closest(text, [BUNDLED_ID, *_copy_ids()])
+    suggestion = closest(text, [BUNDLED_ID, *copy_ids()])
     hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
     return (
         f"{text!r} is neither a file nor a curriculum in the library{hint}; "
@@ -139,7 +139,8 @@ def unknown_id_message(text: str) -> str:
     )
 
 
-def _copy_ids() -> list[str]:
+def copy_ids() -> list[str]:
+    """The ids the library folder's file names give (unchecked: for suggestions)."""
     try:
         names = sorted(child.name for child in library_dir().iterdir())
     except OSError:

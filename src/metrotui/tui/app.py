@@ -134,9 +134,10 @@ class MetroApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Switch curriculum", "Open another curriculum of your library", self.offer_curricula
-        )
+        if not self.is_web:  # a browser session ends with its app: it cannot reopen on another
+            yield SystemCommand(
+                "Switch curriculum", "Open another curriculum of your library", self.offer_curricula
+            )
 
     def offer_curricula(self) -> None:
         from textual.command import CommandPalette
