@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from metrotui.cli.session import MetroCommand, fail, note, say
+from metrotui.core.text import safe_json
 from metrotui.core.words import counted
 from metrotui.paths import BUNDLED_ID, CURRICULUM_ENV, default_progress_file
 
@@ -102,7 +102,7 @@ def list_(as_json: bool) -> None:
     if as_json:
         problem_rows = [{"file": str(p.path), "problem": p.reason} for p in problems]
         data = {"current": current, "curricula": rows, "problems": problem_rows}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(safe_json(data, indent=2))
     else:
         _print_table(rows)
 

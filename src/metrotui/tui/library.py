@@ -55,7 +55,9 @@ class Leaving(Protocol):
 def start_switch(app: Leaving, curriculum_id: str) -> None:
     """Load the chosen curriculum off the loop, then leave for it; or say why not."""
     if curriculum_id == app.curriculum.id:
-        app.notify(f"{app.curriculum.title} is the one open.", title="Switch curriculum")
+        app.notify(
+            f"{app.curriculum.title} is the one open.", title="Switch curriculum", markup=False
+        )
         return
 
     def load_then_leave() -> None:
@@ -66,7 +68,9 @@ def start_switch(app: Leaving, curriculum_id: str) -> None:
             curriculum = load_choice(curriculum_id)
         except (LibraryError, CurriculumError) as error:
             app.call_from_thread(
-                partial(app.notify, str(error), title="Cannot switch", severity="error")
+                partial(
+                    app.notify, str(error), title="Cannot switch", severity="error", markup=False
+                )
             )
             return
         app.call_from_thread(app.leave_for, curriculum)
