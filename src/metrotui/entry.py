@@ -19,7 +19,6 @@ from metrotui.paths import (
     COMPLETE_ENV,
     CURRICULUM_ENV,
     PROGRESS_ENV,
-    bundled_curriculum,
     progress_file,
     same_file,
 )
@@ -40,24 +39,29 @@ def main() -> None:
     # A file named in the environment is checked (and refused) by the CLI, in its words.
     named = os.environ.get(CURRICULUM_ENV) or os.environ.get(PROGRESS_ENV)
     if len(sys.argv) <= 1 and not named and COMPLETE_ENV not in os.environ:
-        _open_bundled_map()
+        _open_current_map()
     from metrotui.cli.commands import cli
 
     cli.main(prog_name="metrotui", obj=front_ends())
 
 
-def _open_bundled_map() -> None:
-    """Open the shipped curriculum; return only if something needs the CLI's reporting."""
+def _open_current_map() -> None:
+    """Open the current curriculum (the bundled one unless ``metrotui use`` chose another);
+    return only if something needs the CLI's reporting."""
     from metrotui.core.curriculum import CurriculumError
     from metrotui.storage.curriculum_file import load_curriculum
+    from metrotui.storage.library import current
 
+    _id, chosen, notice = current()
+    if notice is not None:
+        return  # the CLI says why the choice cannot be followed, then opens the bundled map
     try:
-        curriculum = load_curriculum(bundled_curriculum())
+        curriculum = load_curriculum(chosen)
         import metrotui.tui.app  # noqa: F401 - fails here, not mid-launch, if the install is broken
     except (CurriculumError, ImportError):
         return  # the CLI says what is wrong, in its usual words
     progress = progress_file(curriculum.id)
-    if same_file(progress, bundled_curriculum()):
+    if same_file(progress, chosen):
         return  # METROTUI_PROGRESS names the curriculum: the CLI refuses it
     run_map(curriculum, progress, path=None)
 

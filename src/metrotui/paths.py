@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_config_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP_NAME = "metrotui"
+# The shipped curriculum's id (data/stations.json), known without reading the file.
+BUNDLED_ID = "genai-metromap"
 CURRICULUM_ENV = "METROTUI_CURRICULUM"
 PROGRESS_ENV = "METROTUI_PROGRESS"
 # Set by a shell asking click for completions (its name follows click's rule for "metrotui").
@@ -36,6 +38,16 @@ def config_dir() -> Path:
 def cache_dir() -> Path:
     """Where metrotui keeps what it can always make again (checked curricula)."""
     return user_cache_path(APP_NAME, appauthor=False)
+
+
+def library_dir() -> Path:
+    """Where ``metrotui add`` keeps its copies of curricula, one file per id."""
+    return user_data_path(APP_NAME, appauthor=False) / "curricula"
+
+
+def current_choice_file() -> Path:
+    """Which curriculum ``metrotui use`` made the default."""
+    return config_dir() / "current.json"
 
 
 def default_progress_file(curriculum_id: str) -> Path:

@@ -56,6 +56,8 @@ def run_command(args: list[str], config: Path, preamble: str = "") -> list[str]:
         pytest.param(["next"], id="next"),
         pytest.param(["done", "math-basics"], id="done"),
         pytest.param(["validate", str(bundled_curriculum())], id="validate"),
+        pytest.param(["list"], id="list"),
+        pytest.param(["use", "genai-metromap"], id="use"),
     ],
 )
 def test_command_never_imports_textual(args: list[str], tmp_path: Path) -> None:

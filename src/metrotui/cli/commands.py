@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from metrotui import __version__
-from metrotui.cli import files, marking, reports
+from metrotui.cli import files, library, marking, reports
 from metrotui.cli.completion import complete_paths
 from metrotui.cli.convert import convert
 from metrotui.cli.session import (
@@ -38,7 +38,7 @@ from metrotui.paths import (
     envvar=CURRICULUM_ENV,
     metavar="FILE",
     type=click.Path(dir_okay=False),
-    help=f"Curriculum JSON file (default: the GenAI map; env {CURRICULUM_ENV}).",
+    help=f"Curriculum JSON file or library id (default: the current one; env {CURRICULUM_ENV}).",
 )
 @click.option(
     "--progress",
@@ -79,8 +79,9 @@ def cli(
 
 
 # Commands that read no curriculum or progress of the session's: validate
-# checks the FILE it is given, completion only prints a script.
-_FILELESS_COMMANDS = ("validate", "completion")
+# checks the FILE it is given, completion only prints a script, and the
+# library's commands name curricula by their own argument.
+_FILELESS_COMMANDS = ("validate", "completion", "add", "list", "use", "remove")
 
 
 def _refuse_unused_files(ctx: click.Context) -> None:
@@ -188,6 +189,10 @@ for _command in (
     files.import_,
     files.validate,
     files.where,
+    library.add,
+    library.list_,
+    library.use,
+    library.remove,
 ):
     cli.add_command(_command)
 cli.add_command(convert)

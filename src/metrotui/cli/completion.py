@@ -3,14 +3,9 @@ line names (a shell shows no errors: a curriculum that does not load completes n
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-
-from metrotui.paths import (
-    bundled_curriculum,
-)
 
 if TYPE_CHECKING:
     from metrotui.core.curriculum import Curriculum
@@ -21,11 +16,12 @@ if TYPE_CHECKING:
 
 
 def _completion_curriculum(ctx: click.Context) -> Curriculum | None:
+    from metrotui.storage import library
     from metrotui.storage.curriculum_file import load_curriculum
 
     option = ctx.find_root().params.get("curriculum_option")
     try:
-        return load_curriculum(Path(option) if option else bundled_curriculum())
+        return load_curriculum(library.resolve(option) if option else library.current()[1])
     except Exception:  # a file that does not load simply completes nothing
         return None
 

@@ -15,7 +15,6 @@ import click
 from metrotui.cli.completion import complete_paths
 from metrotui.core.text import clean_message, has_lone_surrogates
 from metrotui.paths import (
-    bundled_curriculum,
     progress_file,
     same_file,
 )
@@ -155,9 +154,14 @@ class Session:
     # The progress the last tracker() was built from, so a command reads the file once.
     progress: Progress | None = field(default=None, repr=False)
 
+    _curriculum_path: Path | None = field(default=None, repr=False)
+
     @property
     def curriculum_path(self) -> Path:
-        return Path(self.curriculum_option) if self.curriculum_option else bundled_curriculum()
+        """The file --curriculum names (a path or a library id), else the current one's."""
+        if self._curriculum_path is None:
+            self._curriculum_path = _chosen_curriculum(self.curriculum_option)
+        return self._curriculum_path
 
     def curriculum(self) -> Curriculum:
         if self._curriculum is None:
@@ -204,6 +208,20 @@ class Session:
             for notice in self._store.notices:
                 note(notice)
             self._store.notices.clear()
+
+
+def _chosen_curriculum(option: str | None) -> Path:
+    from metrotui.storage import library
+
+    if not option:
+        _id, path, notice = library.current()
+        if notice is not None:
+            note(notice)
+        return path
+    try:
+        return library.resolve(option)
+    except library.LibraryError as error:
+        fail(str(error))
 
 
 def load_or_fail(path: Path, *, recheck: bool = False) -> Curriculum:

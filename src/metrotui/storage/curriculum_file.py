@@ -25,12 +25,22 @@ def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
     A file whose exact bytes were checked before is built from the cache;
     ``recheck`` (``metrotui validate``) checks it again all the same.
     """
+    return _load_checked(read_curriculum_bytes(path), str(path), recheck)
+
+
+def load_curriculum_bytes(data: bytes, source: str) -> Curriculum:
+    """A curriculum from bytes already read (through the cache), or CurriculumError."""
+    return _load_checked(data, source, False)
+
+
+def read_curriculum_bytes(path: str | Path) -> bytes:
+    """The bytes of a curriculum file, bounded; CurriculumError says why they cannot be read."""
     from metrotui.storage.files import FileTooLarge, NotARegularFile, read_bounded
 
     path = Path(path)
     source = str(path)
     try:
-        data = read_bounded(path, MAX_FILE_BYTES)
+        return read_bounded(path, MAX_FILE_BYTES)
     except NotARegularFile as error:
         raise CurriculumError(source, [f"is {error.kind}, not a curriculum file"]) from None
     except FileTooLarge as error:
@@ -47,7 +57,6 @@ def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
         raise CurriculumError(source, ["cannot be read (permission denied)"]) from None
     except OSError as error:
         raise CurriculumError(source, [f"cannot be read ({error.strerror or error})"]) from None
-    return _load_checked(data, source, recheck)
 
 
 def _without_gc(build: Callable[..., Curriculum]) -> Callable[..., Curriculum]:

@@ -9,13 +9,13 @@ import os
 import shlex
 import shutil
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Horizontal
@@ -27,7 +27,7 @@ from metrotui.core.curriculum import Curriculum, Station
 from metrotui.core.text import clean_line, clean_message
 from metrotui.core.tracker import ALL_PATHS, StationState, Tracker, path_choices, path_members
 from metrotui.core.words import counted
-from metrotui.paths import ui_state_file
+from metrotui.paths import default_progress_file, ui_state_file
 from metrotui.storage.export import strays_notice
 from metrotui.storage.progress import (
     ProgressStore,
@@ -108,6 +108,8 @@ class MetroApp(App[int]):
         elif visible is not None and selected not in visible:
             selected = self._nearest(selected, visible)
         self._selected = selected
+        # Set when the learner switches curriculum: run_app opens it once this app is gone.
+        self.switch_to: Curriculum | None = None
 
     def get_default_screen(self) -> Screen[None]:
         # Starts with the wide layout's class: the breakpoint class that the
@@ -130,6 +132,32 @@ class MetroApp(App[int]):
             yield StationDetail(self.curriculum, id="detail")
         yield Static(Text(FIRST_LAUNCH_HINT), id="hint")
         yield FittedFooter()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not self.is_web:  # a browser session ends with its app: it cannot reopen on another
+            yield SystemCommand(
+                "Switch curriculum", "Open another curriculum of your library", self.offer_curricula
+            )
+
+    def offer_curricula(self) -> None:
+        from textual.command import CommandPalette
+
+        from metrotui.tui.library import SWITCH_PLACEHOLDER, CurriculumSwitch
+
+        self.push_screen(
+            CommandPalette(providers=[CurriculumSwitch], placeholder=SWITCH_PLACEHOLDER)
+        )
+
+    def switch_curriculum(self, curriculum_id: str) -> None:
+        from metrotui.tui.library import start_switch
+
+        start_switch(self, curriculum_id)
+
+    def leave_for(self, curriculum: Curriculum) -> None:
+        """Quit as q does (every save first), for run_app to open ``curriculum`` next."""
+        self.switch_to = curriculum
+        self.controller.quit()
 
     def notify(self, message: str, *, title: str = "", **options: Any) -> None:
         # Messages quote file names, and a file name can hold anything, even an
@@ -637,14 +665,21 @@ def run_app(
     *,
     path: str | None = None,
 ) -> int:
-    """Run the app; returns the process exit code.
+    """Run the app, and again on each curriculum the learner switches to; returns the
+    process exit code.
 
     A progress file that cannot be used does not stop it: the app opens
     without progress and says why (see MetroApp.__init__).
     """
     from metrotui.tui.terminal import hangup_safe
 
-    app = MetroApp(curriculum, progress_path, path=path)
-    app.driver_class = hangup_safe(app.driver_class)
-    app.run()
-    return app.return_code or 0
+    while True:
+        app = MetroApp(curriculum, progress_path, path=path)
+        app.driver_class = hangup_safe(app.driver_class)
+        app.run()
+        code = app.return_code or 0
+        if app.switch_to is None or code:
+            return code
+        # Each curriculum keeps its own progress file and view, whatever the first one used.
+        curriculum, path = app.switch_to, None
+        progress_path = default_progress_file(curriculum.id)

@@ -24,7 +24,7 @@ class Searchable(Protocol):
     ) -> None: ...
 
 
-def _highlight(matcher: Matcher, text: str) -> Content:
+def plain_highlight(matcher: Matcher, text: str) -> Content:
     """Like ``Matcher.highlight``, but curriculum text is never parsed as markup."""
     content = Content(text)
     _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
@@ -82,5 +82,9 @@ class CurriculumSearch(Provider):
             if score > 0:
                 # The palette reads help as markup: escape it, it holds titles.
                 yield Hit(
-                    score, _highlight(matcher, text), command, text=text, help=escape(help_text)
+                    score,
+                    plain_highlight(matcher, text),
+                    command,
+                    text=text,
+                    help=escape(help_text),
                 )
