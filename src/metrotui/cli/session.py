@@ -177,7 +177,8 @@ class Session:
         if self._store is None:
             from metrotui.storage.progress import ProgressStore
 
-            self._store = ProgressStore(self.progress_path(), self.curriculum().id)
+            curriculum = self.curriculum()
+            self._store = ProgressStore(self.progress_path(), curriculum.id, curriculum)
         return self._store
 
     def tracker(self, *, for_change: bool = False) -> Tracker:
@@ -328,8 +329,14 @@ def load_progress(session: Session, *, for_change: bool = False) -> Progress:
 
     store = session.store()
     try:
-        return store.load() if for_change else store.peek()
+        progress = store.load() if for_change else store.peek()
     except ProgressError as error:
         fail(str(error))
     finally:
         session.flush_notices()
+    if not session.curriculum().has_former_ids:
+        return progress
+    from metrotui.storage.export import rekeyed
+
+    # Read as the next save will write it: a former id's marks and notes under the new id.
+    return rekeyed(progress, session.curriculum())

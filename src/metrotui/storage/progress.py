@@ -27,10 +27,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metrotui.core.text import replace_lone_surrogates, safe_json
 from metrotui.core.words import counted
+
+if TYPE_CHECKING:
+    from metrotui.core.curriculum import Curriculum
 
 PROGRESS_SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -371,9 +374,17 @@ def _note(raw: dict[str, Any]) -> Note:
 class ProgressStore:
     """One curriculum's progress file."""
 
-    def __init__(self, path: str | os.PathLike[str], curriculum_id: str) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        curriculum_id: str,
+        curriculum: Curriculum | None = None,
+    ) -> None:
         self.path = Path(path)
         self.curriculum_id = curriculum_id
+        # With the curriculum, each save moves what is recorded under a former
+        # id (its ``formerly``) to the id it now is.
+        self.curriculum = curriculum
         # Messages for the user about things the store did on its own, such as
         # setting a damaged file aside.  The CLI prints them; the app notifies.
         self.notices: list[str] = []
@@ -473,10 +484,17 @@ class ProgressStore:
         self._refuse_before_locking()
         with self._lock():
             before = self._read_or_set_aside()
-            after = change(before)
+            after = change(self._rekeyed(before))
             if after != before:
                 self._write(after)
             return after
+
+    def _rekeyed(self, progress: Progress) -> Progress:
+        if self.curriculum is None or not self.curriculum.has_former_ids:
+            return progress
+        from metrotui.storage.export import rekeyed
+
+        return rekeyed(progress, self.curriculum)
 
     @staticmethod
     def prepare_to_save() -> None:
