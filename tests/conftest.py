@@ -20,6 +20,7 @@ def isolated_config(
     config = tmp_path_factory.mktemp("xdg-config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
     for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     return config

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_config_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP_NAME = "metrotui"
 CURRICULUM_ENV = "METROTUI_CURRICULUM"
@@ -36,6 +36,16 @@ def config_dir() -> Path:
 def cache_dir() -> Path:
     """Where metrotui keeps what it can always make again (checked curricula)."""
     return user_cache_path(APP_NAME, appauthor=False)
+
+
+def data_dir() -> Path:
+    """Where metrotui keeps what a learner has, beside progress: copies of what they saw."""
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def last_seen_file(curriculum_id: str) -> Path:
+    """The outline of the version of a curriculum the learner last saw (see storage/last_seen)."""
+    return data_dir() / "last-seen" / f"{curriculum_id}.json"
 
 
 def default_progress_file(curriculum_id: str) -> Path:

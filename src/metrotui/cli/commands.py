@@ -109,6 +109,7 @@ def _refuse_a_file_that_is_not_progress(session: Session) -> None:
 
 
 def open_app(session: Session, app_path: str | None) -> None:
+    session.tell_changes = False  # the app's screen would hide the line: it waits for a command
     curriculum = session.curriculum()
     if app_path is not None:
         app_path = chosen_path(session, None)

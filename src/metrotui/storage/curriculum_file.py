@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ from typing import Any
 from metrotui.core.curriculum import Curriculum, CurriculumError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+# Curriculum.memo key of the file's fingerprint: how metrotui.storage.last_seen
+# tells at a glance that the learner has seen this version before.
+FINGERPRINT = "file fingerprint"
+
+
+def fingerprint(data: bytes) -> str:
+    return f"{zlib.crc32(data):08x}-{len(data)}"
 
 
 def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
@@ -47,7 +55,9 @@ def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
         raise CurriculumError(source, ["cannot be read (permission denied)"]) from None
     except OSError as error:
         raise CurriculumError(source, [f"cannot be read ({error.strerror or error})"]) from None
-    return _load_checked(data, source, recheck)
+    curriculum = _load_checked(data, source, recheck)
+    curriculum.memo[FINGERPRINT] = fingerprint(data)
+    return curriculum
 
 
 def _without_gc(build: Callable[..., Curriculum]) -> Callable[..., Curriculum]:
