@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from metrotui import __version__
-from metrotui.cli import files, marking, reports
+from metrotui.cli import changes, files, marking, reports
 from metrotui.cli.completion import complete_paths
 from metrotui.cli.session import (
     PATH_COMMANDS,
@@ -78,8 +78,8 @@ def cli(
 
 
 # Commands that read no curriculum or progress of the session's: validate
-# checks the FILE it is given, completion only prints a script.
-_FILELESS_COMMANDS = ("validate", "completion")
+# checks the FILE it is given (diff the two), completion only prints a script.
+_FILELESS_COMMANDS = ("validate", "completion", "diff")
 
 
 def _refuse_unused_files(ctx: click.Context) -> None:
@@ -190,3 +190,5 @@ for _command in (
     files.where,
 ):
     cli.add_command(_command)
+cli.add_command(changes.changes)
+cli.add_command(changes.diff)

@@ -97,8 +97,8 @@ def _export_format(asked: str | None, output: str | None) -> str:
 @click.pass_obj
 def import_(session: Session, file: str) -> None:
     """Merge a JSON export into your progress: nothing is dropped, repeats change nothing."""
-    from metrotui.storage.export import merge, read_export_file, rekeyed
-    from metrotui.storage.progress import ProgressError, lone_surrogate_notice, repair_text
+    from metrotui.storage.export import merge, read_export_file
+    from metrotui.storage.progress import ProgressError, lone_surrogate_notice, rekeyed, repair_text
 
     curriculum = session.curriculum()
     try:

@@ -362,7 +362,7 @@ def load_progress(session: Session, *, for_change: bool = False) -> Progress:
         session.flush_notices()
     if not session.curriculum().has_former_ids:
         return progress
-    from metrotui.storage.export import rekeyed
+    from metrotui.storage.progress import rekeyed
 
     # Read as the next save will write it: a former id's marks and notes under the new id.
     return rekeyed(progress, session.curriculum())

@@ -524,6 +524,9 @@ class Curriculum(TopLevel):
     def _map_former_ids(self) -> tuple[dict[str, str], dict[str, str]]:
         keys: dict[str, str] = {}
         stations: dict[str, str] = {}
+        # ``old-station/topic`` also claims the bare ``topic``, the key the old
+        # version most likely used, where no other former id claims it.
+        implied: dict[str, set[str]] = {}
         for station in self.stations:
             names = (station.id, *station.formerly)
             for old in station.formerly:
@@ -536,10 +539,15 @@ class Curriculum(TopLevel):
                 for old_station in station.formerly:
                     keys.setdefault(f"{old_station}{KEY_SEPARATOR}{topic.id}", key)
                 for old in topic.formerly:
-                    keys.setdefault(old, key)  # ``old-station/topic`` is already qualified
-                    if KEY_SEPARATOR not in old:
-                        for name in names:
-                            keys.setdefault(f"{name}{KEY_SEPARATOR}{old}", key)
+                    keys.setdefault(old, key)
+                    if KEY_SEPARATOR in old:
+                        implied.setdefault(old.partition(KEY_SEPARATOR)[2], set()).add(key)
+                        continue
+                    for name in names:
+                        keys.setdefault(f"{name}{KEY_SEPARATOR}{old}", key)
+        for bare, claimants in implied.items():
+            if len(claimants) == 1:
+                keys.setdefault(bare, next(iter(claimants)))
         # A current key is never a former one (the check refuses that): drop any all the same.
         for current in self._key_station:
             keys.pop(current, None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import stat
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +19,10 @@ from metrotui.core.tracker import ALL_PATHS, StationState, Tracker
 from metrotui.storage.progress import (
     MAX_PROGRESS_BYTES,
     DamagedProgress,
-    Note,
     NotProgress,
     OtherCurriculum,
     Progress,
+    earlier_time,
     merge_extra,
     merge_note,
     now_utc,
@@ -33,25 +32,10 @@ from metrotui.storage.progress import (
 EXPORTED_KEY = "exported"
 
 
-def _earlier(a: str, b: str) -> str:
-    def key(stamp: str) -> tuple[int, float, str]:
-        # The same instant written two ways ties on time, then the text decides,
-        # so the result never depends on which side is which.
-        try:
-            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-            return (0, moment.timestamp(), stamp)
-        except ValueError:
-            return (1, 0.0, stamp)  # unreadable times sort last, among themselves by text
-
-    return min(a, b, key=key)
-
-
 def _union(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
     merged = dict(a)
     for key, stamp in b.items():
-        merged[key] = _earlier(merged[key], stamp) if key in merged else stamp
+        merged[key] = earlier_time(merged[key], stamp) if key in merged else stamp
     return merged
 
 
@@ -64,40 +48,6 @@ def merge(ours: Progress, theirs: Progress) -> Progress:
         notes[station_id] = merge_note(notes[station_id], note) if station_id in notes else note
     extra = merge_extra(ours.extra, theirs.extra)
     return Progress(ours.curriculum, done=done, known=known, notes=notes, extra=extra)
-
-
-def rekeyed(progress: Progress, curriculum: Curriculum) -> Progress:
-    """The progress with what is recorded under a former id moved to the id it now is.
-
-    A mark under an old and a new spelling of one topic is one mark, joined by
-    the merge rule: done beats known, and the earlier time is kept.  Notes
-    under a station's former id join its note.  Whatever the curriculum has no
-    place for stays as it is.  The same progress always gives the same result,
-    so merging rekeyed sides still commutes and repeating it changes nothing.
-    """
-    if not curriculum.has_former_ids:
-        return progress
-    done = _moved(progress.done, curriculum)
-    known = {k: v for k, v in _moved(progress.known, curriculum).items() if k not in done}
-    notes: dict[str, Note] = {}
-    # Current ids first, then former ones in a fixed order: the result never
-    # depends on the order the file happened to list them in.
-    for station_id in sorted(progress.notes, key=lambda k: (curriculum.has_station(k), k)):
-        note = progress.notes[station_id]
-        target = curriculum.station_id_for(station_id) or station_id
-        notes[target] = merge_note(notes[target], note) if target in notes else note
-    if (done, known, notes) == (progress.done, progress.known, progress.notes):
-        return progress
-    return replace(progress, done=done, known=known, notes=notes)
-
-
-def _moved(marks: dict[str, str], curriculum: Curriculum) -> dict[str, str]:
-    moved: dict[str, str] = {}
-    for key, stamp in marks.items():
-        # Only former ids move; a qualified spelling of a current key stays as written.
-        key = curriculum.former_key(key) or key
-        moved[key] = _earlier(moved[key], stamp) if key in moved else stamp
-    return moved
 
 
 def read_export(data: bytes, curriculum_id: str, source: str) -> Progress:

@@ -138,6 +138,57 @@ def merge_note(a: Note, b: Note) -> Note:
     return Note(first + NOTE_SEPARATOR + second, updated, extra)
 
 
+def earlier_time(a: str, b: str) -> str:
+    """The earlier of two recorded times; the same whichever side is which."""
+
+    def key(stamp: str) -> tuple[int, float, str]:
+        # The same instant written two ways ties on time, then the text decides,
+        # so the result never depends on which side is which.
+        try:
+            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return (0, moment.timestamp(), stamp)
+        except ValueError:
+            return (1, 0.0, stamp)  # unreadable times sort last, among themselves by text
+
+    return min(a, b, key=key)
+
+
+def rekeyed(progress: Progress, curriculum: Curriculum) -> Progress:
+    """The progress with what is recorded under a former id moved to the id it now is.
+
+    A mark under an old and a new spelling of one topic is one mark, joined by
+    the merge rule: done beats known, and the earlier time is kept.  Notes
+    under a station's former id join its note.  Whatever the curriculum has no
+    place for stays as it is.  The same progress always gives the same result,
+    so merging rekeyed sides still commutes and repeating it changes nothing.
+    """
+    if not curriculum.has_former_ids:
+        return progress
+    done = _moved(progress.done, curriculum)
+    known = {k: v for k, v in _moved(progress.known, curriculum).items() if k not in done}
+    notes: dict[str, Note] = {}
+    # Current ids first, then former ones in a fixed order: the result never
+    # depends on the order the file happened to list them in.
+    for station_id in sorted(progress.notes, key=lambda k: (curriculum.has_station(k), k)):
+        note = progress.notes[station_id]
+        target = curriculum.station_id_for(station_id) or station_id
+        notes[target] = merge_note(notes[target], note) if target in notes else note
+    if (done, known, notes) == (progress.done, progress.known, progress.notes):
+        return progress
+    return replace(progress, done=done, known=known, notes=notes)
+
+
+def _moved(marks: dict[str, str], curriculum: Curriculum) -> dict[str, str]:
+    moved: dict[str, str] = {}
+    for key, stamp in marks.items():
+        # Only former ids move; a qualified spelling of a current key stays as written.
+        key = curriculum.former_key(key) or key
+        moved[key] = earlier_time(moved[key], stamp) if key in moved else stamp
+    return moved
+
+
 def with_done(progress: Progress, topic_ids: Iterable[str], stamp: str) -> Progress:
     """Topics ticked as done; one already done keeps its first time, one known becomes done."""
     done = dict(progress.done)
@@ -490,10 +541,8 @@ class ProgressStore:
             return after
 
     def _rekeyed(self, progress: Progress) -> Progress:
-        if self.curriculum is None or not self.curriculum.has_former_ids:
+        if self.curriculum is None:
             return progress
-        from metrotui.storage.export import rekeyed
-
         return rekeyed(progress, self.curriculum)
 
     @staticmethod
