@@ -126,3 +126,13 @@ def test_gone_is_bounded(
     kept = last_seen.read(last_seen_file(first.id))
     assert kept is not None and len(kept.gone) == 2
     assert json.loads(last_seen_file(first.id).read_text().split("\n")[1])["gone"]
+
+
+def test_a_huge_curriculum_is_not_outlined(
+    first: Curriculum, whole: Curriculum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(last_seen, "MAX_ENTRIES", 10)
+    assert last_seen.look(first, tell=True) is None
+    kept = last_seen.read(last_seen_file(first.id))
+    assert kept is not None and kept.outline is None
+    assert last_seen.look(whole, tell=True) is None

@@ -32,6 +32,9 @@ FORMAT = "metrotui last seen, format 1"
 # A copy bigger than this keeps only its fingerprint: the next change is then
 # taken as a first sight, told of nothing, rather than a slow load.
 MAX_BYTES = 4 * 2**20
+# A curriculum with more stations and topics than this is not outlined at all
+# (building and writing an outline of 100,000 stations took most of a second).
+MAX_ENTRIES = 50_000
 MAX_HEAD_BYTES = 512
 MAX_GONE = 5_000  # where topics that went used to be; the oldest are dropped first
 
@@ -104,6 +107,8 @@ def look(curriculum: Curriculum, *, tell: bool, path: Path | None = None) -> Cha
 def _seen_now(curriculum: Curriculum, now: str, before: LastSeen | None) -> LastSeen:
     from metrotui.core.compare import compare, outline
 
+    if len(curriculum.stations) + curriculum.topic_count > MAX_ENTRIES:
+        return LastSeen(now, None)
     new_outline = outline(curriculum)
     if before is None or before.outline is None:
         return LastSeen(now, new_outline)
