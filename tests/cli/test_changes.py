@@ -205,3 +205,37 @@ def test_import_of_an_export_made_before_the_update(learner: Learner, tmp_path: 
     data = learner.status()
     assert {"array-computing", "linear-algebra"} <= done_ids(learner)
     assert data["not_in_curriculum"] == []
+
+
+def test_the_map_launch_leaves_the_line_for_the_next_command(learner: Learner) -> None:
+    from click.testing import CliRunner
+
+    from metrotui.cli.commands import cli
+    from metrotui.cli.session import FrontEnds
+
+    opened: list[str] = []
+
+    def open_map(curriculum: Any, progress: Path, path: str | None) -> str:
+        opened.append(curriculum.id)
+        return "not in this test"
+
+    front_ends = FrontEnds(open_map=open_map, serve_web=lambda **_: None)
+    learner.run("status")
+    learner.update()
+    launch = CliRunner().invoke(cli, ["--curriculum", str(learner.file)], obj=front_ends)
+    assert opened == ["robotics-roadmap"]
+    assert changed_lines(launch.stderr) == []  # the app's screen would hide it
+    assert len(changed_lines(learner.run("status").stderr)) == 1
+
+
+def test_a_note_follows_its_station_to_a_new_id(learner: Learner, tmp_path: Path) -> None:
+    learner.run("notes", "programming", "--set", "Practise every day.")
+    renamed = json.loads(WHOLE.read_text())
+    renamed["stations"][1].update(id="coding", title="Coding", formerly=["programming"])
+    renamed["stations"][2]["prerequisites"] = ["coding"]
+    version = tmp_path / "renamed.json"
+    version.write_text(json.dumps(renamed))
+    learner.update(version)
+    assert learner.run("notes", "coding").stdout.strip() == "Practise every day."
+    assert learner.status()["not_in_curriculum"] == []
+    assert "Programming (programming) → Coding (coding)" in learner.run("changes").stdout
