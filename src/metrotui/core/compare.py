@@ -191,20 +191,23 @@ def _match_stations(old: Outline, new: Outline, change: Change) -> dict[str, Sta
     """Each new station id to the old station it was, if any; records stations added and renamed."""
     before = {station.id: station for station in old.stations}
     was: dict[str, StationOutline] = {}
+    claimed: set[str] = set()
     for station in new.stations:
         earlier = next(
             (before[sid] for sid in (station.id, *station.formerly) if sid in before), None
         )
-        if earlier is None or any(earlier is seen for seen in was.values()):
+        if earlier is None or earlier.id in claimed:
             change.stations_added.append(Entry(station.id, station.title))
             continue
         was[station.id] = earlier
+        claimed.add(earlier.id)
         if (earlier.id, earlier.title) != (station.id, station.title):
             change.stations_renamed.append(
                 Renamed(Entry(station.id, station.title), Entry(earlier.id, earlier.title))
             )
-    kept = {earlier.id for earlier in was.values()}
-    change.stations_removed.extend(Entry(s.id, s.title) for s in old.stations if s.id not in kept)
+    change.stations_removed.extend(
+        Entry(s.id, s.title) for s in old.stations if s.id not in claimed
+    )
     now_id = {earlier.id: sid for sid, earlier in was.items()}
     for station in new.stations:
         earlier = was.get(station.id)
@@ -229,6 +232,10 @@ def _match_topics(
     left: dict[tuple[str, str], TopicOutline] = {
         (station.id, topic.id): topic for station in old.stations for topic in station.topics
     }
+    # Each old topic id to the stations that had it: what lets a move be found at once.
+    places: dict[str, list[str]] = {}
+    for station_id, topic_id in left:
+        places.setdefault(topic_id, []).append(station_id)
     found: dict[tuple[str, str], tuple[str, TopicOutline]] = {}  # new (station, topic) -> old
     unmatched: list[tuple[StationOutline, TopicOutline]] = []
     # The same id in the same station first, so that a former id never takes a kept topic.
@@ -241,14 +248,19 @@ def _match_topics(
                 unmatched.append((station, topic))
     rest: list[tuple[StationOutline, TopicOutline]] = []
     for station, topic in unmatched:
-        hit = _by_former_id(topic, was.get(station.id), left)
+        hit = _by_former_id(topic, was.get(station.id), left, places)
         if hit is None:
             rest.append((station, topic))
         else:
             found[(station.id, topic.id)] = (hit[0], left.pop(hit))
     for station, topic in rest:
         same = next(
-            (k for k, t in left.items() if t.id == topic.id and t.title == topic.title), None
+            (
+                (sid, topic.id)
+                for sid in places.get(topic.id, ())
+                if (sid, topic.id) in left and left[(sid, topic.id)].title == topic.title
+            ),
+            None,
         )
         if same is None:
             change.topics_added.append(Entry(station.id, station.title, topic.id, topic.title))
@@ -275,6 +287,7 @@ def _by_former_id(
     topic: TopicOutline,
     earlier: StationOutline | None,
     left: dict[tuple[str, str], TopicOutline],
+    places: dict[str, list[str]],
 ) -> tuple[str, str] | None:
     """The old (station, topic) that ``topic`` names in ``formerly``, if it is still unclaimed.
 
@@ -288,9 +301,9 @@ def _by_former_id(
             continue
         if earlier is not None and (earlier.id, old) in left:
             return earlier.id, old
-        elsewhere = next((place for place in left if place[1] == old), None)
+        elsewhere = next((sid for sid in places.get(old, ()) if (sid, old) in left), None)
         if elsewhere is not None:
-            return elsewhere
+            return elsewhere, old
     return None
 
 
