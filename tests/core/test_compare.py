@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metrotui.core.compare import Change, Entry, compare, outline, reopened, summary
 from metrotui.core.curriculum import Curriculum
@@ -152,3 +154,46 @@ def test_the_summary_line(change: Change, whole: Curriculum) -> None:
 
 def test_a_change_survives_json(change: Change) -> None:
     assert Change.from_json(json.loads(json.dumps(change.to_json()))) == change
+
+
+# Any edit of the whole version ----------------------------------------------------------
+
+EDITS = st.lists(
+    st.tuples(st.integers(0, 16), st.sampled_from(["keep", "retitle", "new-id", "drop"])),
+    max_size=17,
+    unique_by=lambda edit: edit[0],
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(EDITS)
+def test_every_topic_is_accounted_for_once(edits: list[tuple[int, str]]) -> None:
+    before = raw("roadmap_whole.json")
+    after = copy.deepcopy(before)
+    places = [
+        (s, t) for s, station in enumerate(after["stations"]) for t in range(len(station["topics"]))
+    ]
+    dropped = []
+    for index, edit in edits:
+        s, t = places[index]
+        topic = after["stations"][s]["topics"][t]
+        if edit == "retitle":
+            topic["title"] += " (revised)"
+        elif edit == "new-id":
+            topic["formerly"] = [*topic.get("formerly", []), topic["id"]]
+            topic["id"] = f"{topic['id']}-2"
+        elif edit == "drop":
+            dropped.append((s, t))
+    for s, t in sorted(dropped, reverse=True):
+        del after["stations"][s]["topics"][t]
+    old, new = load(before), load(after)
+    change = compare(outline(old), outline(new))
+    assert compare(outline(new), outline(new)).empty
+    changed = {edit for _, edit in edits} - {"keep"}
+    assert not change.topics_added and not change.topics_moved
+    assert len(change.topics_removed) == len(dropped)
+    expected_renames = sum(1 for _, edit in edits if edit in ("retitle", "new-id"))
+    assert len(change.topics_renamed) == expected_renames
+    assert change.empty == (not changed)
+    # A station left with no topics is ticked whole: it is the same station still.
+    assert not change.stations_added and not change.stations_removed
