@@ -122,6 +122,7 @@ class Bench:
         # Checked curricula are cached by the bytes of their file; launches use
         # this cache (filled before the rounds) unless they ask for a cold one.
         self.env["XDG_CACHE_HOME"] = str(scratch / "cache")
+        self.env["XDG_DATA_HOME"] = str(scratch / "data")  # the last-seen copies
         for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR", "TEXTUAL_FPS"):
             self.env.pop(name, None)
         script = Path(PY).parent / "metrotui"

@@ -40,14 +40,24 @@ def cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False)
 
 
+def data_dir() -> Path:
+    """Where metrotui keeps curricula added to the library and copies of what was seen."""
+    return user_data_path(APP_NAME, appauthor=False)
+
+
 def library_dir() -> Path:
     """Where ``metrotui add`` keeps its copies of curricula, one file per id."""
-    return user_data_path(APP_NAME, appauthor=False) / "curricula"
+    return data_dir() / "curricula"
 
 
 def current_choice_file() -> Path:
     """Which curriculum ``metrotui use`` made the default."""
     return config_dir() / "current.json"
+
+
+def last_seen_file(curriculum_id: str) -> Path:
+    """The outline of the version of a curriculum the learner last saw (see storage/last_seen)."""
+    return data_dir() / "last-seen" / f"{curriculum_id}.json"
 
 
 def default_progress_file(curriculum_id: str) -> Path:

@@ -58,6 +58,8 @@ def run_command(args: list[str], config: Path, preamble: str = "") -> list[str]:
         pytest.param(["validate", str(bundled_curriculum())], id="validate"),
         pytest.param(["list"], id="list"),
         pytest.param(["use", "genai-metromap"], id="use"),
+        pytest.param(["changes"], id="changes"),
+        pytest.param(["diff", str(bundled_curriculum()), str(bundled_curriculum())], id="diff"),
     ],
 )
 def test_command_never_imports_textual(args: list[str], tmp_path: Path) -> None:

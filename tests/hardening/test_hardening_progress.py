@@ -668,15 +668,14 @@ def fill_the_disk(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
 
 
 @pytest.mark.parametrize("step", ["create", "write", "fsync"])
-def test_a_full_disk_is_reported_and_the_file_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
-) -> None:
+def test_a_full_disk_is_reported_and_the_file_kept(tmp_path: Path, step: str) -> None:
     progress = tmp_path / "progress.json"
     data = progress_bytes()
     progress.write_bytes(data)
-    fill_the_disk(monkeypatch, step)
-    result = run(progress, "done", "linear-algebra")
-    monkeypatch.undo()
+    # A monkeypatch of its own: undoing the test's would undo the isolated folders too.
+    with pytest.MonkeyPatch.context() as full_disk:
+        fill_the_disk(full_disk, step)
+        result = run(progress, "done", "linear-algebra")
     assert result.exit_code == 2
     assert re.search(
         rf"could not save progress to {re.escape(str(progress))} \(no space left on device\); "

@@ -87,7 +87,12 @@ def running_server(
     The server binds port 0 itself, so the kernel's pick cannot be taken by
     anyone else before the server has it; the port is read from its URL.
     """
-    env = {**os.environ, "XDG_CONFIG_HOME": str(root / "config")}
+    # The data folder too: a module's server starts before each test's isolated folders.
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(root / "config"),
+        "XDG_DATA_HOME": str(root / "data"),
+    }
     for name in ("METROTUI_CURRICULUM", "METROTUI_PROGRESS", "NO_COLOR"):
         env.pop(name, None)
     log = root / f"serve-{next(LOG_NUMBERS)}.log"

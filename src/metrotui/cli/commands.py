@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from metrotui import __version__
-from metrotui.cli import files, library, marking, reports
+from metrotui.cli import changes, files, library, marking, reports
 from metrotui.cli.completion import complete_paths
 from metrotui.cli.convert import convert
 from metrotui.cli.session import (
@@ -79,9 +79,9 @@ def cli(
 
 
 # Commands that read no curriculum or progress of the session's: validate
-# checks the FILE it is given, completion only prints a script, and the
-# library's commands name curricula by their own argument.
-_FILELESS_COMMANDS = ("validate", "completion", "add", "list", "use", "remove")
+# checks the FILE it is given (diff the two), completion only prints a script,
+# and the library's commands name curricula by their own argument.
+_FILELESS_COMMANDS = ("validate", "completion", "diff", "add", "list", "use", "remove")
 
 
 def _refuse_unused_files(ctx: click.Context) -> None:
@@ -111,6 +111,7 @@ def _refuse_a_file_that_is_not_progress(session: Session) -> None:
 
 
 def open_app(session: Session, app_path: str | None) -> None:
+    session.tell_changes = False  # the app's screen would hide the line: it waits for a command
     curriculum = session.curriculum()
     if app_path is not None:
         app_path = chosen_path(session, None)
@@ -196,3 +197,5 @@ for _command in (
 ):
     cli.add_command(_command)
 cli.add_command(convert)
+cli.add_command(changes.changes)
+cli.add_command(changes.diff)

@@ -98,7 +98,7 @@ def _export_format(asked: str | None, output: str | None) -> str:
 def import_(session: Session, file: str) -> None:
     """Merge a JSON export into your progress: nothing is dropped, repeats change nothing."""
     from metrotui.storage.export import merge, read_export_file
-    from metrotui.storage.progress import ProgressError, lone_surrogate_notice, repair_text
+    from metrotui.storage.progress import ProgressError, lone_surrogate_notice, rekeyed, repair_text
 
     curriculum = session.curriculum()
     try:
@@ -106,6 +106,7 @@ def import_(session: Session, file: str) -> None:
     except (ValueError, ProgressError) as error:
         fail(str(error))
     theirs, places = repair_text(theirs)
+    theirs = rekeyed(theirs, curriculum)  # an export from before a rename joins the new ids
     if places:
         note(lone_surrogate_notice(file, places, "it was merged as \ufffd"))
     before = load_progress(session, for_change=True)

@@ -19,6 +19,7 @@ from metrotui.cli.session import (
 from metrotui.core.text import safe_json
 
 if TYPE_CHECKING:
+    from metrotui.core.compare import Entry
     from metrotui.core.tracker import Tracker
 
 
@@ -38,19 +39,31 @@ def status(session: Session, path: str | None, as_json: bool) -> None:
 
     assert session.progress is not None  # tracker() has just loaded it
     missing = strays(curriculum, session.progress)
+    from metrotui.cli.changes import where_strays_were
+
+    were = where_strays_were(curriculum, [key for key, _ in missing])
     if as_json:
         data = status_json(tracker, path)
-        data["not_in_curriculum"] = [{"id": key, "kind": what} for key, what in missing]
+        data["not_in_curriculum"] = [
+            {"id": key, "kind": what, **_was_in(were.get(key))} for key, what in missing
+        ]
         click.echo(safe_json(data, indent=2))
         return
     from metrotui.cli.views import print_status
 
     print_status(console(), tracker, path)
     if missing:
-        _print_strays(missing)
+        _print_strays(missing, were)
 
 
-def _print_strays(missing: list[tuple[str, str]]) -> None:
+def _was_in(where: Entry | None) -> dict[str, Any]:
+    # Only where it is known, so that the entries of a file never changed keep their shape.
+    if where is None:
+        return {}
+    return {"was_in": {"station": where.station, "station_title": where.station_title}}
+
+
+def _print_strays(missing: list[tuple[str, str]], were: dict[str, Entry]) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -59,7 +72,9 @@ def _print_strays(missing: list[tuple[str, str]]) -> None:
     click.echo("\nNot in this curriculum (kept; remove with: metrotui forget ID...):")
     table = Table.grid(padding=(0, 2))
     for key, what in missing:
-        table.add_row(Text("  " + clean_line(key)), Text(what, style="dim"))
+        where = were.get(key)
+        was = "" if where is None else f"was in {clean_line(where.station_title)}"
+        table.add_row(Text("  " + clean_line(key)), Text(what, style="dim"), Text(was, style="dim"))
     console().print(table)
 
 

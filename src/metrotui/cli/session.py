@@ -153,6 +153,9 @@ class Session:
     _store: ProgressStore | None = field(default=None, repr=False)
     # The progress the last tracker() was built from, so a command reads the file once.
     progress: Progress | None = field(default=None, repr=False)
+    # Whether loading the curriculum says, once, that it changed since it was last seen
+    # (not for the app, whose screen would hide the line, nor for ``changes`` itself).
+    tell_changes: bool = True
 
     _curriculum_path: Path | None = field(default=None, repr=False)
 
@@ -166,7 +169,30 @@ class Session:
     def curriculum(self) -> Curriculum:
         if self._curriculum is None:
             self._curriculum = load_or_fail(self.curriculum_path)
+            self._look_for_changes(self._curriculum)
         return self._curriculum
+
+    def _look_for_changes(self, curriculum: Curriculum) -> None:
+        from metrotui.storage.last_seen import look
+
+        change = look(curriculum, tell=self.tell_changes)
+        if change is None:
+            return
+        from metrotui.core.compare import reopened, summary
+
+        try:
+            progress = load_progress(self)
+        except click.ClickException:
+            again = []  # the command itself reports what is wrong with the progress
+        else:
+            from metrotui.core.tracker import Tracker
+
+            done = Tracker(curriculum, progress.done, progress.known).is_done
+            again = reopened(change, curriculum, done)
+        say(
+            f"{curriculum.title} changed: {summary(change, again)} — see `metrotui changes`",
+            err=True,
+        )
 
     def progress_path(self) -> Path:
         path = progress_file(self.curriculum().id, self.progress_option)
@@ -181,7 +207,8 @@ class Session:
         if self._store is None:
             from metrotui.storage.progress import ProgressStore
 
-            self._store = ProgressStore(self.progress_path(), self.curriculum().id)
+            curriculum = self.curriculum()
+            self._store = ProgressStore(self.progress_path(), curriculum.id, curriculum)
         return self._store
 
     def tracker(self, *, for_change: bool = False) -> Tracker:
@@ -346,8 +373,14 @@ def load_progress(session: Session, *, for_change: bool = False) -> Progress:
 
     store = session.store()
     try:
-        return store.load() if for_change else store.peek()
+        progress = store.load() if for_change else store.peek()
     except ProgressError as error:
         fail(str(error))
     finally:
         session.flush_notices()
+    if not session.curriculum().has_former_ids:
+        return progress
+    from metrotui.storage.progress import rekeyed
+
+    # Read as the next save will write it: a former id's marks and notes under the new id.
+    return rekeyed(progress, session.curriculum())

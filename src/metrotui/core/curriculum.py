@@ -94,6 +94,10 @@ ZeroOrMore: TypeAlias = Annotated[tuple[_T, ...], FieldKind("zero or more", ())]
 Topics: TypeAlias = Annotated[tuple[_T, ...], FieldKind("one or more", relaxed=())]
 # Short text fields (duration, effort, level...): an object in the file, pairs here.
 Meta: TypeAlias = Annotated[tuple[tuple[str, str], ...], MappingKind("meta", (), since=2)]
+# Ids a station or topic had in earlier versions of the file (version 2): marks
+# recorded under them count for it.  A topic's may be ``old-station/topic``.
+FormerId: TypeAlias = Annotated[str, FieldKind("former id")]
+Formerly: TypeAlias = Annotated[tuple[FormerId, ...], FieldKind("zero or more", (), since=2)]
 
 
 class Source(NamedTuple):
@@ -115,6 +119,7 @@ class Topic(NamedTuple):
     title: Title
     summary: Summary = ""
     meta: Meta = ()
+    formerly: Formerly = ()
 
 
 class OneOf(NamedTuple):
@@ -143,6 +148,7 @@ class Station(NamedTuple):
     topics: Topics[Topic]
     references: ZeroOrMore[Reference]
     meta: Meta = ()
+    formerly: Formerly = ()
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
@@ -352,6 +358,7 @@ class Curriculum(TopLevel):
         "_qualified",
         "_dependents",
         "_order",
+        "_former",
         "memo",
         "__weakref__",
     )
@@ -387,6 +394,9 @@ class Curriculum(TopLevel):
         self._topics = topics
         self._station_keys = station_keys
         self._dependents = dependents
+        # Former ids (``formerly``) to the keys and stations they now are, made
+        # on the first look-up that needs it: a launch never pays for it.
+        self._former: tuple[dict[str, str], dict[str, str]] | None = None
         # What other layers work out from this curriculum (path members, map
         # topologies), kept on it: it never changes, and when it goes they go.
         self.memo: dict[Hashable, Any] = {}
@@ -477,8 +487,10 @@ class Curriculum(TopLevel):
         """The key a recorded or typed mark stands for, or None if it stands for nothing.
 
         Both spellings of a topic are read: its bare id where that is its
-        key, and ``station/topic`` always.  Every reading of a mark goes
-        through here, so a mapping of former ids would be added here too.
+        key, and ``station/topic`` always; and so are the ids it had before
+        (its ``formerly``, and its station's), which is how a mark made on an
+        earlier version of the file follows a renamed or moved topic.  Every
+        reading of a mark goes through here.
         """
         if recorded in self._key_station:
             return recorded
@@ -486,7 +498,60 @@ class Curriculum(TopLevel):
         station_id, sep, topic_id = recorded.partition(KEY_SEPARATOR)
         if sep and topic_id in self._topics and self._key_station[topic_id].id == station_id:
             return topic_id
-        return None
+        return self._former_ids()[0].get(recorded)
+
+    def station_id_for(self, recorded: str) -> str | None:
+        """The station a recorded station id (a note's) stands for, its former ids too."""
+        if recorded in self._stations:
+            return recorded
+        return self._former_ids()[1].get(recorded)
+
+    @property
+    def has_former_ids(self) -> bool:
+        """Whether any station or topic names ids it used to have."""
+        keys, stations = self._former_ids()
+        return bool(keys or stations)
+
+    def former_key(self, recorded: str) -> str | None:
+        """The key a former id (a ``formerly`` of this version) now is, or None."""
+        return self._former_ids()[0].get(recorded)
+
+    def _former_ids(self) -> tuple[dict[str, str], dict[str, str]]:
+        if self._former is None:
+            self._former = self._map_former_ids()
+        return self._former
+
+    def _map_former_ids(self) -> tuple[dict[str, str], dict[str, str]]:
+        keys: dict[str, str] = {}
+        stations: dict[str, str] = {}
+        # ``old-station/topic`` also claims the bare ``topic``, the key the old
+        # version most likely used, where no other former id claims it.
+        implied: dict[str, set[str]] = {}
+        for station in self.stations:
+            names = (station.id, *station.formerly)
+            for old in station.formerly:
+                stations.setdefault(old, station.id)
+            if not station.topics:
+                for old in station.formerly:
+                    keys.setdefault(old, station.id)
+                continue
+            for topic, key in zip(station.topics, self._station_keys[station.id], strict=True):
+                for old_station in station.formerly:
+                    keys.setdefault(f"{old_station}{KEY_SEPARATOR}{topic.id}", key)
+                for old in topic.formerly:
+                    keys.setdefault(old, key)
+                    if KEY_SEPARATOR in old:
+                        implied.setdefault(old.partition(KEY_SEPARATOR)[2], set()).add(key)
+                        continue
+                    for name in names:
+                        keys.setdefault(f"{name}{KEY_SEPARATOR}{old}", key)
+        for bare, claimants in implied.items():
+            if len(claimants) == 1:
+                keys.setdefault(bare, next(iter(claimants)))
+        # A current key is never a former one (the check refuses that): drop any all the same.
+        for current in self._key_station:
+            keys.pop(current, None)
+        return keys, stations
 
     def stations_with_topic(self, topic_id: str) -> list[Station]:
         """Every station that has a topic with this id (in a version 2 file, maybe many)."""

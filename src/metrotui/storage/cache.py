@@ -33,7 +33,7 @@ from metrotui import __version__
 from metrotui.core.curriculum import Rows, file_fields, records
 from metrotui.paths import cache_dir
 
-FORMAT = b"metrotui checked curriculum, format 3"
+FORMAT = b"metrotui checked curriculum, format 4"
 KEEP = 16  # entries; older ones go when a new one is written
 STALE_TEMPORARY_S = 3600
 _SUFFIX = ".marshal"

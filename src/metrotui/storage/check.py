@@ -37,6 +37,7 @@ from pydantic import (
 )
 
 from metrotui.core.curriculum import (
+    KEY_SEPARATOR,
     REFERENCE_KINDS,
     REQUIRED,
     SCHEMA_VERSION,
@@ -86,6 +87,16 @@ def _check_unicode_id(value: str) -> str:
             "'-', '_' or '.', starting with a letter or digit)"
         )
     return value
+
+
+def _check_former_id(value: str) -> str:
+    """An id a station or topic used to have: an id, or a topic's ``old-station/topic``."""
+    parts = value.split(KEY_SEPARATOR)
+    if len(parts) > 2:
+        raise ValueError(
+            f"{_quote(value)} is not a former id (an id, or station/topic for a topic that moved)"
+        )
+    return KEY_SEPARATOR.join(map(_check_unicode_id, parts))
 
 
 def _id_start(ch: str) -> bool:
@@ -184,6 +195,7 @@ Id = Annotated[str, AfterValidator(_check_id)]
 UnicodeId = Annotated[str, AfterValidator(_check_unicode_id)]
 ReferenceUrl = Annotated[str, AfterValidator(_check_reference_url)]
 Meta = Annotated[dict[str, str], AfterValidator(_check_meta)]
+FormerId = Annotated[str, AfterValidator(_check_former_id)]
 Title = Annotated[str, AfterValidator(_check_title)]
 Summary = Annotated[str, AfterValidator(clean_block)]
 Url = Annotated[str, AfterValidator(_check_url)]
@@ -209,6 +221,7 @@ _CHECKS: dict[str, Any] = {
     "prerequisite": Id,
     "base url": Url,
     "meta": Meta,
+    "former id": FormerId,
 }
 # What schema version 2 checks otherwise (it builds a prerequisite in _kind_check).
 _CHECKS_2: dict[str, Any] = {**_CHECKS, "id": UnicodeId, "url": ReferenceUrl}
@@ -715,6 +728,8 @@ def _cross_reference_problems(raw: dict[str, Any], version: int = 1) -> list[str
             _claim(numbers, number, str(number), "stations", index, "number", problems)
 
     problems += _topic_id_problems(stations, station_ids, version)
+    if version >= 2:
+        problems += _former_id_problems(stations, station_ids)
     problems += _relative_url_problems(raw, stations, version)
 
     graph: dict[str, list[str]] = {}
@@ -805,6 +820,69 @@ def _topic_id_problems(
             else:
                 topic_ids[topic_id] = where.removesuffix(".id")
     return problems
+
+
+def _former_id_problems(
+    stations: list[tuple[int, dict[str, Any]]], station_ids: dict[str, int]
+) -> list[str]:
+    """Former ids that would make a recorded mark mean two things.
+
+    A former id must name nothing in this version of the file, and only one
+    station or topic may claim it; a station's has no ``/``.
+    """
+    problems: list[str] = []
+    current_topics: dict[str, str] = {}  # every current topic's spellings -> where it is
+    for index, station in stations:
+        station_id = _text(station, "id", 2)
+        for topic_index, topic in _items(station, "topics"):
+            topic_id = _text(topic, "id", 2)
+            if topic_id is not None:
+                where = f"stations[{index}].topics[{topic_index}]"
+                current_topics.setdefault(topic_id, where)
+                current_topics.setdefault(f"{station_id}{KEY_SEPARATOR}{topic_id}", where)
+    station_claims: dict[str, str] = {}
+    topic_claims: dict[str, str] = {}
+    for index, station in stations:
+        for where, old in _former_ids(station, f"stations[{index}]"):
+            if KEY_SEPARATOR in old:
+                problems.append(
+                    f"{where}: {_quote(old)} has a '/'; a station's former id is a plain id"
+                )
+            elif old in station_ids:
+                problems.append(
+                    f"{where}: {_quote(old)} is the id of stations[{station_ids[old]}]; "
+                    "a former id must not be a current one"
+                )
+            elif old in station_claims:
+                problems.append(
+                    f"{where}: {_quote(old)} is already claimed by {station_claims[old]}"
+                )
+            else:
+                station_claims[old] = where.rpartition(".")[0]
+        for topic_index, topic in _items(station, "topics"):
+            owner = f"stations[{index}].topics[{topic_index}]"
+            for where, old in _former_ids(topic, owner):
+                if old in current_topics or old in station_ids:
+                    taken = current_topics.get(old) or f"stations[{station_ids[old]}]"
+                    problems.append(
+                        f"{where}: {_quote(old)} names {taken}; "
+                        "a former id must not be a current one"
+                    )
+                elif old in topic_claims:
+                    problems.append(
+                        f"{where}: {_quote(old)} is already claimed by {topic_claims[old]}"
+                    )
+                else:
+                    topic_claims[old] = owner
+    return problems
+
+
+def _former_ids(item: dict[str, Any], owner: str) -> Iterator[tuple[str, str]]:
+    formerly = item.get("formerly")
+    if isinstance(formerly, list):
+        for index, old in enumerate(formerly):
+            if isinstance(old, str):
+                yield f"{owner}.formerly[{index}]", unicodedata.normalize("NFC", old)
 
 
 def _relative_url_problems(

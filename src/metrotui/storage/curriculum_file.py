@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ from typing import Any
 from metrotui.core.curriculum import Curriculum, CurriculumError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+# Curriculum.memo key of the file's fingerprint: how metrotui.storage.last_seen
+# tells at a glance that the learner has seen this version before.
+FINGERPRINT = "file fingerprint"
+
+
+def fingerprint(data: bytes) -> str:
+    return f"{zlib.crc32(data):08x}-{len(data)}"
 
 
 def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
@@ -25,12 +33,15 @@ def load_curriculum(path: str | Path, *, recheck: bool = False) -> Curriculum:
     A file whose exact bytes were checked before is built from the cache;
     ``recheck`` (``metrotui validate``) checks it again all the same.
     """
-    return _load_checked(read_curriculum_bytes(path), str(path), recheck)
+    return load_curriculum_bytes(read_curriculum_bytes(path), str(path), recheck=recheck)
 
 
-def load_curriculum_bytes(data: bytes, source: str) -> Curriculum:
+def load_curriculum_bytes(data: bytes, source: str, *, recheck: bool = False) -> Curriculum:
     """A curriculum from bytes already read (through the cache), or CurriculumError."""
-    return _load_checked(data, source, False)
+    curriculum = _load_checked(data, source, recheck)
+    # What the last-seen copy is compared by (metrotui.storage.last_seen).
+    curriculum.memo[FINGERPRINT] = fingerprint(data)
+    return curriculum
 
 
 def read_curriculum_bytes(path: str | Path) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import stat
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from metrotui.storage.progress import (
     NotProgress,
     OtherCurriculum,
     Progress,
+    earlier_time,
     merge_extra,
     merge_note,
     now_utc,
@@ -32,25 +32,10 @@ from metrotui.storage.progress import (
 EXPORTED_KEY = "exported"
 
 
-def _earlier(a: str, b: str) -> str:
-    def key(stamp: str) -> tuple[int, float, str]:
-        # The same instant written two ways ties on time, then the text decides,
-        # so the result never depends on which side is which.
-        try:
-            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-            return (0, moment.timestamp(), stamp)
-        except ValueError:
-            return (1, 0.0, stamp)  # unreadable times sort last, among themselves by text
-
-    return min(a, b, key=key)
-
-
 def _union(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
     merged = dict(a)
     for key, stamp in b.items():
-        merged[key] = _earlier(merged[key], stamp) if key in merged else stamp
+        merged[key] = earlier_time(merged[key], stamp) if key in merged else stamp
     return merged
 
 
@@ -208,7 +193,7 @@ def strays(curriculum: Curriculum, progress: Progress) -> list[tuple[str, str]]:
 
     found = [(k, "done") for k in progress.done if unplaced(k)]
     found += [(k, "known") for k in progress.known if unplaced(k)]
-    found += [(k, "note") for k in progress.notes if not curriculum.has_station(k)]
+    found += [(k, "note") for k in progress.notes if curriculum.station_id_for(k) is None]
     return sorted(found)
 
 

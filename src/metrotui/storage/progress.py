@@ -28,12 +28,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from metrotui.core.text import escape_unsafe_json, replace_lone_surrogates
 from metrotui.core.words import counted
 
 _V = TypeVar("_V")
+
+if TYPE_CHECKING:
+    from metrotui.core.curriculum import Curriculum
 
 PROGRESS_SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -212,6 +215,57 @@ def merge_note(a: Note, b: Note) -> Note:
         return Note(b.text, updated, extra)
     first, second = sorted((a.text, b.text))
     return Note(first + NOTE_SEPARATOR + second, updated, extra)
+
+
+def earlier_time(a: str, b: str) -> str:
+    """The earlier of two recorded times; the same whichever side is which."""
+
+    def key(stamp: str) -> tuple[int, float, str]:
+        # The same instant written two ways ties on time, then the text decides,
+        # so the result never depends on which side is which.
+        try:
+            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return (0, moment.timestamp(), stamp)
+        except ValueError:
+            return (1, 0.0, stamp)  # unreadable times sort last, among themselves by text
+
+    return min(a, b, key=key)
+
+
+def rekeyed(progress: Progress, curriculum: Curriculum) -> Progress:
+    """The progress with what is recorded under a former id moved to the id it now is.
+
+    A mark under an old and a new spelling of one topic is one mark, joined by
+    the merge rule: done beats known, and the earlier time is kept.  Notes
+    under a station's former id join its note.  Whatever the curriculum has no
+    place for stays as it is.  The same progress always gives the same result,
+    so merging rekeyed sides still commutes and repeating it changes nothing.
+    """
+    if not curriculum.has_former_ids:
+        return progress
+    done = _moved(progress.done, curriculum)
+    known = {k: v for k, v in _moved(progress.known, curriculum).items() if k not in done}
+    notes: dict[str, Note] = {}
+    # Current ids first, then former ones in a fixed order: the result never
+    # depends on the order the file happened to list them in.
+    for station_id in sorted(progress.notes, key=lambda k: (curriculum.has_station(k), k)):
+        note = progress.notes[station_id]
+        target = curriculum.station_id_for(station_id) or station_id
+        notes[target] = merge_note(notes[target], note) if target in notes else note
+    if (done, known, notes) == (progress.done, progress.known, progress.notes):
+        return progress
+    return replace(progress, done=done, known=known, notes=notes)
+
+
+def _moved(marks: dict[str, str], curriculum: Curriculum) -> dict[str, str]:
+    moved: dict[str, str] = {}
+    for key, stamp in marks.items():
+        # Only former ids move; a qualified spelling of a current key stays as written.
+        key = curriculum.former_key(key) or key
+        moved[key] = earlier_time(moved[key], stamp) if key in moved else stamp
+    return moved
 
 
 def with_done(progress: Progress, topic_ids: Iterable[str], stamp: str) -> Progress:
@@ -494,9 +548,17 @@ def _note(raw: dict[str, Any]) -> Note:
 class ProgressStore:
     """One curriculum's progress file."""
 
-    def __init__(self, path: str | os.PathLike[str], curriculum_id: str) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        curriculum_id: str,
+        curriculum: Curriculum | None = None,
+    ) -> None:
         self.path = Path(path)
         self.curriculum_id = curriculum_id
+        # With the curriculum, each save moves what is recorded under a former
+        # id (its ``formerly``) to the id it now is.
+        self.curriculum = curriculum
         # Messages for the user about things the store did on its own, such as
         # setting a damaged file aside.  The CLI prints them; the app notifies.
         self.notices: list[str] = []
@@ -600,10 +662,15 @@ class ProgressStore:
         self._refuse_before_locking()
         with self._lock():
             before = self._read_or_set_aside()
-            after = change(before)
+            after = change(self._rekeyed(before))
             if after != before:
                 self._write(after)
             return after
+
+    def _rekeyed(self, progress: Progress) -> Progress:
+        if self.curriculum is None:
+            return progress
+        return rekeyed(progress, self.curriculum)
 
     @staticmethod
     def prepare_to_save() -> None:
