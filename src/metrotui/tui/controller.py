@@ -33,6 +33,7 @@ from metrotui.storage.progress import (
     ProgressError,
     ProgressStore,
     now_utc,
+    rekeyed,
     with_done,
     with_known,
     without,
@@ -145,13 +146,17 @@ class ProgressController:
         self.app = app
         self.view = view
         self.curriculum = curriculum
-        self.store = ProgressStore(progress_path, curriculum.id)
+        # Given the curriculum, the store moves marks and notes recorded under
+        # a former id to the id they now have, on every save.
+        self.store = ProgressStore(progress_path, curriculum.id, curriculum)
         # A progress file that cannot be used (from a newer metrotui, a folder,
         # unreadable) does not stop the app: it opens without progress and says
         # why.  Every save re-reads the file first, so it is refused, not overwritten.
         self.problem: str | None = None
         try:
-            saved = self.store.load()
+            # As the next save will write it: a note under a station's former
+            # id shows on that station now, not only after the next tick.
+            saved = rekeyed(self.store.load(), curriculum)
         except ProgressError as error:
             saved = Progress(curriculum=curriculum.id)
             self.problem = str(error)
@@ -556,7 +561,7 @@ class ProgressController:
                 return lambda: None
             self._seen_signature = signature
             try:
-                loaded = self.store.load()
+                loaded = rekeyed(self.store.load(), self.curriculum)
             except ProgressError as error:
                 message = str(error)
                 return lambda: self.app.notify(
@@ -588,7 +593,7 @@ class ProgressController:
         Not in the writer's queue: a save waiting for the lock must not hold up
         a screen that only reads.  A store of its own, so its notices are its own.
         """
-        store = ProgressStore(self.store.path, self.curriculum.id)
+        store = ProgressStore(self.store.path, self.curriculum.id, self.curriculum)
 
         def read() -> None:
             try:
