@@ -836,3 +836,17 @@ def test_an_export_over_the_size_cap_is_refused_unread(run: Run, elsewhere: Path
         "metrotui: big.json is 67.1 MB, too big for an export (at most 64 MB); "
         "nothing was imported\n"
     )
+
+
+@pytest.mark.parametrize("command", ["status", "next", "stats"])
+def test_a_path_with_no_stations_is_said_to_be_empty(
+    run: Run, tmp_path: Path, command: str
+) -> None:
+    data = json.loads(bundled_curriculum().read_text(encoding="utf-8"))
+    data["lines"].append({"id": "empty", "name": "Empty line", "color": "#888888"})
+    path = tmp_path / "empty-line.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run("--curriculum", str(path), command, "--path", "empty")
+    assert result.exit_code == 0, result.output
+    if command != "stats":
+        assert "This path has no stations." in result.output

@@ -6,6 +6,7 @@ chosen once per process, so it is checked in fresh processes.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,8 +19,10 @@ from rich.cells import cell_len
 from metrotui.core.curriculum import Curriculum
 from metrotui.core.glyphs import SELECTED_MARK, STATION_GLYPH
 from metrotui.core.tracker import StationState
+from metrotui.paths import bundled_curriculum
+from metrotui.storage.curriculum_file import parse_curriculum
 from metrotui.tui.app import MetroApp
-from metrotui.tui.map_layout import station_label
+from metrotui.tui.map_layout import filter_cycle, station_label
 from tests.tui.test_app import make_app, screen_lines, select_with_keys
 
 SCRIPT = Path(sys.executable).parent / "metrotui"
@@ -271,3 +274,20 @@ async def test_narrow_station_pane_fits_a_very_small_terminal(genai, tmp_path):
         await pilot.pause()
         # The side-by-side minimum width does not apply when the pane is alone.
         assert app.detail.outer_size.width == 30
+
+
+async def test_the_map_of_a_line_with_no_stations_takes_keys_and_p_passes_it_by(
+    tmp_path: Path,
+) -> None:
+    data = json.loads(bundled_curriculum().read_text(encoding="utf-8"))
+    data["lines"].append({"id": "empty", "name": "Empty line", "color": "#888888"})
+    curriculum = parse_curriculum(json.dumps(data).encode(), "empty-line.json")
+    assert "empty" not in filter_cycle(curriculum)
+    app = make_app(curriculum, tmp_path, path="empty")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("j", "k", "l", "h", "home", "end", "o")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.path == "all"

@@ -83,6 +83,8 @@ def status_view(
         ),
     ]
     stations = tracker.path_stations(path)
+    if not stations:  # a line listed in the file with no stations on it
+        return Group(*parts, Text(""), Text("This path has no stations.", style="dim"))
     lines = [line for line in curriculum.lines if any(s.line == line.id for s in stations)]
     columns = _Columns.fit(tracker, stations, width)
     headers = _line_headers(tracker, lines, width)
@@ -142,15 +144,16 @@ class _Columns:
 
     @classmethod
     def fit(cls, tracker: Tracker, stations: list[Station], width: int) -> _Columns:
-        number_cells = max(3, *(len(str(s.number)) for s in stations))
-        title_cells = max(_cells(s.title) for s in stations)
+        # A line may have no stations at all: its table is then only its heading.
+        number_cells = max([3, *(len(str(s.number)) for s in stations)])
+        title_cells = max((_cells(s.title) for s in stations), default=0)
         state_cells = _state_cells()
         counts = {s.id: tracker.count(s.id) for s in stations}
-        count_cells = max(cell_len(f"{c.done}/{c.total}") for c in counts.values())
+        count_cells = max((cell_len(f"{c.done}/{c.total}") for c in counts.values()), default=3)
         # Stations share a few kinds of count, so the dots are made once a kind.
         dots_of = functools.cache(lambda c: topic_dots(c.done, c.total, known=c.known))
         dots = {sid: dots_of(c) for sid, c in counts.items()}
-        dot_cells = max(cell_len(d) for d in dots.values())
+        dot_cells = max((cell_len(d) for d in dots.values()), default=0)
         fixed = number_cells + 1 + 1 + state_cells + 1 + count_cells
         room = width - fixed - (1 + dot_cells if dot_cells else 0)
         if dot_cells and room < min(title_cells, MIN_TITLE_CELLS):
@@ -255,7 +258,9 @@ def next_view(tracker: Tracker, path: str, *, show_all: bool = False) -> Rendera
     if not upcoming:
         everything = tracker.path_count(path)
         message = (
-            "Everything on this path is done. Well travelled!"
+            "This path has no stations."
+            if not everything.total
+            else "Everything on this path is done. Well travelled!"
             if everything.done == everything.total
             else "Nothing is open right now."
         )

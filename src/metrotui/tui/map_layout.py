@@ -47,7 +47,7 @@ from rich.cells import cell_len
 
 from metrotui.core.curriculum import Curriculum, Station
 from metrotui.core.glyphs import ASCII, progress_cells
-from metrotui.core.tracker import path_choices
+from metrotui.core.tracker import ALL_PATHS, path_choices
 
 MIN_LANE_WIDTH = 12
 READABLE_LANE_WIDTH = 24  # titles are cut no shorter than this lane allows
@@ -875,7 +875,9 @@ def filter_cycle(curriculum: Curriculum) -> list[str]:
     choices = path_choices(curriculum)
     if len(curriculum.lines) > 1:
         choices.append(curriculum.lines[0].id)
-    return choices
+    # A line with no stations on it would show an empty map: p passes it by.
+    lined = {station.line for station in curriculum.stations}
+    return [choice for choice in choices if choice == ALL_PATHS or choice in lined]
 
 
 def layout_map(

@@ -222,10 +222,12 @@ class MetroMap(ScrollView, can_focus=True):
 
     # Actions ----------------------------------------------------------------
     def action_move(self, delta: int) -> None:
-        self.select(self.layout_.step(self.selected, delta))
+        if self.selected in self.layout_.places:  # nothing shown: nowhere to go
+            self.select(self.layout_.step(self.selected, delta))
 
     def action_beside(self, direction: int) -> None:
-        self.select(self.layout_.beside(self.selected, direction))
+        if self.selected in self.layout_.places:
+            self.select(self.layout_.beside(self.selected, direction))
 
     def action_first(self) -> None:
         if self.layout_.order:
