@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from metrotui.core.curriculum import Curriculum
 from metrotui.core.tracker import StationState, Tracker
+from tests.helpers import curriculum_raw, make_curriculum, station
 
 
 class WatchedMarks(dict[str, str]):
@@ -45,3 +46,18 @@ def test_the_orphans_are_listed_when_asked_and_the_same_as_ever(genai: Curriculu
     assert tracker.orphans == expected
     assert tracker.orphan_count == len(expected)
     assert Tracker(genai, list(marks)).orphans == expected[:-1]  # without the known one
+
+
+def test_among_many_marks_one_under_a_former_id_still_counts() -> None:
+    first = station("basics", "main", 1, topics=2)
+    first["topics"][0]["formerly"] = ["old-t1"]
+    raw = curriculum_raw(["main"], [first], "renamed")
+    raw["schema_version"] = 2
+    renamed = make_curriculum(raw)
+    marks = {f"gone-{i}": "2025-01-01T00:00:00.000Z" for i in range(100)}
+    marks["old-t1"] = "2025-06-01T00:00:00.000Z"
+    marks["basics/basics-t2"] = "2025-06-01T00:00:00.000Z"  # the qualified spelling
+    tracker = Tracker(renamed, marks)
+    assert tracker.is_done("basics-t1") and tracker.is_done("basics-t2")
+    assert tracker.state("basics") is StationState.DONE
+    assert "old-t1" not in tracker.orphans and len(tracker.orphans) == 100

@@ -512,6 +512,20 @@ class Curriculum(TopLevel):
         keys, stations = self._former_ids()
         return bool(keys or stations)
 
+    def spellings(self) -> Iterator[tuple[str, str]]:
+        """Every way a mark can be recorded, with the key it stands for.
+
+        A key, its ``station/topic`` spelling, and the ids in ``formerly``: for
+        walking the curriculum's own marks out of far more (a million, mostly
+        for topics long gone), where asking key_for of each mark is the longer way.
+        """
+        for key in self._key_station:
+            yield key, key
+            qualified = self.qualified(key)
+            if qualified != key:
+                yield qualified, key
+        yield from self._former_ids()[0].items()
+
     def former_key(self, recorded: str) -> str | None:
         """The key a former id (a ``formerly`` of this version) now is, or None."""
         return self._former_ids()[0].get(recorded)

@@ -129,20 +129,15 @@ class Tracker:
         def in_curriculum(marks: Collection[str]) -> set[str]:
             if len(marks) > curriculum.topic_count:
                 # Mostly marks for topics the curriculum no longer has (a million,
-                # say): asking after each of its own keys, in either spelling,
+                # say): asking after each of its own keys, in every spelling,
                 # is the shorter walk.
-                return {
-                    key
-                    for key in curriculum.all_keys()
-                    if key in marks or curriculum.qualified(key) in marks
-                }
-            found = {mark for mark in marks if mark in checked}
+                return {key for spelling, key in curriculum.spellings() if spelling in marks}
+            found: set[str] = set()
             key_for = curriculum.key_for
             for mark in marks:
-                if mark not in checked:
-                    key = key_for(mark)
-                    if key is not None:
-                        found.add(key)
+                key = mark if mark in checked else key_for(mark)
+                if key is not None:
+                    found.add(key)
             return found
 
         done_keys = in_curriculum(marked)

@@ -361,12 +361,8 @@ class ProgressController:
         shown = saved
         curriculum = self.curriculum
         if max(len(saved.done), len(saved.known)) > 2 * curriculum.topic_count:
-            # Each key in either spelling it may be recorded under.
-            spellings = [
-                spelling
-                for key in curriculum.all_keys()
-                for spelling in {key, curriculum.qualified(key)}
-            ]
+            # Each key in every spelling it may be recorded under.
+            spellings = [spelling for spelling, _ in curriculum.spellings()]
             shown = replace(
                 saved,
                 done={t: saved.done[t] for t in spellings if t in saved.done},
