@@ -53,8 +53,6 @@ def mark(metrotui: Library, *ids: str) -> None:
     metrotui.ok("--curriculum", "robot.json", "done", "math", *ids)
 
 
-
-
 def topic(data: dict[str, Any], station_id: str, topic_id: str) -> dict[str, Any]:
     station = next(s for s in data["stations"] if s["id"] == station_id)
     found: dict[str, Any] = next(t for t in station["topics"] if t["id"] == topic_id)
