@@ -41,6 +41,12 @@ def _web_address(option: str, value: str | None) -> str | None:
 @click.option("--base-url", metavar="URL", help="Resolve relative links against URL.")
 @click.option("--source", "source_url", metavar="URL", help="Record where the roadmap is from.")
 @click.option("--license", "license_", metavar="NAME", help="Record the roadmap's licence.")
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False),
+    help="The curriculum converted before: renamed topics get formerly, so marks follow "
+    "(default: the library's copy of the same id, or the -o file being replaced).",
+)
 @click.option("--preview", is_flag=True, help="Print the report and the outline; write nothing.")
 def convert(
     source: str,
@@ -51,6 +57,7 @@ def convert(
     base_url: str | None,
     source_url: str | None,
     license_: str | None,
+    previous: str | None,
     preview: bool,
 ) -> None:
     """Turn a roadmap README (Markdown) or an Exercism config.json into a curriculum.
@@ -72,6 +79,8 @@ def convert(
         _web_address("--base-url", base_url),
         _web_address("--source", source_url),
         license_,
+        previous=previous,
+        replacing=output if output not in (None, "-") else None,
     )
     if output is not None and same_file(Path(output), Path(source)):
         fail(f"{output} is the file being converted; write the curriculum to another file")

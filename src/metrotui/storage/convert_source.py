@@ -17,7 +17,9 @@ from typing import Any
 from metrotui.core.convert.exercism import is_exercism_config, read_exercism
 from metrotui.core.convert.markdown import ConvertError, MarkdownOptions, read_markdown
 from metrotui.core.convert.outline import Conversion, Outline, Provenance, build
-from metrotui.core.curriculum import CurriculumError
+from metrotui.core.convert.previous import carry_former_ids, previous_report
+from metrotui.core.curriculum import Curriculum, CurriculumError
+from metrotui.paths import BUNDLED_ID
 
 MAX_SOURCE_BYTES = 4 * 2**20
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -32,6 +34,11 @@ class ConvertOptions:
     base_url: str | None = None
     source_url: str | None = None
     license: str | None = None
+    # The version converted before (a curriculum file), for formerly on renames;
+    # without one, the library's copy of the same id is used when there is one.
+    previous: str | None = None
+    use_library: bool = True
+    replacing: str | None = None  # the -o file, which may be the previous conversion
 
 
 def convert_file(source: str, options: ConvertOptions) -> Conversion:
@@ -46,8 +53,47 @@ def convert_file(source: str, options: ConvertOptions) -> Conversion:
     outline = _outline(data, path, options)
     provenance = Provenance(path.name, options.source_url, options.license)
     conversion = build(outline, options.layout, provenance)
+    _carry_from_previous(conversion, options)
     _check(conversion.data, path.name)
     return conversion
+
+
+def _carry_from_previous(conversion: Conversion, options: ConvertOptions) -> None:
+    """Former ids for what was renamed since the previous version; its report lines too."""
+    found = _previous(options, conversion.data["id"])
+    if found is None:
+        return
+    previous, name = found
+    carried = carry_former_ids(conversion.data, previous)
+    conversion.data = carried.data
+    conversion.report.extend(previous_report(carried, name))
+
+
+def _previous(options: ConvertOptions, curriculum_id: str) -> tuple[Curriculum, str] | None:
+    """The previous version and how to name it, or None when there is none to compare with."""
+    from metrotui.storage import library
+    from metrotui.storage.curriculum_file import load_curriculum
+
+    if options.previous is not None:
+        try:
+            return load_curriculum(options.previous), options.previous
+        except CurriculumError as error:
+            raise ConvertError(f"--previous: {error}") from None
+    candidates: list[tuple[Path | None, str]] = []
+    if options.use_library and curriculum_id != BUNDLED_ID:
+        candidates.append((library.find(curriculum_id), f"the library's copy of {curriculum_id!r}"))
+    if options.replacing is not None:
+        candidates.append((Path(options.replacing), options.replacing))
+    for path, name in candidates:
+        if path is None or not path.is_file():
+            continue
+        try:
+            previous = load_curriculum(path)
+        except CurriculumError:
+            continue  # not a version of this one to learn from; `metrotui list` reports it
+        if previous.id == curriculum_id:
+            return previous, name
+    return None
 
 
 def _read(source: str) -> bytes:
