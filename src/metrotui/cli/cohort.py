@@ -68,6 +68,21 @@ def read_cohort(curriculum: Curriculum, source: Path, path: str) -> Cohort:
     return cohort(curriculum, found.learners, datetime.now(UTC), path)
 
 
+def open_group(session: Session, source: str, app_path: str | None) -> None:
+    """The map app, read-only, on the group in ``source``; returns only by failing."""
+    session.tell_changes = False  # the app's screen would hide the line
+    curriculum = session.curriculum()
+    if app_path is not None:
+        app_path = chosen_path(session, None)
+    # The whole map's counts: the app's path filter only hides stations.
+    group = read_cohort(curriculum, Path(source), "all")
+    opener = session.front_ends_or_fail().open_cohort
+    if opener is None:
+        fail("the map app cannot show a study group from here")
+    problem = opener(curriculum, session.progress_path(), app_path, group)
+    fail(f"the map app cannot start ({problem})")
+
+
 # JSON ----------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ filters are worked out in idle moments after the first frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -106,6 +106,14 @@ def _progress(
     return [Segment(text, muted)] if total and cell_len(text) <= room else []
 
 
+def _badge(text: str, room: int, muted: Style) -> list[Segment]:
+    """A badge in ``room`` cells: whole, else its first word ("12/20"), else nothing."""
+    for shown in (text, text.split(" ")[0]):
+        if cell_len(shown) <= room:
+            return [Segment(shown, muted)]
+    return []
+
+
 class MetroMap(ScrollView, can_focus=True):
     """The curriculum as a metro map, with one selected station."""
 
@@ -142,9 +150,13 @@ class MetroMap(ScrollView, can_focus=True):
         selected: str,
         *,
         follow: Callable[[str], None] | None = None,
+        badges: Mapping[str, tuple[StationState, str]] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        # A state and a text per station drawn instead of the progress's (a
+        # study group's "12/20 done"): the map then shows someone else's view.
+        self.badges = badges
         # Told of each new selection at once, before the map repaints: what
         # follows the selection (the station pane) is drawn in the same frame.
         # StationSelected, a message, arrives after that frame.
@@ -377,7 +389,8 @@ class MetroMap(ScrollView, can_focus=True):
 
     def _station_segments(self, place: Placed, base: Style) -> list[Segment]:
         station = self.curriculum.station(place.station_id)
-        state = self.tracker.state(station.id)
+        badge = self.badges.get(station.id) if self.badges is not None else None
+        state = badge[0] if badge is not None else self.tracker.state(station.id)
         count = self.tracker.count(station.id)
         line_style = base + self._line_styles[station.line]
         locked = self._component_color("metro-map--locked")
@@ -408,7 +421,12 @@ class MetroMap(ScrollView, can_focus=True):
         # The title matters more: the dots give way to the count, and the count
         # gives way before the title is cut (the station pane still shows it).
         dots_style = line_style if state is not StationState.LOCKED else base + locked
-        progress = _progress(count.done, count.known, count.total, room, dots_style, base + muted)
+        if badge is not None:
+            progress = _badge(badge[1], room, base + muted)
+        else:
+            progress = _progress(
+                count.done, count.known, count.total, room, dots_style, base + muted
+            )
 
         if station.id == self.selected:
             highlight = self.get_component_rich_style(
