@@ -233,7 +233,7 @@ class StationDetail(ScrollView, can_focus=True):
             self.notes.get(station.id),
             self._limits,
             self._route,
-            group=self.group.get(station.id) if self.group is not None else None,
+            group=self.group,
         )
         style = self.visual_style
         lines: list[Strip] = []

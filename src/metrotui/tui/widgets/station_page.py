@@ -15,7 +15,7 @@ summary or 100,000 topics shows its first part at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -158,7 +158,7 @@ class StationPage:
         note: Note | None,
         limits: Limits,
         route: Route | None = None,
-        group: StationView | None = None,
+        group: Mapping[str, StationView] | None = None,
     ) -> None:
         self.curriculum = curriculum
         self.station = station
@@ -166,12 +166,12 @@ class StationPage:
         self.note = note
         self.limits = limits
         self.route = route
-        # A study group's standing on this station: shown instead of one learner's.
+        # A study group's standing per station: shown instead of one learner's progress.
         self.group = group
 
     def blocks(self) -> list[Block]:
         station = self.station
-        group = self.group
+        group = self.group.get(station.id) if self.group is not None else None
         state = group.state if group is not None else self.tracker.state(station.id)
         out: list[Block] = []
         if self.route is not None:
@@ -368,12 +368,14 @@ class StationPage:
 
     def _station_row(self, station_id: str, indent: str) -> Block:
         other = self.curriculum.station(station_id)
-        state = self.tracker.state(station_id)
+        group = self.group.get(station_id) if self.group is not None else None
+        state = group.state if group is not None else self.tracker.state(station_id)
+        word = group.badge if group is not None else state.label
         return Block(
-            ("station-row", station_id, state, indent),
+            ("station-row", station_id, state, word, indent),
             lambda: Hanging(
                 Content.assemble(indent, (STATION_GLYPH[state], STATE_STYLE[state])),
-                Content.assemble(station_name(other), (f"  {state.label}", "dim")),
+                Content.assemble(station_name(other), (f"  {word}", "dim")),
             ),
         )
 
