@@ -178,25 +178,41 @@ def _name(text: str) -> Any:
 
 
 def _learners_table(group: Cohort) -> RenderableType:
-    from rich.table import Table
+    """One row a learner: name, done/total and percent, where they are, last activity.
+
+    Rows made directly, in columns as wide as their widest entry (see _grid for why).
+    """
+    from rich.cells import cell_len
     from rich.text import Text
 
-    table = Table(box=None, pad_edge=False, header_style="bold", title_justify="left")
-    table.add_column("Learner", max_width=NAME_CELLS, no_wrap=True, overflow="ellipsis")
-    table.add_column("Done", justify="right", no_wrap=True)
-    table.add_column("", justify="right", no_wrap=True)
-    table.add_column("Now at", max_width=NOW_CELLS, no_wrap=True, overflow="ellipsis")
-    table.add_column("Last activity", no_wrap=True)
-    for learner in group.learners:
-        count = learner.count
-        table.add_row(
+    rows: list[list[Text]] = [
+        [
             _name(learner.name),
-            f"{count.done}/{count.total}",
-            Text(f"{count.percent}%", style="dim"),
+            Text(f"{learner.count.done}/{learner.count.total}"),
+            Text(f"{learner.count.percent}%", style="dim"),
             _now_at(group, learner),
             Text(_day(learner.last_activity), style="dim"),
-        )
-    return table
+        ]
+        for learner in group.learners
+    ]
+    head = [Text(word, style="bold") for word in ("Learner", "Done", "", "Now at", "Last activity")]
+    limits = (NAME_CELLS, 11, 4, NOW_CELLS, 13)
+    widths = [
+        min(limit, max(cell_len(row[k].plain) for row in [head, *rows]))
+        for k, limit in enumerate(limits)
+    ]
+    right = (False, True, True, False, False)
+    lines = []
+    for row in [head, *rows]:
+        cells = []
+        for cell, cells_wide, to_right in zip(row, widths, right, strict=True):
+            cell.truncate(cells_wide, overflow="ellipsis")
+            pad = " " * (cells_wide - cell_len(cell.plain))
+            cells.append(Text.assemble(pad, cell) if to_right else Text.assemble(cell, pad))
+        line = Text("  ").join(cells)
+        line.rstrip()
+        lines.append(line)
+    return Text("\n").join(lines)
 
 
 def _now_at(group: Cohort, learner: LearnerView) -> Any:
@@ -246,9 +262,13 @@ def _stations_table(group: Cohort) -> RenderableType:
 
 
 def _grid(group: Cohort, width: int) -> list[RenderableType]:
-    """Learners × stations in the map's glyphs; stations past the width go in a next block."""
+    """Learners × stations in the map's glyphs; stations past the width go in a next block.
+
+    Each row is one Text made directly: a rich Table measures every one of the
+    cells (200 learners × 18 stations took most of a second), and here every
+    cell is one glyph in a column of known width.
+    """
     from rich.cells import cell_len
-    from rich.table import Table
     from rich.text import Text
 
     from metrotui.core.cohort import STANDING_GLYPH, STANDING_STYLE, STANDING_WORD, Standing
@@ -259,21 +279,27 @@ def _grid(group: Cohort, width: int) -> list[RenderableType]:
     )
     numbers = [str(station.number) for station in group.stations]
     column = max((cell_len(n) for n in numbers), default=1)
-    names = max((cell_len(_name(learner.name).plain) for learner in group.learners), default=1)
-    name_cells = min(names, NAME_CELLS)
-    per_block = max((max(width, 20) - name_cells - 1) // (column + 1), 1)
+    names = [_name(learner.name) for learner in group.learners]
+    name_cells = min(max((cell_len(name.plain) for name in names), default=1), NAME_CELLS)
+    for name in names:
+        name.truncate(name_cells, overflow="ellipsis", pad=True)
+    per_block = max((max(width, 20) - name_cells) // (column + 1), 1)
     out: list[RenderableType] = [key]
     for start in range(0, len(group.stations), per_block):
         stations = group.stations[start : start + per_block]
-        table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), header_style="dim")
-        table.add_column("", width=name_cells, no_wrap=True, overflow="ellipsis")
-        for station in stations:
-            table.add_column(str(station.number), justify="right", width=column, no_wrap=True)
-        for learner in group.learners:
-            cells = [
-                Text(STANDING_GLYPH[standing], style=STANDING_STYLE[standing])
-                for standing in (learner.standing[station.id] for station in stations)
-            ]
-            table.add_row(_name(learner.name), *cells)
-        out += [Text(""), table]
+        rows = [
+            Text(
+                " " * name_cells
+                + "".join(f" {n:>{column}}" for n in numbers[start : start + per_block]),
+                style="dim",
+            )
+        ]
+        for learner, name in zip(group.learners, names, strict=True):
+            row = name.copy()
+            for station in stations:
+                standing = learner.standing[station.id]
+                row.append(" " * column)  # the glyph right-aligned under its number
+                row.append(STANDING_GLYPH[standing], STANDING_STYLE[standing])
+            rows.append(row)
+        out += [Text(""), Text("\n").join(rows)]
     return out
