@@ -94,7 +94,12 @@ def open_cohort(
         import metrotui.tui.app  # noqa: F401
     except ImportError as error:  # only when the install is broken
         return str(error)
-    run_map(curriculum, progress_path, path=path, cohort=cohort)
+    import gc
+
+    gc.freeze()  # as run_map does: the group stays loaded as long as the app runs
+    from metrotui.tui.app import run_app
+
+    sys.exit(run_app(curriculum, progress_path, path=path, cohort=cohort))
 
 
 def serve_web(
@@ -111,9 +116,7 @@ def serve_web(
     return None
 
 
-def run_map(
-    curriculum: Curriculum, progress_path: Path, *, path: str | None, cohort: Cohort | None = None
-) -> NoReturn:
+def run_map(curriculum: Curriculum, progress_path: Path, *, path: str | None) -> NoReturn:
     """Run the app on a loaded curriculum, and exit with its code."""
     # The app keeps the curriculum as long as it runs: take it out of the cyclic
     # collector's way now, before its next pass scans every object just loaded
@@ -123,4 +126,4 @@ def run_map(
     gc.freeze()
     from metrotui.tui.app import run_app
 
-    sys.exit(run_app(curriculum, progress_path, path=path, cohort=cohort))
+    sys.exit(run_app(curriculum, progress_path, path=path))

@@ -66,19 +66,18 @@ def read_group(source: Path, curriculum_id: str) -> GroupRead:
 
 def _check_folder(source: Path) -> None:
     try:
-        mode = source.stat().st_mode
+        kind = kind_of(source.stat().st_mode)
     except FileNotFoundError:
         raise CohortSourceError(f"{source} does not exist") from None
     except OSError as error:
         raise CohortSourceError(f"cannot read {source} ({_reason(error)})") from None
-    kind = kind_of(mode)
-    if kind is not None and kind != "a folder":
-        raise CohortSourceError(f"{source} is {kind}, not a folder")
-    if kind is None:
-        raise CohortSourceError(
-            f"{source} is a file, not a folder: give the folder of a sync repository "
-            "or a folder of JSON exports"
-        )
+    if kind == "a folder":
+        return
+    what = "a file" if kind is None else kind
+    raise CohortSourceError(
+        f"{source} is {what}, not a folder: give the folder of a sync repository "
+        "or a folder of JSON exports"
+    )
 
 
 def _json_files(folder: Path, group: GroupRead) -> Iterator[Path]:
