@@ -134,3 +134,28 @@ def test_cohort_needs_no_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr
+
+
+def test_a_map_of_many_stations_is_drawn_in_blocks_that_fit(tmp_path: Path) -> None:
+    from tests.helpers import chain
+
+    raw = chain(["trunk", "branch"], 60)  # 120 stations, numbers up to three digits
+    curriculum_file = tmp_path / "big.json"
+    curriculum_file.write_text(json.dumps(raw))
+    folder = tmp_path / "group"
+    folder.mkdir()
+    done = {"trunk-1-t1": "2026-11-30T00:00:00Z", "trunk-1-t2": "2026-11-30T00:00:00Z"}
+    for name in ("ann", "bo"):
+        export = {"schema_version": 1, "curriculum": "tiny", "done": done}
+        (folder / f"{name}.json").write_text(json.dumps(export))
+    result = CliRunner().invoke(
+        cli, ["--curriculum", str(curriculum_file), "cohort", str(folder)], env=WIDE
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    headers = [row for row in map(str.split, lines) if len(row) > 3 and all(map(str.isdigit, row))]
+    numbers = [int(n) for header in headers for n in header]
+    assert numbers == list(range(1, 121))  # every station once, in order, over several blocks
+    # ann's row in the learners' table, then in each block of the grid
+    assert sum(line.startswith("ann") for line in lines) == 1 + len(headers) > 2
