@@ -21,6 +21,7 @@ from metrotui.core.text import safe_json
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.text import Text
 
     from metrotui.core.cohort import Cohort, LearnerView
     from metrotui.core.curriculum import Curriculum
@@ -45,12 +46,13 @@ def cohort(session: Session, source: str, path: str | None, as_json: bool) -> No
     if as_json:
         click.echo(safe_json(cohort_json(group, source), indent=2))
         return
-    console().print(cohort_view(group, console().width))
+    out = console()
+    out.print(cohort_view(group, out.width))
 
 
 def read_cohort(curriculum: Curriculum, source: Path, path: str) -> Cohort:
     """The group in ``source``, each skipped file told on stderr; exit 2 if there is none."""
-    from metrotui.core.cohort import cohort
+    from metrotui.core.cohort import cohort as standing_of
     from metrotui.storage.cohort import CohortSourceError, read_group
 
     try:
@@ -65,7 +67,7 @@ def read_cohort(curriculum: Curriculum, source: Path, path: str) -> Cohort:
             "(a sync folder keeps them in progress/<curriculum-id>/, "
             "an exports folder as one JSON export per learner)"
         )
-    return cohort(curriculum, found.learners, datetime.now(UTC), path)
+    return standing_of(curriculum, found.learners, datetime.now(UTC), path)
 
 
 def open_group(session: Session, source: str, app_path: str | None) -> None:
@@ -168,7 +170,7 @@ def cohort_view(group: Cohort, width: int) -> RenderableType:
     )
 
 
-def _name(text: str) -> Any:
+def _name(text: str) -> Text:
     from rich.text import Text
 
     from metrotui.core.text import clean_line
@@ -215,7 +217,7 @@ def _learners_table(group: Cohort) -> RenderableType:
     return Text("\n").join(lines)
 
 
-def _now_at(group: Cohort, learner: LearnerView) -> Any:
+def _now_at(group: Cohort, learner: LearnerView) -> Text:
     from rich.text import Text
 
     from metrotui.core.text import clean_line
