@@ -45,6 +45,7 @@ async def test_the_map_counts_each_station_and_the_pane_names_who_is_where(
         await pilot.pause()
         text = screen_text(app)
         assert "30 learners · read-only" in text
+        assert "begun by some" in text and "in progress" not in text  # the group's own key
         assert f"1 Math Basics {expected[1].finished}/30 done" in text
         assert f"Finished ({expected[1].finished})" in text
         for _ in range(4):  # down to 5 Pre-Training

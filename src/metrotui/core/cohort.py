@@ -54,6 +54,14 @@ STANDING_WORD = {
 }
 
 
+# What a station's glyph means on a group's map (StationView.state).
+GROUP_KEY = (
+    f"{STATION_GLYPH[StationState.DONE]} all finished",
+    f"{STATION_GLYPH[StationState.IN_PROGRESS]} begun by some",
+    f"{STATION_GLYPH[StationState.AVAILABLE]} not begun",
+)
+
+
 @dataclass(frozen=True)
 class LearnerMarks:
     """One learner as read from the group's files."""

@@ -9,7 +9,7 @@ import os
 import shlex
 import shutil
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,7 @@ from metrotui.storage.progress import (
 from metrotui.tui.controller import ProgressController
 from metrotui.tui.map_layout import filter_cycle
 from metrotui.tui.widgets.footer import FittedFooter
-from metrotui.tui.widgets.metro_map import MetroMap
+from metrotui.tui.widgets.metro_map import STATE_KEY, MetroMap
 from metrotui.tui.widgets.station_detail import StationDetail
 from metrotui.tui.widgets.station_page import Zone
 from metrotui.tui.widgets.title_bar import TitleBar
@@ -49,7 +49,7 @@ FIRST_LAUNCH_HINT = "New here? tab opens a station's topics Â· space ticks one Â
 READ_ONLY = "This is a study group's view (--cohort): nothing here can be changed."
 
 if TYPE_CHECKING:
-    from metrotui.core.cohort import Cohort
+    from metrotui.core.cohort import Cohort, StationView
 
 
 def _curriculum_search() -> type[Provider]:
@@ -57,6 +57,16 @@ def _curriculum_search() -> type[Provider]:
     from metrotui.tui.search import CurriculumSearch
 
     return CurriculumSearch
+
+
+def _group_badges(
+    group: Mapping[str, StationView],
+) -> tuple[dict[str, tuple[StationState, str]], tuple[str, ...]]:
+    """The map's badges and key for a study group: its state and count on each station."""
+    from metrotui.core.cohort import GROUP_KEY
+
+    badges = {station_id: (view.state, view.badge) for station_id, view in group.items()}
+    return badges, GROUP_KEY
 
 
 class MetroApp(App[int]):
@@ -134,6 +144,7 @@ class MetroApp(App[int]):
     def compose(self) -> ComposeResult:
         yield TitleBar(self.curriculum.title)
         group = self.cohort.by_station if self.cohort is not None else None
+        badges, key = _group_badges(group) if group is not None else (None, STATE_KEY)
         with Horizontal(id="panes"):
             yield MetroMap(
                 self.curriculum,
@@ -141,11 +152,8 @@ class MetroApp(App[int]):
                 path_members(self.curriculum, self.path),
                 self._selected,
                 follow=lambda _: self._sync_detail(),
-                badges=(
-                    {key: (view.state, view.badge) for key, view in group.items()}
-                    if group is not None
-                    else None
-                ),
+                badges=badges,
+                key=key,
                 id="map",
             )
             yield StationDetail(self.curriculum, group=group, id="detail")

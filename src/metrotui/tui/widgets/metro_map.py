@@ -151,12 +151,15 @@ class MetroMap(ScrollView, can_focus=True):
         *,
         follow: Callable[[str], None] | None = None,
         badges: Mapping[str, tuple[StationState, str]] | None = None,
+        key: tuple[str, ...] = STATE_KEY,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         # A state and a text per station drawn instead of the progress's (a
-        # study group's "12/20 done"): the map then shows someone else's view.
+        # study group's "12/20 done"), with a key that says what the states
+        # mean there: the map then shows someone else's view.
         self.badges = badges
+        self.key = key
         # Told of each new selection at once, before the map repaints: what
         # follows the selection (the station pane) is drawn in the same frame.
         # StationSelected, a message, arrives after that frame.
@@ -165,7 +168,7 @@ class MetroMap(ScrollView, can_focus=True):
         self.tracker = tracker
         self.shown = visible
         self.selected = selected
-        self.layout_: MapLayout = layout_map(curriculum, visible, 80, STATE_KEY)
+        self.layout_: MapLayout = layout_map(curriculum, visible, 80, key)
         # Rendered rows by row number, dropped when what they show changes.
         # Bounded, as Textual's own Line-API widgets are: scrolling through a
         # huge map keeps only the rows seen last.
@@ -304,7 +307,7 @@ class MetroMap(ScrollView, can_focus=True):
     def _prepare_filters(self, pending: list[str]) -> None:
         if not pending or not self.is_attached:
             return
-        layout_map(self.curriculum, path_members(self.curriculum, pending.pop(0)), key=STATE_KEY)
+        layout_map(self.curriculum, path_members(self.curriculum, pending.pop(0)), key=self.key)
         if pending:
             self.set_timer(0.02, lambda: self._prepare_filters(pending))
 
@@ -320,7 +323,7 @@ class MetroMap(ScrollView, can_focus=True):
     def _relayout(self, width: int) -> None:
         self._laid_out_width = width
         natural = self.layout_.natural_width
-        self.layout_ = layout_map(self.curriculum, self.shown, width, STATE_KEY)
+        self.layout_ = layout_map(self.curriculum, self.shown, width, self.key)
         self._strips.clear()
         if self.layout_.natural_width != natural:
             # Another filter wants another width: let the panes share anew.
