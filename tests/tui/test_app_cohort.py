@@ -95,6 +95,18 @@ async def test_a_name_from_a_file_is_shown_as_text(genai: Curriculum, tmp_path: 
         assert "\x1b" not in screen_text(app)
 
 
+async def test_files_that_were_skipped_are_told(genai: Curriculum, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    group = replace(group_of(genai, 2), skipped=("/g/b.json: is not JSON; skipped", "/g/c"))
+    app = cohort_app(genai, tmp_path, group)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        (told,) = [n.message for n in app._notifications]
+        assert told.startswith("2 files of the group could not be read and were skipped")
+        assert "/g/b.json: is not JSON" in told
+
+
 def test_the_command_line_opens_it_through_the_front_end(tmp_path: Path, genai: Curriculum) -> None:
     """``metrotui --cohort SOURCE`` reads the folder and hands the group to the app."""
     from click.testing import CliRunner
@@ -107,6 +119,7 @@ def test_the_command_line_opens_it_through_the_front_end(tmp_path: Path, genai: 
     for learner in make_learners(genai, 3):
         doc = progress_doc(genai, learner, datetime.now(UTC), learner=learner.name)
         (folder / f"{learner.ticked}.json").write_text(json.dumps(doc))
+    (folder / "broken.json").write_text("{")
     opened: list[tuple[str | None, Cohort]] = []
 
     def open_cohort(curriculum: Curriculum, progress: Path, path: str | None, group: Cohort) -> str:
@@ -117,6 +130,8 @@ def test_the_command_line_opens_it_through_the_front_end(tmp_path: Path, genai: 
     result = CliRunner().invoke(cli, ["--cohort", str(folder), "--path", "engineer"], obj=ends)
     assert result.exit_code == 2 and "cannot start (not in a test)" in result.output
     ((path, group),) = opened
+    (skipped,) = group.skipped  # handed on, for the app to tell
+    assert "broken.json" in skipped and "broken.json" in result.output
     assert path == "engineer" and [v.name for v in group.learners] == [
         "learner 000",
         "learner 001",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,8 @@ def read_cohort(curriculum: Curriculum, source: Path, path: str) -> Cohort:
             "(a sync folder keeps them in progress/<curriculum-id>/, "
             "an exports folder as one JSON export per learner)"
         )
-    return standing_of(curriculum, found.learners, datetime.now(UTC), path)
+    group = standing_of(curriculum, found.learners, datetime.now(UTC), path)
+    return replace(group, skipped=tuple(found.skipped))
 
 
 def open_group(session: Session, source: str, app_path: str | None) -> None:

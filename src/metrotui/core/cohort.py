@@ -117,6 +117,8 @@ class Cohort:
     stations: tuple[Station, ...]
     learners: tuple[LearnerView, ...]
     by_station: Mapping[str, StationView]
+    # What the reader skipped (a damaged file, say), one line each, for the app to tell.
+    skipped: tuple[str, ...] = ()
 
 
 def parse_time(stamp: str) -> datetime | None:

@@ -235,6 +235,16 @@ class MetroApp(App[int]):
             )
         if not self.is_headless:
             self._exit_on_signals()
+        if self.cohort is not None and self.cohort.skipped:
+            skipped = self.cohort.skipped
+            self.notify(
+                f"{counted(len(skipped), 'file')} of the group could not be read and "
+                f"{'was' if len(skipped) == 1 else 'were'} skipped, first {skipped[0]}",
+                title="Study group",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
         if self.cohort is None:
