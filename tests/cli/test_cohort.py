@@ -92,6 +92,9 @@ def test_path_filter_keeps_only_that_line_and_what_it_needs(thirty: Path) -> Non
     numbers = [s["number"] for s in data["stations"]]
     assert numbers == [1, 2, 3, 12, 13, 14, 15, 16, 17, 18]
     assert data["path"] == "engineer"
+    before = CliRunner().invoke(cli, ["--path", "engineer", "cohort", str(thirty), "--json"])
+    assert before.exit_code == 0, before.output  # before the command, as for status
+    assert json.loads(before.stdout)["stations"] == data["stations"]
     bad = cohort(str(thirty), "--path", "nowhere")
     assert bad.exit_code == 2 and "unknown path" in bad.output
 

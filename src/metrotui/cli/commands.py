@@ -53,7 +53,7 @@ from metrotui.paths import (
     default=None,
     metavar="LINE",
     shell_complete=complete_paths,
-    help="Open the app filtered to LINE; also filters status, next, export and stats.",
+    help="Open the app filtered to LINE; also filters status, next, export, stats and cohort.",
 )
 @click.option(
     "--cohort",

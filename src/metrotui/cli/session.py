@@ -278,7 +278,7 @@ def console() -> Console:
 
 
 # The commands a --path given before the command applies to (and the map).
-PATH_COMMANDS = ("status", "next", "export", "stats")
+PATH_COMMANDS = ("status", "next", "export", "stats", "cohort")
 
 
 GLOBAL_OPTIONS = ("--curriculum", "--progress")
