@@ -162,3 +162,16 @@ def test_a_map_of_many_stations_is_drawn_in_blocks_that_fit(tmp_path: Path) -> N
     assert numbers == list(range(1, 121))  # every station once, in order, over several blocks
     # ann's row in the learners' table, then in each block of the grid
     assert sum(line.startswith("ann") for line in lines) == 1 + len(headers) > 2
+
+
+def test_a_pipe_or_a_device_as_source_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe")
+    for source, kind in ((tmp_path / "pipe", "a named pipe"), (Path("/dev/zero"), "a device")):
+        result = cohort(str(source))
+        assert result.exit_code == 2
+        assert result.output.strip().splitlines() == [
+            f"metrotui: {source} is {kind}, not a folder: give the folder of a sync "
+            "repository or a folder of JSON exports"
+        ]
