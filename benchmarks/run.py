@@ -7,7 +7,8 @@ The sections: launch (headless launches, status, validate), tmux, durable,
 growth, keys, and the scale cases: million (a tick in the app and ``done``
 with 1,000,000 marks), status_100k (``status`` on 100,000 stations) and
 big_content (first frame and a move with a 10 MB summary, a station of
-100,000 topics, a 5 MB note).  ``--only`` runs some of them; the tables then
+100,000 topics, a 5 MB note), and cohort (``metrotui cohort`` on 200 learners,
+and the app's first frame on them).  ``--only`` runs some of them; the tables then
 show only their rows.
 
 Prints the results as Markdown tables and writes every sample to a JSON file.
@@ -31,6 +32,7 @@ import math
 import os
 import platform
 import queue
+import random
 import shutil
 import statistics
 import subprocess
@@ -81,8 +83,14 @@ BUDGETS = {
     "status_100k_s": 3.0,  # whole process, text into a pipe
     "big_first_frame": 1.5,  # x the GenAI map's first frame
     "big_move_ms": 50.0,  # key to settled screen, median
+    "cohort_200_s": 1.0,  # whole process, text into a pipe
+    "cohort_first_frame": 1.5,  # x the GenAI map's first frame
 }
-SECTIONS = ("launch", "tmux", "durable", "growth", "keys", "million", "status_100k", "big_content")
+SECTIONS = (
+    *("launch", "tmux", "durable", "growth", "keys"),
+    *("million", "status_100k", "big_content", "cohort"),
+)
+COHORT_LEARNERS = 200
 MARKS = 1_000_000
 STATIONS = 100_000
 # The big content, on the GenAI map's first station: (name, what it is).
@@ -378,6 +386,8 @@ def run(
         results["status_100k"] = run_status_100k(bench, scale_rounds, scratch)
     if "big_content" in only:
         results["big_content"] = run_big_content(bench, scale_rounds, scratch, genai)
+    if "cohort" in only:
+        results["cohort"] = run_cohort(bench, scale_rounds, scratch, genai)
     results["machine"]["load_average_after"] = os.getloadavg()
     return results
 
@@ -554,6 +564,45 @@ def run_big_content(bench: Bench, rounds: int, scratch: Path, genai: Path) -> di
     return results
 
 
+def cohort_folder(folder: Path, genai: Path, learners: int, seed: int = 15) -> Path:
+    """A folder of JSON exports: learners part-way along the map, marks over two months."""
+    data = json.loads(genai.read_text(encoding="utf-8"))
+    stations = sorted(data["stations"], key=lambda station: station["number"])
+    keys = [topic["id"] for station in stations for topic in station.get("topics", [])]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(learners):
+        ticked = keys[: rng.randrange(len(keys) + 1)]
+        done = {
+            key: f"2026-{rng.choice(('10', '11'))}-{rng.randrange(1, 29):02d}T09:00:00Z"
+            for key in ticked
+        }
+        export = {
+            "schema_version": 1,
+            "curriculum": data["id"],
+            "done": done,
+            "learner": f"learner {i:03d}",
+            "exported": "2026-12-01T00:00:00Z",
+        }
+        (folder / f"learner-{i:03d}.json").write_text(json.dumps(export), encoding="utf-8")
+    return folder
+
+
+def run_cohort(bench: Bench, rounds: int, scratch: Path, genai: Path) -> dict[str, Any]:
+    """``metrotui cohort`` on 200 learners (text into a pipe), and the app's first frame on them."""
+    folder = cohort_folder(scratch / "cohort", genai, COHORT_LEARNERS)
+    text = [*bench.metrotui, "cohort", str(folder)]
+    bench.whole(text)
+    progress(f"cohort of {COHORT_LEARNERS} learners: {rounds} rounds")
+    results: dict[str, Any] = {"text_s": [], "genai_first_frame_s": [], "app_first_frame_s": []}
+    launches = {"genai_first_frame_s": (), "app_first_frame_s": ("--cohort", str(folder))}
+    for round_ in range(rounds):
+        results["text_s"].append(bench.whole(text))
+        for name in rotate(list(launches), round_):
+            results[name].append(bench.headless("metrotui", *launches[name])[0])
+    return results
+
+
 # Reporting -----------------------------------------------------------------------
 
 
@@ -641,7 +690,30 @@ def _scale_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                     reference=f"repaint: median {median(big[name]['onto']['repaint_ms']):.1f} ms",
                 )
             )
+    if "cohort" in results:
+        rows += _cohort_rows(results["cohort"])
     return rows
+
+
+def _cohort_rows(cohort: dict[str, Any]) -> list[dict[str, Any]]:
+    text = median(cohort["text_s"])
+    frame, reference = median(cohort["app_first_frame_s"]), median(cohort["genai_first_frame_s"])
+    return [
+        _row(
+            f"`metrotui cohort`, {COHORT_LEARNERS} learners × 18 stations, text, whole process",
+            f"{text * 1000:.0f} ms",
+            f"≤ {BUDGETS['cohort_200_s']:g} s",
+            text <= BUDGETS["cohort_200_s"],
+        ),
+        _row(
+            f"Launch to first frame, `--cohort` of {COHORT_LEARNERS} learners (headless)",
+            f"{frame * 1000:.0f} ms",
+            f"≤ {BUDGETS['cohort_first_frame']:g}x",
+            frame / reference <= BUDGETS["cohort_first_frame"],
+            reference=f"GenAI map {reference * 1000:.0f} ms",
+            ratio=f"{frame / reference:.2f}x",
+        ),
+    ]
 
 
 def _launch_rows(results: dict[str, Any]) -> list[dict[str, Any]]:

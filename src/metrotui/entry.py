@@ -25,6 +25,7 @@ from metrotui.paths import (
 
 if TYPE_CHECKING:
     from metrotui.cli.session import FrontEnds
+    from metrotui.core.cohort import Cohort
     from metrotui.core.curriculum import Curriculum
 
 
@@ -73,7 +74,7 @@ def front_ends() -> FrontEnds:
     """What the CLI may start: the app and the web server, which it never imports itself."""
     from metrotui.cli.session import FrontEnds
 
-    return FrontEnds(open_map=open_map, serve_web=serve_web)
+    return FrontEnds(open_map=open_map, serve_web=serve_web, open_cohort=open_cohort)
 
 
 def open_map(curriculum: Curriculum, progress_path: Path, path: str | None) -> str:
@@ -83,6 +84,22 @@ def open_map(curriculum: Curriculum, progress_path: Path, path: str | None) -> s
     except ImportError as error:  # only when the install is broken
         return str(error)
     run_map(curriculum, progress_path, path=path)
+
+
+def open_cohort(
+    curriculum: Curriculum, progress_path: Path, path: str | None, cohort: Cohort
+) -> str:
+    """The CLI's way to open the app read-only on a study group."""
+    try:
+        import metrotui.tui.app  # noqa: F401
+    except ImportError as error:  # only when the install is broken
+        return str(error)
+    import gc
+
+    gc.freeze()  # as run_map does: the group stays loaded as long as the app runs
+    from metrotui.tui.app import run_app
+
+    sys.exit(run_app(curriculum, progress_path, path=path, cohort=cohort))
 
 
 def serve_web(

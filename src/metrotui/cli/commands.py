@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from metrotui import __version__
-from metrotui.cli import changes, files, library, marking, reports
+from metrotui.cli import changes, cohort, files, library, marking, reports
 from metrotui.cli.completion import complete_paths
 from metrotui.cli.convert import convert
 from metrotui.cli.session import (
@@ -53,7 +53,15 @@ from metrotui.paths import (
     default=None,
     metavar="LINE",
     shell_complete=complete_paths,
-    help="Open the app filtered to LINE; also filters status, next, export and stats.",
+    help="Open the app filtered to LINE; also filters status, next, export, stats and cohort.",
+)
+@click.option(
+    "--cohort",
+    "cohort_source",
+    default=None,
+    metavar="SOURCE",
+    type=click.Path(file_okay=False),
+    help="Open the map read-only on a study group (see metrotui cohort).",
 )
 @click.version_option(__version__, "--version", prog_name="metrotui")
 @click.pass_context
@@ -62,6 +70,7 @@ def cli(
     curriculum_option: str | None,
     progress_option: str | None,
     app_path: str | None,
+    cohort_source: str | None,
 ) -> None:
     """Follow a learning curriculum drawn as a metro map.
 
@@ -70,6 +79,10 @@ def cli(
     front_ends = ctx.obj if isinstance(ctx.obj, FrontEnds) else None
     session = Session(curriculum_option, progress_option, app_path, front_ends=front_ends)
     ctx.obj = session
+    if cohort_source is not None and ctx.invoked_subcommand is not None:
+        fail(f"--cohort opens the map; for {ctx.invoked_subcommand} use: metrotui cohort SOURCE")
+    if cohort_source is not None:
+        cohort.open_group(session, cohort_source, app_path)
     if ctx.invoked_subcommand is None:
         open_app(session, app_path)
     elif app_path is not None and ctx.invoked_subcommand not in PATH_COMMANDS:
@@ -199,3 +212,4 @@ for _command in (
 cli.add_command(convert)
 cli.add_command(changes.changes)
 cli.add_command(changes.diff)
+cli.add_command(cohort.cohort)

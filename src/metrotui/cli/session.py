@@ -22,6 +22,7 @@ from metrotui.paths import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from metrotui.core.cohort import Cohort
     from metrotui.core.curriculum import Curriculum
     from metrotui.core.tracker import Tracker
     from metrotui.storage.progress import Progress, ProgressStore
@@ -119,6 +120,10 @@ class MetroGroup(click.Group):
 MapOpener = Callable[["Curriculum", Path, "str | None"], str]
 
 
+# Opens the app read-only on a study group (curriculum, progress file, line filter,
+# the group); it returns only if the app cannot start, with the reason.
+CohortOpener = Callable[["Curriculum", Path, "str | None", "Cohort"], str]
+
 # Serves the app to browsers until interrupted; returns why it could not, or None.
 WebServer = Callable[..., "str | None"]
 
@@ -133,6 +138,7 @@ class FrontEnds:
 
     open_map: MapOpener
     serve_web: WebServer
+    open_cohort: CohortOpener | None = None
 
 
 def fail(message: str, exit_code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -272,7 +278,7 @@ def console() -> Console:
 
 
 # The commands a --path given before the command applies to (and the map).
-PATH_COMMANDS = ("status", "next", "export", "stats")
+PATH_COMMANDS = ("status", "next", "export", "stats", "cohort")
 
 
 GLOBAL_OPTIONS = ("--curriculum", "--progress")

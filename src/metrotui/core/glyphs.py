@@ -56,6 +56,9 @@ TOPIC_DONE = "*" if ASCII else "●"
 TOPIC_KNOWN = "+" if ASCII else "◆"  # already known: counts as done, shown apart
 TOPIC_OPEN = "o" if ASCII else "○"
 
+# A learner in a station who has marked nothing there for a while (metrotui cohort).
+STUCK_GLYPH = "!"
+
 # Beside the selected station, so the selection shows without colour too.
 SELECTED_MARK = ">" if ASCII else "▸"
 

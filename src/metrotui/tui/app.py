@@ -9,9 +9,9 @@ import os
 import shlex
 import shutil
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -35,7 +35,7 @@ from metrotui.storage.progress import (
 from metrotui.tui.controller import ProgressController
 from metrotui.tui.map_layout import filter_cycle
 from metrotui.tui.widgets.footer import FittedFooter
-from metrotui.tui.widgets.metro_map import MetroMap
+from metrotui.tui.widgets.metro_map import STATE_KEY, MetroMap
 from metrotui.tui.widgets.station_detail import StationDetail
 from metrotui.tui.widgets.station_page import Zone
 from metrotui.tui.widgets.title_bar import TitleBar
@@ -46,6 +46,10 @@ EXTERNAL_CHECK_SECONDS = 1.0
 SIGNAL_GRACE_SECONDS = 15.0
 EDITOR_CHOICE_ENV = "METROTUI_EDITOR"  # "app": write notes in the app even with $EDITOR set
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
+READ_ONLY = "This is a study group's view (--cohort): nothing here can be changed."
+
+if TYPE_CHECKING:
+    from metrotui.core.cohort import Cohort, StationView
 
 
 def _curriculum_search() -> type[Provider]:
@@ -53,6 +57,16 @@ def _curriculum_search() -> type[Provider]:
     from metrotui.tui.search import CurriculumSearch
 
     return CurriculumSearch
+
+
+def _group_badges(
+    group: Mapping[str, StationView],
+) -> tuple[dict[str, tuple[StationState, str]], tuple[str, ...]]:
+    """The map's badges and key for a study group: its state and count on each station."""
+    from metrotui.core.cohort import GROUP_KEY
+
+    badges = {station_id: (view.state, view.badge) for station_id, view in group.items()}
+    return badges, GROUP_KEY
 
 
 class MetroApp(App[int]):
@@ -82,12 +96,20 @@ class MetroApp(App[int]):
         path: str | None = None,
         ui_state_path: Path | None = None,
         watch_interval: float = EXTERNAL_CHECK_SECONDS,
+        cohort: Cohort | None = None,
     ) -> None:
         super().__init__()
         self.curriculum = curriculum
+        # A study group shown on the map: read-only, with no progress of the learner's own.
+        self.cohort = cohort
         # The app twice: Textual's services (workers, notifications), and the view it draws on.
         self.controller = ProgressController(
-            self, self, curriculum, progress_path, ui_state_path or ui_state_file(curriculum.id)
+            self,
+            self,
+            curriculum,
+            progress_path,
+            ui_state_path or ui_state_file(curriculum.id),
+            read_only=cohort is not None,
         )
         self.ui_state = self.controller.ui_state
         if self.ui_state.theme in self.available_themes:
@@ -99,7 +121,8 @@ class MetroApp(App[int]):
             else ALL_PATHS
         )
         self.route_target: str | None = None
-        self.watch_interval = watch_interval
+        # Nothing of the learner's own to watch in a group's view.
+        self.watch_interval = watch_interval if cohort is None else 0
         self.title = curriculum.title
         visible = path_members(curriculum, self.path)
         selected = self.ui_state.selected
@@ -120,6 +143,8 @@ class MetroApp(App[int]):
     # Composition ------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield TitleBar(self.curriculum.title)
+        group = self.cohort.by_station if self.cohort is not None else None
+        badges, key = _group_badges(group) if group is not None else (None, STATE_KEY)
         with Horizontal(id="panes"):
             yield MetroMap(
                 self.curriculum,
@@ -127,9 +152,11 @@ class MetroApp(App[int]):
                 path_members(self.curriculum, self.path),
                 self._selected,
                 follow=lambda _: self._sync_detail(),
+                badges=badges,
+                key=key,
                 id="map",
             )
-            yield StationDetail(self.curriculum, id="detail")
+            yield StationDetail(self.curriculum, group=group, id="detail")
         yield Static(Text(FIRST_LAUNCH_HINT), id="hint")
         yield FittedFooter()
 
@@ -185,7 +212,9 @@ class MetroApp(App[int]):
         self.detail.notes = self.controller.progress.notes
         self.detail.show(self.curriculum.station(self._selected), self.tracker)
         self._update_header()
-        self.query_one("#hint").display = not self.ui_state.hint_dismissed and not self.tracker.done
+        self.query_one("#hint").display = (
+            not self.ui_state.hint_dismissed and not self.tracker.done and self.cohort is None
+        )
         self.controller.report_notices(self.store.notices)
         self.store.notices.clear()
         if self.controller.problem is not None:
@@ -206,10 +235,21 @@ class MetroApp(App[int]):
             )
         if not self.is_headless:
             self._exit_on_signals()
+        if self.cohort is not None and self.cohort.skipped:
+            skipped = self.cohort.skipped
+            self.notify(
+                f"{counted(len(skipped), 'file')} of the group could not be read and "
+                f"{'was' if len(skipped) == 1 else 'were'} skipped, first {skipped[0]}",
+                title="Study group",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
-        # After the first frame, when nothing else is waiting.
-        self.call_after_refresh(self.controller.prepare_to_save)
+        if self.cohort is None:
+            # After the first frame, when nothing else is waiting.
+            self.call_after_refresh(self.controller.prepare_to_save)
 
     def _exit_on_signals(self) -> None:
         """Quit as q does on SIGTERM, or SIGHUP when the terminal closes.
@@ -253,6 +293,8 @@ class MetroApp(App[int]):
         # Torn down without quitting first (say, by a test): the writer still
         # finishes what it has, so that no tick made just before is dropped.
         await self.controller.wait_for_writer()
+        if self.cohort is not None:
+            return  # a group's view leaves the learner's own remembered view as it was
         self.ui_state.path = self.path
         self.ui_state.selected = self.selected
         self.ui_state.theme = self.theme
@@ -350,15 +392,26 @@ class MetroApp(App[int]):
         self.toggle_topic(event.topic_id)
 
     def toggle_topic(self, topic_id: str) -> None:
-        self.controller.toggle_topic(topic_id)
+        if not self._refused_read_only():
+            self.controller.toggle_topic(topic_id)
 
     def action_mark_known(self, topic_id: str | None = None) -> None:
         """Toggle "known" on a topic (or, from the map, on the whole station)."""
+        if self._refused_read_only():
+            return
         self._sync_detail()
         self.controller.mark_known(self.map.selected, topic_id)
 
     def action_undo(self) -> None:
-        self.controller.undo()
+        if not self._refused_read_only():
+            self.controller.undo()
+
+    def _refused_read_only(self) -> bool:
+        """Whether this is a group's view, where nothing changes (and say so)."""
+        if self.cohort is None:
+            return False
+        self.notify(READ_ONLY, title="Read-only", severity="warning", markup=False)
+        return True
 
     def show_progress(self, before: Tracker, announce: bool = False) -> None:
         """Draw the controller's progress; ``before`` is the tracker last drawn."""
@@ -443,10 +496,14 @@ class MetroApp(App[int]):
         return self.curriculum.line(self.path).name
 
     def _update_header(self) -> None:
-        count = self.tracker.path_count(self.path)
-        self.sub_title = (
-            f"{count.done}/{count.total} topics · {count.percent}% · {self._path_label()}"
-        )
+        if self.cohort is not None:
+            learners = counted(len(self.cohort.learners), "learner")
+            self.sub_title = f"{learners} · read-only · {self._path_label()}"
+        else:
+            count = self.tracker.path_count(self.path)
+            self.sub_title = (
+                f"{count.done}/{count.total} topics · {count.percent}% · {self._path_label()}"
+            )
         self.query_one(TitleBar).show_status(self.sub_title)
 
     # References and help ---------------------------------------------------------
@@ -502,6 +559,8 @@ class MetroApp(App[int]):
     def action_edit_note(self) -> None:
         from metrotui.tui.screens.note_editor import NoteEditor
 
+        if self._refused_read_only():
+            return
         self._sync_detail()
         station = self.curriculum.station(self.map.selected)
         note = self.controller.progress.notes.get(station.id)
@@ -640,6 +699,8 @@ class MetroApp(App[int]):
     def action_stats(self) -> None:
         from datetime import date
 
+        if self._refused_read_only():
+            return  # the stats are one learner's own, and a group's view shows none
         from metrotui.core.stats import compute_stats
         from metrotui.tui.screens.stats_screen import StatsScreen
 
@@ -664,6 +725,7 @@ def run_app(
     progress_path: Path,
     *,
     path: str | None = None,
+    cohort: Cohort | None = None,
 ) -> int:
     """Run the app, and again on each curriculum the learner switches to; returns the
     process exit code.
@@ -674,12 +736,12 @@ def run_app(
     from metrotui.tui.terminal import hangup_safe
 
     while True:
-        app = MetroApp(curriculum, progress_path, path=path)
+        app = MetroApp(curriculum, progress_path, path=path, cohort=cohort)
         app.driver_class = hangup_safe(app.driver_class)
         app.run()
         code = app.return_code or 0
         if app.switch_to is None or code:
             return code
         # Each curriculum keeps its own progress file and view, whatever the first one used.
-        curriculum, path = app.switch_to, None
+        curriculum, path, cohort = app.switch_to, None, None
         progress_path = default_progress_file(curriculum.id)

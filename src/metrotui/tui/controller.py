@@ -142,6 +142,8 @@ class ProgressController:
         curriculum: Curriculum,
         progress_path: Path,
         ui_state_path: Path,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.app = app
         self.view = view
@@ -153,10 +155,17 @@ class ProgressController:
         # unreadable) does not stop the app: it opens without progress and says
         # why.  Every save re-reads the file first, so it is refused, not overwritten.
         self.problem: str | None = None
+        self.read_only = read_only
         try:
+            # Read-only (a study group's view) shows no one's own progress, and
+            # load() could set a damaged file aside: not even that is done.
             # As the next save will write it: a note under a station's former
             # id shows on that station now, not only after the next tick.
-            saved = rekeyed(self.store.load(), curriculum)
+            saved = (
+                Progress(curriculum=curriculum.id)
+                if read_only
+                else rekeyed(self.store.load(), curriculum)
+            )
         except ProgressError as error:
             saved = Progress(curriculum=curriculum.id)
             self.problem = str(error)
@@ -516,6 +525,8 @@ class ProgressController:
     # The view remembered between launches -------------------------------------------
     def save_ui_state(self) -> None:
         """Write the remembered view in the writer (a failed write is let go)."""
+        if self.read_only:
+            return  # a study group's view is not the learner's own to remember
 
         def job() -> Outcome:
             self.ui_state.save()

@@ -9,7 +9,7 @@ filters are worked out in idle moments after the first frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -106,6 +106,14 @@ def _progress(
     return [Segment(text, muted)] if total and cell_len(text) <= room else []
 
 
+def _badge(text: str, room: int, muted: Style) -> list[Segment]:
+    """A badge in ``room`` cells: whole, else its first word ("12/20"), else nothing."""
+    for shown in (text, text.split(" ")[0]):
+        if cell_len(shown) <= room:
+            return [Segment(shown, muted)]
+    return []
+
+
 class MetroMap(ScrollView, can_focus=True):
     """The curriculum as a metro map, with one selected station."""
 
@@ -142,9 +150,16 @@ class MetroMap(ScrollView, can_focus=True):
         selected: str,
         *,
         follow: Callable[[str], None] | None = None,
+        badges: Mapping[str, tuple[StationState, str]] | None = None,
+        key: tuple[str, ...] = STATE_KEY,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        # A state and a text per station drawn instead of the progress's (a
+        # study group's "12/20 done"), with a key that says what the states
+        # mean there: the map then shows someone else's view.
+        self.badges = badges
+        self.key = key
         # Told of each new selection at once, before the map repaints: what
         # follows the selection (the station pane) is drawn in the same frame.
         # StationSelected, a message, arrives after that frame.
@@ -153,7 +168,7 @@ class MetroMap(ScrollView, can_focus=True):
         self.tracker = tracker
         self.shown = visible
         self.selected = selected
-        self.layout_: MapLayout = layout_map(curriculum, visible, 80, STATE_KEY)
+        self.layout_: MapLayout = layout_map(curriculum, visible, 80, key)
         # Rendered rows by row number, dropped when what they show changes.
         # Bounded, as Textual's own Line-API widgets are: scrolling through a
         # huge map keeps only the rows seen last.
@@ -292,7 +307,7 @@ class MetroMap(ScrollView, can_focus=True):
     def _prepare_filters(self, pending: list[str]) -> None:
         if not pending or not self.is_attached:
             return
-        layout_map(self.curriculum, path_members(self.curriculum, pending.pop(0)), key=STATE_KEY)
+        layout_map(self.curriculum, path_members(self.curriculum, pending.pop(0)), key=self.key)
         if pending:
             self.set_timer(0.02, lambda: self._prepare_filters(pending))
 
@@ -308,7 +323,7 @@ class MetroMap(ScrollView, can_focus=True):
     def _relayout(self, width: int) -> None:
         self._laid_out_width = width
         natural = self.layout_.natural_width
-        self.layout_ = layout_map(self.curriculum, self.shown, width, STATE_KEY)
+        self.layout_ = layout_map(self.curriculum, self.shown, width, self.key)
         self._strips.clear()
         if self.layout_.natural_width != natural:
             # Another filter wants another width: let the panes share anew.
@@ -377,7 +392,8 @@ class MetroMap(ScrollView, can_focus=True):
 
     def _station_segments(self, place: Placed, base: Style) -> list[Segment]:
         station = self.curriculum.station(place.station_id)
-        state = self.tracker.state(station.id)
+        badge = self.badges.get(station.id) if self.badges is not None else None
+        state = badge[0] if badge is not None else self.tracker.state(station.id)
         count = self.tracker.count(station.id)
         line_style = base + self._line_styles[station.line]
         locked = self._component_color("metro-map--locked")
@@ -408,7 +424,12 @@ class MetroMap(ScrollView, can_focus=True):
         # The title matters more: the dots give way to the count, and the count
         # gives way before the title is cut (the station pane still shows it).
         dots_style = line_style if state is not StationState.LOCKED else base + locked
-        progress = _progress(count.done, count.known, count.total, room, dots_style, base + muted)
+        if badge is not None:
+            progress = _badge(badge[1], room, base + muted)
+        else:
+            progress = _progress(
+                count.done, count.known, count.total, room, dots_style, base + muted
+            )
 
         if station.id == self.selected:
             highlight = self.get_component_rich_style(

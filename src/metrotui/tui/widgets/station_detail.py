@@ -10,8 +10,8 @@ next and on to the map.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Hashable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.binding import Binding
@@ -27,6 +27,9 @@ from textual.visual import Visual, visualize
 from metrotui.core.curriculum import Curriculum, Station, Topic
 from metrotui.core.tracker import Tracker
 from metrotui.storage.progress import Note
+
+if TYPE_CHECKING:
+    from metrotui.core.cohort import StationView
 from metrotui.tui.widgets.station_page import (
     ROUTE_BAR,
     Block,
@@ -101,9 +104,17 @@ class StationDetail(ScrollView, can_focus=True):
             super().__init__()
             self.url = url
 
-    def __init__(self, curriculum: Curriculum, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        *,
+        group: Mapping[str, StationView] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.curriculum = curriculum
+        # A study group's standing per station, listed instead of one learner's progress.
+        self.group = group
         self.station: Station | None = None
         self.tracker: Tracker | None = None
         self.notes: dict[str, Note] = {}  # the learner's notes, kept current by the app
@@ -216,7 +227,13 @@ class StationDetail(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or self._width or 40
         self._width = width
         page = StationPage(
-            self.curriculum, station, tracker, self.notes.get(station.id), self._limits, self._route
+            self.curriculum,
+            station,
+            tracker,
+            self.notes.get(station.id),
+            self._limits,
+            self._route,
+            group=self.group,
         )
         style = self.visual_style
         lines: list[Strip] = []

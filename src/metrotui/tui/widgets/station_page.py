@@ -15,9 +15,10 @@ summary or 100,000 topics shows its first part at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from textual.content import Content
@@ -32,11 +33,14 @@ from metrotui.core.glyphs import (
     TOPIC_OPEN,
     station_badge,
 )
-from metrotui.core.text import clean_block
+from metrotui.core.text import clean_block, clean_line
 from metrotui.core.tracker import StationState, Tracker, needs_text
 from metrotui.core.words import counted
 from metrotui.storage.progress import Note
 from metrotui.tui.widgets.hanging import Barred, Hanging
+
+if TYPE_CHECKING:  # the cohort view's code is imported only when one is shown
+    from metrotui.core.cohort import StationView
 
 # What is shown before "… N more": about a screen or two of each, and a press
 # of enter on the "more" line shows twice as much.
@@ -47,6 +51,7 @@ NOTE_CHARS = 4_000
 TOPIC_SUMMARY_CHARS = 1_000
 TITLE_CHARS = 300
 LINKED_STATIONS_SHOWN = 20
+LEARNERS_SHOWN = 60  # names in each of a study group's lists before "… and N more"
 ROUTE_TOPICS_SHOWN = 8
 
 ROUTE_BAR = "▎ "  # down the left of the route, as a margin
@@ -153,6 +158,7 @@ class StationPage:
         note: Note | None,
         limits: Limits,
         route: Route | None = None,
+        group: Mapping[str, StationView] | None = None,
     ) -> None:
         self.curriculum = curriculum
         self.station = station
@@ -160,15 +166,22 @@ class StationPage:
         self.note = note
         self.limits = limits
         self.route = route
+        # A study group's standing per station: shown instead of one learner's progress.
+        self.group = group
 
     def blocks(self) -> list[Block]:
         station = self.station
-        state = self.tracker.state(station.id)
+        group = self.group.get(station.id) if self.group is not None else None
+        state = group.state if group is not None else self.tracker.state(station.id)
         out: list[Block] = []
         if self.route is not None:
             # A blank line above, outside the bar, as between the other parts.
             out += [Block(None, lambda: Content("")), Block(None, self._route)]
-        out.append(Block(None, lambda: self._head(state)))
+        if group is not None:
+            out.append(Block(None, lambda: self._group_head(group)))
+            out += _who_is_where(group)
+        else:
+            out.append(Block(None, lambda: self._head(state)))
         out += self._summary()
         out += self._topics(state is StationState.LOCKED)
         if self.note is not None:
@@ -246,6 +259,25 @@ class StationPage:
                 ("Locked. ", "bold $text-warning"),
                 (f"Finish {names} first.", "$text-warning"),
             ]
+        return Content.assemble(*parts)
+
+    def _group_head(self, group: StationView) -> Content:
+        """Title; line, the group's state and how many finished."""
+        station = self.station
+        line = self.curriculum.line(station.line)
+        glyph = STATION_GLYPH[group.state]
+        parts: list[str | tuple[str, str]] = [
+            "\n",
+            (station_name(station), "bold $text"),
+            "\n",
+            ("━━ ", f"bold {line.color}"),
+            (line.name, line.color),
+            "   ",
+            (glyph, STATE_STYLE[group.state]),
+            f" {group.badge}",
+        ]
+        if station.meta:
+            parts += ["\n", (_meta_text(station.meta), "dim")]
         return Content.assemble(*parts)
 
     def _summary(self) -> list[Block]:
@@ -336,12 +368,14 @@ class StationPage:
 
     def _station_row(self, station_id: str, indent: str) -> Block:
         other = self.curriculum.station(station_id)
-        state = self.tracker.state(station_id)
+        group = self.group.get(station_id) if self.group is not None else None
+        state = group.state if group is not None else self.tracker.state(station_id)
+        word = group.badge if group is not None else state.label
         return Block(
-            ("station-row", station_id, state, indent),
+            ("station-row", station_id, state, word, indent),
             lambda: Hanging(
                 Content.assemble(indent, (STATION_GLYPH[state], STATE_STYLE[state])),
-                Content.assemble(station_name(other), (f"  {state.label}", "dim")),
+                Content.assemble(station_name(other), (f"  {word}", "dim")),
             ),
         )
 
@@ -353,6 +387,40 @@ class StationPage:
         if len(station_ids) > LINKED_STATIONS_SHOWN:
             blocks.append(_and_more("  ", len(station_ids) - LINKED_STATIONS_SHOWN))
         return blocks
+
+
+def _who_is_where(group: StationView) -> list[Block]:
+    """Who is stuck on the station, who is in it, and who finished it, by name."""
+    from metrotui.core.cohort import STANDING_GLYPH, STANDING_STYLE, STANDING_WORD, Standing
+
+    lists = (
+        (Standing.STUCK, group.stuck),
+        (Standing.IN_IT, group.in_it),
+        (Standing.FINISHED, group.finished),
+    )
+    blocks = [Block(("heading", "Learners"), lambda: _heading("Learners"))]
+    for standing, names in lists:
+        head = Content.assemble(
+            (STANDING_GLYPH[standing], STANDING_STYLE[standing]),
+            (f" {STANDING_WORD[standing].capitalize()} ({len(names):,})", "bold"),
+        )
+        blocks.append(_text_block(head))
+        if names:
+            blocks.append(Block(None, lambda names=names: _name_columns(names)))  # type: ignore[misc]
+    return blocks
+
+
+def _name_columns(names: Sequence[str]) -> RenderableType:
+    """Names in as many columns as fit, none broken across lines."""
+    from rich.columns import Columns
+    from rich.padding import Padding
+    from rich.text import Text
+
+    # Names come from other people's files: one line each, no controls, never markup.
+    cells = [Text(clean_line(name) or "?", no_wrap=True) for name in names[:LEARNERS_SHOWN]]
+    if len(names) > LEARNERS_SHOWN:
+        cells.append(Text(f"… and {len(names) - LEARNERS_SHOWN:,} more", style="dim"))
+    return Padding(Columns(cells, padding=(0, 2)), (0, 0, 0, 2))
 
 
 def _text_block(content: Content) -> Block:
