@@ -256,3 +256,32 @@ def test_the_environment_git_runs_in_never_asks() -> None:
     assert env["GIT_SSH_COMMAND"] == "ssh -o BatchMode=yes"
     mine = quiet_env({"PATH": os.environ["PATH"], "GIT_SSH_COMMAND": "my-ssh"})
     assert mine["GIT_SSH_COMMAND"] == "my-ssh"
+
+
+def test_a_push_the_remote_refuses_fails_at_once_with_gits_words(tmp_path: Path) -> None:
+    # A repository with its branch checked out refuses pushes to it: no race to
+    # retry, so the sync stops with what git said rather than trying again.
+    checked_out = tmp_path / "work"
+    subprocess.run(["git", "init", "-q", str(checked_out)], check=True, timeout=30)
+    (machine,) = machines(tmp_path, 1)
+    machine.run("done", "calculus")
+    result = machine.run("sync", "--remote", str(checked_out), code=2)
+    assert f"could not push to {checked_out} (" in result.stderr
+    assert "attempts" not in result.stderr
+    assert "calculus" in machine.marks()[0]
+
+
+def test_a_foreign_repository_is_named_as_the_remote_not_the_clone(
+    tmp_path: Path, remote: Path
+) -> None:
+    work = tmp_path / "someone"
+    subprocess.run(["git", "clone", "-q", str(remote), str(work)], check=True, timeout=30)
+    (work / "notes.txt").write_text("mine\n")
+    git = ["git", "-C", str(work), "-c", "user.name=x", "-c", "user.email=x@example.invalid"]
+    subprocess.run([*git, "add", "notes.txt"], check=True, timeout=30)
+    subprocess.run([*git, "commit", "-q", "-m", "mine"], check=True, timeout=30)
+    subprocess.run([*git, "push", "-q", "origin", "HEAD"], check=True, timeout=30)
+    (machine,) = machines(tmp_path, 1)
+    result = machine.run("sync", "--remote", str(remote), code=2)
+    assert f"metrotui: {remote} is not a metrotui sync place: it holds notes.txt" in result.stderr
+    assert not (machine.root / "data" / "metrotui" / "sync" / "clone").exists()

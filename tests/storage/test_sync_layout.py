@@ -76,3 +76,9 @@ def test_an_empty_place_is_adopted_a_marked_one_is_ours_another_refused(tmp_path
     (foreign / "README.md").write_text("mine")
     with pytest.raises(ForeignPlace, match=r"README\.md"):
         place_state(foreign)
+
+
+def test_what_sync_tools_leave_in_a_folder_does_not_make_it_foreign(tmp_path: Path) -> None:
+    for name in (".stfolder", ".DS_Store"):
+        (tmp_path / name).mkdir()
+    assert place_state(tmp_path) == "empty"

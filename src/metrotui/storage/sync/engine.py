@@ -203,10 +203,14 @@ def _sync_folder(root: Path, targets: list[Target], machine_id: str, learner: st
 
 def _sync_git(remote: str, targets: list[Target], machine_id: str, learner: str) -> SyncReport:
     git = _prepared_clone(remote)
+    refused: tuple[str, str] | None = None  # the remote's tip when a push failed, and why
     for attempt in range(1, PUSH_ATTEMPTS + 1):
         branch = _start_from_remote(git, remote)
-        if place_state(git.cwd) == "empty":
-            write_marker(git.cwd)
+        tip = _tip(git, branch)
+        if refused is not None and refused[0] == tip:
+            # Nobody pushed in between: not a race lost but a push refused.
+            raise SyncFailed(_not_pushed(remote, refused[1]))
+        _check_place(git, remote)
         outcome = Outcome()
         sync_place(git.cwd, targets, machine_id, learner, outcome)
         _commit(git, outcome, machine_id, learner)
@@ -220,15 +224,37 @@ def _sync_git(remote: str, targets: list[Target], machine_id: str, learner: str)
         if pushed.returncode == 0:
             git.run(["update-ref", f"refs/remotes/origin/{branch}", "HEAD"], check=False)
             return SyncReport(remote, "git", outcome, pushed=True, attempts=attempt)
-        # Another machine pushed first: start again from what it pushed.
+        # Another machine pushed first, most likely: start again from what it pushed.
+        refused = (tip, pushed.stderr)
         time.sleep(random.uniform(0, 0.05 * attempt))
+    raise SyncFailed(_not_pushed(remote, pushed.stderr, f" after {PUSH_ATTEMPTS} attempts"))
+
+
+def _not_pushed(remote: str, stderr: str, attempts: str = "") -> str:
     from metrotui.storage.sync.git import last_words
 
-    raise SyncFailed(
-        f"could not push to {remote} after {PUSH_ATTEMPTS} attempts "
-        f"({last_words(pushed.stderr)}); local progress has everything merged so far. "
-        "Sync again"
+    return (
+        f"could not push to {remote}{attempts} ({last_words(stderr)}); local progress has "
+        "everything merged so far. Sync again"
     )
+
+
+def _tip(git: Git, branch: str) -> str:
+    found = git.run(["rev-parse", "-q", "--verify", f"refs/remotes/origin/{branch}"], check=False)
+    return found.stdout.strip()
+
+
+def _check_place(git: Git, remote: str) -> None:
+    """Adopt an empty remote; refuse a foreign one, and let its clone go."""
+    from metrotui.storage.sync.layout import ForeignPlace
+
+    try:
+        state = place_state(git.cwd)
+    except ForeignPlace as error:
+        shutil.rmtree(git.cwd, ignore_errors=True)
+        raise SyncFailed(str(error).replace(str(git.cwd), remote, 1)) from None
+    if state == "empty":
+        write_marker(git.cwd)
 
 
 def _prepared_clone(remote: str) -> Git:

@@ -44,8 +44,23 @@ MACHINE_KEY = "machine"
 LEARNER_KEY = "learner"
 # Keys a machine file has beside a progress document's; none of them is progress.
 SYNC_KEYS = (MACHINE_KEY, LEARNER_KEY, EXPORTED_KEY)
-# What git itself keeps at the top of a clone: not content of anyone's.
-_VCS_ENTRIES = frozenset({".git"})
+# What git keeps at the top of a clone, and what sync tools and file browsers
+# leave in any folder they touch: nobody's content, so a folder holding only
+# these is still empty (Syncthing puts .stfolder in every folder it shares).
+_NOT_CONTENT = frozenset(
+    {
+        ".git",
+        ".stfolder",
+        ".stignore",
+        ".stversions",
+        ".dropbox",
+        ".dropbox.cache",
+        ".sync",
+        ".DS_Store",
+        "desktop.ini",
+        "Thumbs.db",
+    }
+)
 # A machine id or curriculum id used as a file name: nothing that could climb
 # out of its folder or hide as a dot file.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -101,7 +116,7 @@ def place_state(root: Path) -> str:
         _check_marker(marker)
         return "ours"
     try:
-        others = sorted(entry.name for entry in root.iterdir() if entry.name not in _VCS_ENTRIES)
+        others = sorted(entry.name for entry in root.iterdir() if entry.name not in _NOT_CONTENT)
     except FileNotFoundError:
         return "empty"
     except OSError as error:
