@@ -39,9 +39,9 @@ from metrotui.storage.sync.places import Outcome, Target, sync_place
 
 PUSH_ATTEMPTS = 6
 SYNC_LOCK_TIMEOUT_S = 120.0
-# Git that a killed sync left running finishes within this; its lock files
-# are stale after it.
-_STALE_LOCK_WAIT_S = 3.0
+# Git that a killed sync left running lets go of its lock files within this:
+# one older is stale.  (Only syncs, under the sync lock, run git in the clone.)
+_STALE_LOCK_WAIT_S = 2.0
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[^/\\]+@[^/\\:]+:|^[A-Za-z0-9.-]{2,}:(?!\\)")
 
 
@@ -251,7 +251,7 @@ def _check_place(git: Git, remote: str) -> None:
     try:
         state = place_state(git.cwd)
     except ForeignPlace as error:
-        shutil.rmtree(git.cwd, ignore_errors=True)
+        _let_go(git.cwd)
         raise SyncFailed(str(error).replace(str(git.cwd), remote, 1)) from None
     if state == "empty":
         write_marker(git.cwd)
@@ -267,11 +267,21 @@ def _prepared_clone(remote: str) -> Git:
     except GitError as error:
         raise SyncFailed(str(error)) from None
     if clone.exists() and not _usable_clone(git, remote):
-        shutil.rmtree(clone, ignore_errors=True)
+        _let_go(clone)
     if not clone.exists():
         _clone(git, remote)
     _clear_leftovers(git)
     return git
+
+
+def _let_go(clone: Path) -> None:
+    """Remove the clone: renamed first, so a removal cut short never looks like a clone."""
+    doomed = clone.with_name(f"clone.partial-{random.getrandbits(32):08x}")
+    try:
+        clone.rename(doomed)
+    except OSError:
+        doomed = clone
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 def _usable_clone(git: Git, remote: str) -> bool:
@@ -314,7 +324,7 @@ def _clear_leftovers(git: Git) -> None:
     dot_git = git.cwd / ".git"
     locks = [*dot_git.glob("*.lock"), *(dot_git / "refs").rglob("*.lock")]
     if locks:
-        _wait_for(lambda: not any(lock.exists() for lock in locks), _STALE_LOCK_WAIT_S)
+        _wait_for(lambda: all(_stale(lock) for lock in locks), _STALE_LOCK_WAIT_S)
         for lock in locks:
             with contextlib.suppress(OSError):
                 lock.unlink()
@@ -327,6 +337,14 @@ def _clear_leftovers(git: Git) -> None:
             git.run(args, check=False)
             if name.startswith("rebase"):
                 shutil.rmtree(dot_git / name, ignore_errors=True)
+
+
+def _stale(lock: Path) -> bool:
+    """Gone, or older than any git command of a sync takes to let go of it."""
+    try:
+        return time.time() - lock.stat().st_mtime > _STALE_LOCK_WAIT_S
+    except OSError:
+        return True
 
 
 def _wait_for(done: Any, timeout: float) -> None:
