@@ -105,3 +105,35 @@ async def test_sync_at_quit_sends_the_last_tick_before_the_app_goes(
     first = genai.keys_of(genai.stations[0].id)[0]
     assert first in mine["done"]
     assert FROM_DESKTOP in mine["done"]
+
+
+async def test_keys_answer_while_a_sync_waits_and_a_second_sync_is_not_started(
+    genai: Curriculum, tmp_path: Path
+) -> None:
+    from filelock import FileLock
+
+    from metrotui.paths import sync_dir
+
+    folder = shared_folder(tmp_path, genai)
+    save_config(SyncConfig(remote=str(folder)))
+    sync_dir().mkdir(parents=True)
+    held = FileLock(str(sync_dir() / ".sync.lock"))
+    held.acquire()  # another sync of this machine, still running
+    app = make_app(genai, tmp_path)
+    try:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("S")
+            await pause_until(pilot, lambda: app.sync_runner._running.locked(), "the sync")
+            before = app.selected
+            await pilot.press("j")
+            await pause_until(pilot, lambda: app.selected != before, "the move")
+            await pilot.press("S")
+            await pause_until(pilot, lambda: messages(app), "the second key's answer")
+            assert messages(app) == ["A sync is already running."]
+            held.release()
+            await pause_until(
+                pilot, lambda: app.controller.tracker.is_done(FROM_DESKTOP), "the desktop's tick"
+            )
+    finally:
+        if held.is_locked:
+            held.release()
