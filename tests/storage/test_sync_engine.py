@@ -51,3 +51,26 @@ def test_a_file_that_is_not_a_machine_file_is_skipped_said_and_kept(tmp_path: Pa
     assert any(str(broken) in notice and "skipped" in notice for notice in report.outcome.notices)
     assert broken.read_text().endswith('"done": [')
     assert "calculus" in json.loads(local.read_text())["done"]
+
+
+def test_a_file_in_this_machines_place_that_is_not_ours_is_not_written_over(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "Sync"
+    write_marker(folder)
+    own = machine_file_path(folder, "genai-metromap", "desk")
+    own.parent.mkdir(parents=True)
+    own.write_text("someone's shopping list\n")
+    local = tmp_path / "progress.json"
+    local.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "curriculum": "genai-metromap",
+                "done": {"calculus": "2026-01-01T00:00:00.000Z"},
+            }
+        )
+    )
+    report = sync(str(folder), [Target("genai-metromap", local)], "desk", "ada")
+    assert own.read_text() == "someone's shopping list\n"
+    assert any("were not sent" in notice for notice in report.outcome.notices)

@@ -63,15 +63,19 @@ def gained(before: Progress, after: Progress) -> int:
     return marks + notes
 
 
-def read_all(root: Path, curriculum_id: str, outcome: Outcome) -> list[MachineFile]:
-    found = []
+def read_all(
+    root: Path, curriculum_id: str, outcome: Outcome
+) -> tuple[list[MachineFile], set[Path]]:
+    """The machine files that read, and the paths of those that did not."""
+    found, bad = [], set()
     for path in machine_files(root, curriculum_id):
         try:
             found.append(read_machine_file(path, curriculum_id))
         except BadMachineFile as error:
             # Never deleted nor rewritten: it is someone's, and may be fixed.
             outcome.notices.append(f"{error}; it was skipped and left as it is")
-    return found
+            bad.add(path)
+    return found, bad
 
 
 def merge_into_local(target: Target, theirs: list[MachineFile]) -> tuple[Progress, int, list[str]]:
@@ -97,7 +101,7 @@ def sync_place(
 
     for target in targets:
         cid = target.curriculum_id
-        theirs = read_all(root, cid, outcome)
+        theirs, bad = read_all(root, cid, outcome)
         for mf in theirs:
             outcome.machines.add(mf.machine)
             if mf.learner:
@@ -113,6 +117,12 @@ def sync_place(
         own = machine_file_path(root, cid, machine_id)
         if count(after) == 0 and not own.exists():
             continue  # a curriculum never used here: no empty file for everyone to read
+        if own in bad:
+            outcome.notices.append(
+                f"this machine's marks for {cid} were not sent: {own} is not a file metrotui "
+                "wrote; move it away and sync again"
+            )
+            continue
         write_machine_file(own, machine_file_bytes(after, machine_id, learner))
         outcome.machines.add(machine_id)
         outcome.learners[machine_id] = learner
