@@ -24,7 +24,12 @@ if TYPE_CHECKING:
     metavar="URL_OR_PATH",
     help="A git remote, or a shared folder that is not a git repository; kept for next time.",
 )
-@click.option("--status", "show_status", is_flag=True, help="Show the last sync; sync nothing.")
+@click.option(
+    "--status",
+    "show_status",
+    is_flag=True,
+    help="Show the remote, the last sync, the machines seen and what waits; sync nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
 def sync(session: Session, remote: str | None, show_status: bool, as_json: bool) -> None:
