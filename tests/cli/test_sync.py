@@ -285,3 +285,19 @@ def test_a_foreign_repository_is_named_as_the_remote_not_the_clone(
     result = machine.run("sync", "--remote", str(remote), code=2)
     assert f"metrotui: {remote} is not a metrotui sync place: it holds notes.txt" in result.stderr
     assert not (machine.root / "data" / "metrotui" / "sync" / "clone").exists()
+
+
+def test_a_git_command_that_fails_midway_is_one_message_not_a_traceback(
+    tmp_path: Path, remote: Path
+) -> None:
+    (machine,) = machines(tmp_path, 1)
+    machine.run("done", "calculus")
+    machine.run("sync", "--remote", str(remote))
+    clone = machine.root / "data" / "metrotui" / "sync" / "clone"
+    (clone / ".git" / "index.lock").mkdir()  # a lock nobody can clear: git cannot go on
+    machine.run("done", "linear-algebra")
+    result = machine.run("sync", code=2)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("metrotui: sync stopped: git reset failed: fatal: Unable to create")
+    assert line.endswith("local progress keeps everything merged so far")
+    assert machine.marks()[0] == {"calculus", "linear-algebra"}

@@ -187,6 +187,10 @@ def sync(remote: str, targets: list[Target], machine_id: str, learner: str) -> S
                 report = _sync_git(remote, targets, machine_id, learner)
         except SyncLayoutError as error:
             raise SyncFailed(str(error)) from None
+        except GitError as error:
+            raise SyncFailed(
+                f"sync stopped: {error}; local progress keeps everything merged so far"
+            ) from None
         except OSError as error:
             raise SyncFailed(f"sync stopped: {error.strerror or error}") from None
         _save_state(report)
