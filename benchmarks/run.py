@@ -85,10 +85,11 @@ BUDGETS = {
     "big_move_ms": 50.0,  # key to settled screen, median
     "cohort_200_s": 1.0,  # whole process, text into a pipe
     "cohort_first_frame": 1.5,  # x the GenAI map's first frame
+    "sync_3x1000_s": 2.0,  # whole process, the absolute budget
 }
 SECTIONS = (
     *("launch", "tmux", "durable", "growth", "keys"),
-    *("million", "status_100k", "big_content", "cohort"),
+    *("million", "status_100k", "big_content", "cohort", "sync"),
 )
 COHORT_LEARNERS = 200
 MARKS = 1_000_000
@@ -388,6 +389,11 @@ def run(
         results["big_content"] = run_big_content(bench, scale_rounds, scratch, genai)
     if "cohort" in only:
         results["cohort"] = run_cohort(bench, scale_rounds, scratch, genai)
+    if "sync" in only:
+        from sync_bench import run_sync
+
+        progress(f"sync of three machines with 1,000 marks each: {scale_rounds} rounds")
+        results["sync"] = run_sync(bench.metrotui, scale_rounds, scratch)
     results["machine"]["load_average_after"] = os.getloadavg()
     return results
 
@@ -692,6 +698,29 @@ def _scale_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
     if "cohort" in results:
         rows += _cohort_rows(results["cohort"])
+    if "sync" in results:
+        rows += _sync_rows(results["sync"])
+    return rows
+
+
+def _sync_rows(sync: dict[str, Any]) -> list[dict[str, Any]]:
+    reference = median(sync["git_status_s"])
+    rows = []
+    for key, label in (
+        ("join_s", "a third machine's first sync (clone, 2,000 marks in)"),
+        ("steady_s", "a sync after one new mark"),
+    ):
+        value = median(sync[key])
+        rows.append(
+            _row(
+                f"`metrotui sync`, 3 machines x 1,000 marks, {label}, whole process",
+                f"{value * 1000:.0f} ms",
+                f"< {BUDGETS['sync_3x1000_s']:g} s",
+                value < BUDGETS["sync_3x1000_s"],
+                reference=f"git status {reference * 1000:.0f} ms",
+                ratio=f"{value / reference:.0f}x",
+            )
+        )
     return rows
 
 

@@ -80,3 +80,18 @@ def same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
         return False
+
+
+def sync_config_file() -> Path:
+    """The sync settings (remote, learner, sync at start and quit): see storage/sync/config."""
+    return config_dir() / "sync.json"
+
+
+def machine_id_file() -> Path:
+    """This machine's id in the sync layout, made once."""
+    return config_dir() / "machine-id"
+
+
+def sync_dir() -> Path:
+    """The clone of the sync remote, what the last sync did, and the lock one sync holds."""
+    return data_dir() / "sync"

@@ -363,6 +363,8 @@ def test_where(run: Run, isolated_config: Path) -> None:
         f"curriculum: {bundled_curriculum()}",
         f"config:     {isolated_config / 'metrotui'}",
         f"progress:   {isolated_config / GENAI_PROGRESS}",
+        "machine:    none yet (made by the first metrotui sync)",
+        "sync:       no remote (metrotui sync --remote URL_OR_PATH)",
     ]
 
 

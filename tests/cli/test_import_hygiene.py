@@ -59,6 +59,7 @@ def run_command(args: list[str], config: Path, preamble: str = "") -> list[str]:
         pytest.param(["list"], id="list"),
         pytest.param(["use", "genai-metromap"], id="use"),
         pytest.param(["changes"], id="changes"),
+        pytest.param(["sync", "--status"], id="sync-status"),
         pytest.param(["diff", str(bundled_curriculum()), str(bundled_curriculum())], id="diff"),
     ],
 )

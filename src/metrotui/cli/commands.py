@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from metrotui import __version__
-from metrotui.cli import changes, cohort, files, library, marking, reports
+from metrotui.cli import changes, cohort, files, library, marking, reports, sync
 from metrotui.cli.completion import complete_paths
 from metrotui.cli.convert import convert
 from metrotui.cli.session import (
@@ -213,3 +213,4 @@ cli.add_command(convert)
 cli.add_command(changes.changes)
 cli.add_command(changes.diff)
 cli.add_command(cohort.cohort)
+cli.add_command(sync.sync)

@@ -144,9 +144,13 @@ def validate(file: str) -> None:
 @click.command(cls=MetroCommand)
 @click.pass_obj
 def where(session: Session) -> None:
-    """The curriculum, progress file and config folder in use."""
+    """The curriculum, progress file and config folder in use, and this machine's sync."""
     say(f"curriculum: {session.curriculum_path}")
     say(f"config:     {config_dir()}")
     # Last, because naming the progress file needs the curriculum's id: a
     # curriculum that does not load still leaves the two lines above to go on.
     say(f"progress:   {session.progress_path()}")
+    from metrotui.cli.sync import where_lines
+
+    for line in where_lines():
+        say(line)

@@ -34,6 +34,7 @@ from metrotui.storage.progress import (
 )
 from metrotui.tui.controller import ProgressController
 from metrotui.tui.map_layout import filter_cycle
+from metrotui.tui.sync_runner import SyncRunner
 from metrotui.tui.widgets.footer import FittedFooter
 from metrotui.tui.widgets.metro_map import STATE_KEY, MetroMap
 from metrotui.tui.widgets.station_detail import StationDetail
@@ -84,6 +85,7 @@ class MetroApp(App[int]):
         Binding("u", "undo", "Undo"),
         Binding("o", "next_open", "Next open", show=False),
         Binding("escape", "clear_route", "Clear route", show=False),
+        Binding("S", "sync", "Sync", show=False),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "quit", "Quit"),
     ]
@@ -112,6 +114,9 @@ class MetroApp(App[int]):
             read_only=cohort is not None,
         )
         self.ui_state = self.controller.ui_state
+        self.sync_runner = SyncRunner(
+            self, curriculum, progress_path, self.controller.check_external_changes
+        )
         if self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
         chosen = path or self.ui_state.path
@@ -250,6 +255,7 @@ class MetroApp(App[int]):
         if self.cohort is None:
             # After the first frame, when nothing else is waiting.
             self.call_after_refresh(self.controller.prepare_to_save)
+            self.call_after_refresh(self.sync_runner.on_start)
 
     def _exit_on_signals(self) -> None:
         """Quit as q does on SIGTERM, or SIGHUP when the terminal closes.
@@ -287,7 +293,11 @@ class MetroApp(App[int]):
         self.call_later(self.controller.quit, code, insist=True)
 
     async def action_quit(self) -> None:
-        self.controller.quit()
+        if not self.sync_runner.quit_after_sync(self.controller.settled, self.controller.quit):
+            self.controller.quit()
+
+    def action_sync(self) -> None:
+        self.sync_runner.sync()
 
     async def on_unmount(self) -> None:
         # Torn down without quitting first (say, by a test): the writer still

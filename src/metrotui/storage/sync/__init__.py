@@ -1,0 +1,1 @@
+"""Progress kept in step across machines through a git remote or a shared folder."""
