@@ -26,12 +26,9 @@ from metrotui.core.cohort import LearnerMarks
 from metrotui.storage.export import merge, read_export
 from metrotui.storage.files import FileTooLarge, NotARegularFile, kind_of, read_bounded
 from metrotui.storage.progress import MAX_PROGRESS_BYTES, Progress, ProgressError
+from metrotui.storage.sync.layout import LEARNER_KEY, MARKER_NAME, PROGRESS_FOLDER, machine_file
 
-SYNC_MARKER = "metrotui-sync.json"
-PROGRESS_FOLDER = "progress"
 CONFLICT_INFIX = ".sync-conflict-"
-LEARNER_KEY = "learner"
-MACHINE_KEY = "machine"
 # A folder of thousands of stray files is still read in bounded time: a group
 # bigger than this is not a study group.
 MAX_FILES = 10_000
@@ -54,7 +51,7 @@ def read_group(source: Path, curriculum_id: str) -> GroupRead:
     """Every learner in ``source`` for this curriculum; CohortSourceError if it is no group."""
     _check_folder(source)
     group = GroupRead()
-    if (source / SYNC_MARKER).exists() or (source / PROGRESS_FOLDER).is_dir():
+    if (source / MARKER_NAME).exists() or (source / PROGRESS_FOLDER).is_dir():
         group.layout = "sync"
         folder = source / PROGRESS_FOLDER / curriculum_id
         by_name = _sync_learners(folder, group) if folder.is_dir() else {}
@@ -86,7 +83,7 @@ def _json_files(folder: Path, group: GroupRead) -> Iterator[Path]:
         names = sorted(entry.name for entry in os.scandir(folder))
     except OSError as error:
         raise CohortSourceError(f"cannot read {folder} ({_reason(error)})") from None
-    names = [name for name in names if name.endswith(".json") and name != SYNC_MARKER]
+    names = [name for name in names if name.endswith(".json") and name != MARKER_NAME]
     if len(names) > MAX_FILES:
         group.skipped.append(
             f"{folder}: {len(names) - MAX_FILES:,} files past the first {MAX_FILES:,} were not read"
@@ -139,16 +136,21 @@ def _first_clause(message: str, source: str) -> str:
 def _sync_learners(folder: Path, group: GroupRead) -> dict[str, Progress]:
     curriculum_id = folder.name
     machines: dict[str, Progress] = {}
+    names: dict[str, str] = {}
     for path in _json_files(folder, group):
         progress = _read(path, curriculum_id, group)
         if progress is None:
             continue
-        # A conflict copy ("laptop.sync-conflict-20260101-120000-ABC.json") is its machine's.
-        machine = path.stem.split(CONFLICT_INFIX)[0]
-        machines[machine] = merge(machines[machine], progress) if machine in machines else progress
+        found = machine_file(path, progress)
+        # A conflict copy ("laptop.sync-conflict-20260101-120000-ABC.json") is its
+        # machine's: it says so inside, and a copy without the key by its name.
+        machine = found.machine.split(CONFLICT_INFIX)[0]
+        _add(machines, machine, found.progress)
+        if found.learner.strip():
+            names[machine] = found.learner
     learners: dict[str, Progress] = {}
     for machine, progress in machines.items():
-        _add(learners, _named(progress, machine), progress)
+        _add(learners, names.get(machine, machine), progress)
     return learners
 
 

@@ -293,11 +293,15 @@ class MetroApp(App[int]):
         self.call_later(self.controller.quit, code, insist=True)
 
     async def action_quit(self) -> None:
-        if not self.sync_runner.quit_after_sync(self.controller.settled, self.controller.quit):
+        # A group's view is no machine of the learner's: it never syncs, at quit either.
+        if self.cohort is not None or not self.sync_runner.quit_after_sync(
+            self.controller.settled, self.controller.quit
+        ):
             self.controller.quit()
 
     def action_sync(self) -> None:
-        self.sync_runner.sync()
+        if not self._refused_read_only():
+            self.sync_runner.sync()
 
     async def on_unmount(self) -> None:
         # Torn down without quitting first (say, by a test): the writer still

@@ -184,6 +184,11 @@ def read_machine_file(path: Path, curriculum_id: str) -> MachineFile:
         raise BadMachineFile(f"{path} is not a machine file ({why})") from None
     except ProgressError as error:  # a newer schema
         raise BadMachineFile(str(error)) from None
+    return machine_file(path, progress)
+
+
+def machine_file(path: Path, progress: Progress) -> MachineFile:
+    """A progress document read from ``path`` as a machine file: the sync keys out of its extra."""
     machine = progress.extra.get(MACHINE_KEY)
     learner = progress.extra.get(LEARNER_KEY)
     extra = {key: value for key, value in progress.extra.items() if key not in SYNC_KEYS}
