@@ -27,6 +27,7 @@ KEYS = [
     ("g", "route to the selected station (g again or esc clears it)"),
     ("n", "write notes on the selected station (Markdown)"),
     ("s", "stats: weeks, streaks, pace"),
+    ("w", "what's new since the curriculum changed"),
     ("ctrl+p", "search stations, topics and links; change theme"),
     ("?", "this help"),
     ("q", "quit"),

@@ -11,7 +11,7 @@ next and on to the map.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.binding import Binding
@@ -36,6 +36,9 @@ from metrotui.tui.widgets.station_page import (
     StationPage,
     Zone,
 )
+
+if TYPE_CHECKING:
+    from metrotui.core.news import News
 
 # Blocks kept drawn (a station's page is a few dozen): enough for a learner's
 # whole session on a map our size, and a bound on a huge one.
@@ -107,6 +110,7 @@ class StationDetail(ScrollView, can_focus=True):
         self.station: Station | None = None
         self.tracker: Tracker | None = None
         self.notes: dict[str, Note] = {}  # the learner's notes, kept current by the app
+        self.news: News | None = None  # what the latest change added, once the app has read it
         self._zone = Zone.TOPICS
         self._cursor = {Zone.TOPICS: 0, Zone.LINKS: 0}
         self._limits = Limits()
@@ -133,6 +137,11 @@ class StationDetail(ScrollView, can_focus=True):
     def show_progress(self, tracker: Tracker) -> None:
         """Draw the page again for this progress (only what changed is drawn anew)."""
         self.tracker = tracker
+        self._compose_page()
+
+    def show_news(self, news: News | None) -> None:
+        """Mark what is new (None: nothing); drawn again at once."""
+        self.news = news
         self._compose_page()
 
     def show_route(self, target: Station | None, stops: list[Station], tracker: Tracker) -> None:
@@ -216,7 +225,13 @@ class StationDetail(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or self._width or 40
         self._width = width
         page = StationPage(
-            self.curriculum, station, tracker, self.notes.get(station.id), self._limits, self._route
+            self.curriculum,
+            station,
+            tracker,
+            self.notes.get(station.id),
+            self._limits,
+            self._route,
+            self.news,
         )
         style = self.visual_style
         lines: list[Strip] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from textual.content import Content
@@ -25,6 +26,7 @@ from textual.visual import Visual
 
 from metrotui.core.curriculum import Curriculum, Reference, Station, Topic
 from metrotui.core.glyphs import (
+    NEW_WORD,
     STATE_STYLE,
     STATION_GLYPH,
     TOPIC_DONE,
@@ -38,6 +40,9 @@ from metrotui.core.words import counted
 from metrotui.storage.progress import Note
 from metrotui.tui.widgets.hanging import Barred, Hanging
 
+if TYPE_CHECKING:
+    from metrotui.core.news import News
+
 # What is shown before "… N more": about a screen or two of each, and a press
 # of enter on the "more" line shows twice as much.
 SUMMARY_CHARS = 3_000
@@ -50,6 +55,7 @@ LINKED_STATIONS_SHOWN = 20
 ROUTE_TOPICS_SHOWN = 8
 
 ROUTE_BAR = "▎ "  # down the left of the route, as a margin
+NEW_BADGE = (f"  {NEW_WORD}", "bold $accent")
 
 
 class Zone(Enum):
@@ -153,6 +159,7 @@ class StationPage:
         note: Note | None,
         limits: Limits,
         route: Route | None = None,
+        news: News | None = None,
     ) -> None:
         self.curriculum = curriculum
         self.station = station
@@ -160,6 +167,7 @@ class StationPage:
         self.note = note
         self.limits = limits
         self.route = route
+        self.news = news
 
     def blocks(self) -> list[Block]:
         station = self.station
@@ -226,6 +234,7 @@ class StationPage:
         parts: list[str | tuple[str, str]] = [
             "\n",
             (station_name(station), "bold $text"),
+            NEW_BADGE if self.news is not None and self.news.station_is_new(station.id) else "",
             "\n",
             ("━━ ", f"bold {line.color}"),
             (line.name, line.color),
@@ -274,14 +283,24 @@ class StationPage:
             ]
         shown = station.topics[: self.limits.topics]
         keyed = [(topic, curriculum.topic_key(station.id, topic.id)) for topic in shown]
+        news = self.news
         blocks = [
             Block(
-                ("topic", station.id, index, mark, locked),
-                lambda topic=topic, key=key, mark=mark: _topic_entry(topic, key, mark, locked),  # type: ignore[misc]
+                # Keyed by the "new" mark too: it goes once the station has been looked at.
+                ("topic", station.id, index, mark, locked, new),
+                lambda topic=topic, key=key, mark=mark, new=new: _topic_entry(  # type: ignore[misc]
+                    topic, key, mark, locked, new
+                ),
                 Pick(Zone.TOPICS, key=key, topic=topic),
             )
-            for index, (topic, key, mark) in enumerate(
-                (topic, key, mark_of(tracker, key)) for topic, key in keyed
+            for index, (topic, key, mark, new) in enumerate(
+                (
+                    topic,
+                    key,
+                    mark_of(tracker, key),
+                    news is not None and news.topic_is_new(station.id, topic.id),
+                )
+                for topic, key in keyed
             )
         ]
         left = len(station.topics) - len(shown)
@@ -374,13 +393,14 @@ def _heading(text: str) -> Content:
     return Content.assemble("\n", (text, "bold $text-accent"))
 
 
-def _topic_entry(topic: Topic, key: str, mark: str, locked: bool) -> Hanging:
-    """A checklist entry: the mark, the title (and "known"), the summary below."""
+def _topic_entry(topic: Topic, key: str, mark: str, locked: bool, new: bool = False) -> Hanging:
+    """A checklist entry: the mark, the title (and "known", "new"), the summary below."""
     summary = _short(topic.summary, TOPIC_SUMMARY_CHARS)
     return Hanging(
         Content.styled(mark, "dim" if locked else "bold"),
         Content.assemble(
             (_short(topic.title, TITLE_CHARS), "dim" if locked else "bold"),
+            NEW_BADGE if new else "",
             ("  known", "italic dim") if mark == TOPIC_KNOWN else "",
             # The key is what the command line takes: shown so it can be learnt here.
             (f"  {key}", "dim"),
