@@ -114,6 +114,27 @@ async def test_the_panel_is_shown_once_and_counts_as_the_command_line_s_notice(
     assert look(whole, tell=True) is None  # the next command says nothing more
 
 
+async def test_a_learner_told_by_the_command_line_still_gets_the_panel_once(
+    whole: Curriculum, tmp_path: Path
+) -> None:
+    assert look(whole, tell=True) is not None  # the line a command printed
+    app = make_app(whole, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, WhatsNewScreen))
+
+
+async def test_w_says_so_when_there_is_no_recent_change(tmp_path: Path) -> None:
+    first = load_curriculum(FIRST)
+    app = make_app(first, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        await wait_for(pilot, lambda: bool(app._notifications))
+        (notice,) = list(app._notifications)
+        assert notice.message.startswith("No recent change to Robotics Learning Roadmap.")
+        assert app.news is None
+        assert not isinstance(app.screen, WhatsNewScreen)
+
+
 async def test_new_marks_go_once_the_station_has_been_looked_at(
     whole: Curriculum, tmp_path: Path
 ) -> None:
@@ -179,3 +200,18 @@ def test_snapshot_new_marks(snap_compare, whole: Curriculum, tmp_path: Path) -> 
     found_at_a_fixed_time(whole)
     app = make_app(whole, tmp_path)
     assert snap_compare(app, run_before=until_closed, terminal_size=(140, 40))
+
+
+async def test_on_a_narrow_screen_a_station_is_looked_at_once_its_pane_shows(
+    whole: Curriculum, tmp_path: Path
+) -> None:
+    app = make_app(whole, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_closed(pilot)
+        await pilot.pause(0.3)  # the map alone shows math: its new topic is not in sight
+        assert app._held is None
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app._held == "math")
+        await pilot.press("escape", "j")
+        await pilot.pause()
+        assert "new" not in map_row(app, "math")

@@ -316,6 +316,8 @@ class MetroApp(App[int]):
         self.screen.add_class("-show-detail")
         self.detail.enter(Zone.TOPICS)
         self._focus_now(self.detail)
+        if self.news is not None:
+            self._look_at(self.selected)  # the pane may have been hidden (a narrow screen)
 
     def action_after_topics(self) -> None:
         self._sync_detail()
@@ -742,6 +744,8 @@ class MetroApp(App[int]):
         self._looking = None
         if self.news is None or self._kept is None or self.selected != station_id:
             return
+        if not self.detail.display:
+            return  # a narrow screen showing the map alone: looked at once tab shows the pane
         self._held = station_id
         self._keep(self._kept.but(stations=frozenset({*self._kept.stations, station_id})))
 

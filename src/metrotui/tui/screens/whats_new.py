@@ -52,11 +52,12 @@ class WhatsNewScreen(ModalScreen[Item | None]):
                 self._items[key] = item
                 text = Content.assemble("  ", item.text)
                 options.append(Option(text, id=key, disabled=item.station is None))
-        with Vertical(id="whats-new"):
+        with Vertical(id="whats-new") as panel:
+            # On the border: a long list scrolls, and the keys stay in sight.
+            panel.border_subtitle = HINT
             yield Static(Content.styled(self.heading, "bold"), id="whats-new-heading")
             yield Static(Content.styled(self.summary, "italic"), id="whats-new-summary")
             yield _Entries(*options, markup=False, id="whats-new-entries")
-            yield Static(Content.styled(HINT, "dim"), id="whats-new-hint")
 
     def on_mount(self) -> None:
         entries = self.query_one(_Entries)
