@@ -68,3 +68,14 @@ def test_recent_is_thirty_days() -> None:
     assert is_recent("2026-12-01T15:00:00.000Z", now)
     assert not is_recent("2026-11-01T15:00:00.000Z", now)
     assert not is_recent("", now)
+
+
+def test_titles_are_shown_without_the_controls_they_hold() -> None:
+    from metrotui.core.compare import Change, Entry
+
+    hostile = "Evil\x1b]0;retitled\x07 \x1b[2JStation"
+    change = Change("t", stations_removed=[Entry("gone", hostile)])
+    (section,) = panel_sections(change, WHOLE, [])
+    (item,) = section.items
+    assert "\x1b" not in item.text and "\x07" not in item.text
+    assert item.text.startswith("station Evil")

@@ -711,7 +711,7 @@ class MetroApp(App[int]):
         again = reopened(change, self.curriculum, self.tracker.is_done)
         screen = WhatsNewScreen(
             f"What's new in {clean_line(self.curriculum.title)}",
-            f"{summary(change, again)} (found {found_when(changed)})",
+            clean_line(f"{summary(change, again)} (found {found_when(changed)})"),
             panel_sections(change, self.curriculum, again),
         )
         self.push_screen(screen, self._went_to)
