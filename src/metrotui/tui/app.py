@@ -11,7 +11,7 @@ import shutil
 import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -35,21 +34,14 @@ from metrotui.storage.progress import (
 )
 from metrotui.tui.controller import ProgressController
 from metrotui.tui.map_layout import filter_cycle
+from metrotui.tui.news import LOOK_SECONDS, NewsKeeper
 from metrotui.tui.widgets.footer import FittedFooter
 from metrotui.tui.widgets.metro_map import MetroMap
 from metrotui.tui.widgets.station_detail import StationDetail
 from metrotui.tui.widgets.station_page import Zone
 from metrotui.tui.widgets.title_bar import TitleBar
 
-if TYPE_CHECKING:
-    from metrotui.core.compare import Change
-    from metrotui.core.news import Item, News
-    from metrotui.storage.looked_at import LookedAt
-
 EXTERNAL_CHECK_SECONDS = 1.0
-# How long a station stays selected before its "new" marks count as seen: moving
-# past it on the way elsewhere is not looking at it.
-LOOK_SECONDS = 1.0
 # How long a signal waits for the app to quit by itself before it is ended outright:
 # longer than a save may wait for the lock (ProgressStore's timeout is 10 s).
 SIGNAL_GRACE_SECONDS = 15.0
@@ -122,15 +114,7 @@ class MetroApp(App[int]):
         # Set when the learner switches curriculum: run_app opens it once this app is gone.
         self.switch_to: Curriculum | None = None
         # The latest change and what the learner has seen of it: read after the first frame.
-        self.news: News | None = None
-        self.look_seconds = look_seconds
-        self._change: tuple[Change, str] | None = None  # and when it was found
-        self._kept: LookedAt | None = None
-        self._news_read = False
-        self._panel_asked = False  # w pressed before the change was read
-        self._looking: tuple[str, Timer] | None = None
-        # Looked at long enough: its marks stay on screen until the learner moves on.
-        self._held: str | None = None
+        self.whats_new = NewsKeeper(self, self, curriculum, self.controller, look_seconds)
 
     def get_default_screen(self) -> Screen[None]:
         # Starts with the wide layout's class: the breakpoint class that the
@@ -231,7 +215,7 @@ class MetroApp(App[int]):
             self.set_interval(self.watch_interval, self.check_external_changes)
         # After the first frame, when nothing else is waiting.
         self.call_after_refresh(self.controller.prepare_to_save)
-        self.call_after_refresh(self._look_for_news)
+        self.call_after_refresh(self.whats_new.look_for_news)
 
     def _exit_on_signals(self) -> None:
         """Quit as q does on SIGTERM, or SIGHUP when the terminal closes.
@@ -302,8 +286,7 @@ class MetroApp(App[int]):
         self._selected = selected
         if self.detail.station is None or self.detail.station.id != selected:
             self.detail.show(self.curriculum.station(selected), self.tracker)
-        if self.news is not None:
-            self._look_at(selected)
+        self.whats_new.on_station(selected)
 
     def _focus_now(self, widget: Widget) -> None:
         # Widget.focus() waits for the message queue, so a key typed right
@@ -316,8 +299,7 @@ class MetroApp(App[int]):
         self.screen.add_class("-show-detail")
         self.detail.enter(Zone.TOPICS)
         self._focus_now(self.detail)
-        if self.news is not None:
-            self._look_at(self.selected)  # the pane may have been hidden (a narrow screen)
+        self.whats_new.on_station(self.selected)  # the pane may have been hidden (narrow)
 
     def action_after_topics(self) -> None:
         self._sync_detail()
@@ -361,8 +343,7 @@ class MetroApp(App[int]):
         self.map.select(station_id, announce=False)
         self._selected = station_id
         self.detail.show(self.curriculum.station(station_id), self.tracker)
-        if self.news is not None:
-            self._look_at(station_id)
+        self.whats_new.on_station(station_id)
         if topic_id is not None:
             self.action_open_topics()
             self.detail.move_cursor_to_topic(topic_id)
@@ -431,8 +412,7 @@ class MetroApp(App[int]):
             # Most filter changes keep the station: its pane is already right,
             # and showing it again would lay the whole pane out anew.
             self.detail.show(self.curriculum.station(selected), self.tracker)
-        if self.news is not None:
-            self._look_at(selected)
+        self.whats_new.on_station(selected)
         self._update_header()
         self.ui_state.path = path
         self.ui_state.selected = selected
@@ -630,124 +610,8 @@ class MetroApp(App[int]):
         )
 
     # What changed since the learner last saw the curriculum ------------------------
-    def _look_for_news(self) -> None:
-        self.run_worker(self._read_news, thread=True, group="news", exit_on_error=False)
-
-    def _read_news(self) -> None:
-        """In a thread: the latest change, and what the learner has seen of it."""
-        from metrotui.storage import looked_at
-        from metrotui.storage.last_seen import latest
-
-        seen = latest(self.curriculum)
-        found = None
-        if seen is not None and seen.change is not None:
-            found = (
-                seen.change,
-                seen.changed,
-                looked_at.for_change(self.curriculum.id, seen.changed),
-            )
-        with contextlib.suppress(RuntimeError):  # the app has gone meanwhile
-            self.call_later(self._news_found, found)
-
-    def _news_found(self, found: tuple[Change, str, LookedAt] | None) -> None:
-        self._news_read = True
-        if found is None:
-            if self._panel_asked:
-                self.action_whats_new()
-            return
-        from metrotui.core.news import News
-
-        change, changed, kept = found
-        self._change, self._kept = (change, changed), kept
-        self.news = News(change, self.curriculum, kept.stations)
-        self.map.show_news(self.news)
-        self.detail.show_news(self.news)
-        self._look_at(self.selected)
-        if not kept.shown or self._panel_asked:
-            self.action_whats_new()
-        if not kept.shown:
-            self._keep(kept.but(shown=True), tell=True)
-
-    def _keep(self, kept: LookedAt, *, tell: bool = False) -> None:
-        """Remember what the learner has seen, in the writer; ``tell`` counts the
-        panel as the line the next command would print."""
-        from metrotui.storage import looked_at
-
-        self._kept = kept
-        curriculum = self.curriculum
-
-        def write() -> None:
-            looked_at.write(curriculum.id, kept)
-            if tell:
-                from metrotui.storage.last_seen import look
-
-                look(curriculum, tell=True)
-
-        self.controller.write_later(write)
-
     def action_whats_new(self) -> None:
-        """Open the what's-new panel of the latest change, while it is recent."""
-        if not self._news_read:
-            self._panel_asked = True  # opened when the change has been read
-            return
-        self._panel_asked = False
-        from datetime import UTC, datetime
-
-        from metrotui.core.news import found_when, is_recent
-
-        if self._change is None or not is_recent(self._change[1], datetime.now(UTC)):
-            self.notify(
-                f"No recent change to {self.curriculum.title}. "
-                "metrotui changes says what changed last.",
-                title="What's new",
-                markup=False,
-            )
-            return
-        from metrotui.core.compare import reopened, summary
-        from metrotui.core.news import panel_sections
-        from metrotui.tui.screens.whats_new import WhatsNewScreen
-
-        change, changed = self._change
-        again = reopened(change, self.curriculum, self.tracker.is_done)
-        screen = WhatsNewScreen(
-            f"What's new in {clean_line(self.curriculum.title)}",
-            clean_line(f"{summary(change, again)} (found {found_when(changed)})"),
-            panel_sections(change, self.curriculum, again),
-        )
-        self.push_screen(screen, self._went_to)
-
-    def _went_to(self, item: Item | None) -> None:
-        if item is not None and item.station and self.curriculum.has_station(item.station):
-            self.jump_to(item.station, item.topic)
-
-    def _look_at(self, station_id: str) -> None:
-        """The learner is on a station: once they stay a moment, what is new there is seen."""
-        news = self.news
-        assert news is not None
-        held = self._held
-        if held is not None and held != station_id:
-            # Moved on from a station looked at: its marks go now.
-            self._held = None
-            news.looked.add(held)
-            self.map.refresh_station(held)
-        looking = self._looking
-        if looking is not None:
-            if looking[0] == station_id:
-                return
-            looking[1].stop()
-            self._looking = None
-        if news.marked(station_id) and station_id != self._held:
-            timer = self.set_timer(self.look_seconds, lambda: self._looked(station_id))
-            self._looking = (station_id, timer)
-
-    def _looked(self, station_id: str) -> None:
-        self._looking = None
-        if self.news is None or self._kept is None or self.selected != station_id:
-            return
-        if not self.detail.display:
-            return  # a narrow screen showing the map alone: looked at once tab shows the pane
-        self._held = station_id
-        self._keep(self._kept.but(stations=frozenset({*self._kept.stations, station_id})))
+        self.whats_new.open_panel()
 
     # Route planner and stats ---------------------------------------------------
     def action_route(self) -> None:
