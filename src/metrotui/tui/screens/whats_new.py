@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from metrotui.core.news import Item, Section
 
-HINT = "enter goes to the station · esc closes · w opens this again"
+HINT = "enter goes there · esc closes · w opens it again"
 
 
 class _Entries(OptionList):
