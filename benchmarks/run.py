@@ -332,6 +332,9 @@ def run(
     first_titles: dict[str, str] = {}
     for name, (size, lines) in GROWTH.items():
         data = generate.generate(size, lines)
+        # An id of its own: under one id, the 15-line map would be a new version of the
+        # 6-line one, and the app would open on its what's-new panel.
+        data["id"] = f"generated-{size}-{lines}"
         first_titles[name] = f"1 {data['stations'][0]['title']}"
         files[name] = scratch / f"generated-{size}-{lines}.json"
         files[name].write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")

@@ -64,9 +64,7 @@ def _open_current_map() -> None:
     progress = progress_file(curriculum.id)
     if same_file(progress, chosen):
         return  # METROTUI_PROGRESS names the curriculum: the CLI refuses it
-    from metrotui.storage.last_seen import look
-
-    look(curriculum, tell=False)  # a change is told by the next command (the app's screen hides it)
+    # The app compares with the version last seen after its first frame (and shows what changed).
     run_map(curriculum, progress, path=None)
 
 

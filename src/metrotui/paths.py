@@ -60,6 +60,11 @@ def last_seen_file(curriculum_id: str) -> Path:
     return data_dir() / "last-seen" / f"{curriculum_id}.json"
 
 
+def looked_at_file(curriculum_id: str) -> Path:
+    """Which new stations of a curriculum the learner has looked at (see storage/looked_at)."""
+    return data_dir() / "looked-at" / f"{curriculum_id}.json"
+
+
 def default_progress_file(curriculum_id: str) -> Path:
     """One progress file per curriculum, so two curricula never share marks."""
     return config_dir() / "progress" / f"{curriculum_id}.json"

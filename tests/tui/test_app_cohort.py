@@ -69,7 +69,7 @@ async def test_nothing_can_be_changed_and_nothing_of_the_learner_is_touched(
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         assert app.tracker.done == frozenset()  # not the learner's own 3 marks
-        for keys in (["tab", "space"], ["K"], ["escape", "K"], ["u"], ["n"], ["s"], ["S"]):
+        for keys in (["tab", "space"], ["K"], ["escape", "K"], ["u"], ["n"], ["s"], ["S"], ["w"]):
             app.clear_notifications()
             await pilot.press(*keys)
             await pause_until(

@@ -77,8 +77,17 @@ def add(file: str) -> None:
     if outcome == "unchanged":
         say(f"{name} is in the library already, exactly as in {file}; nothing changed.")
         return
-    what = "Added" if outcome == "added" else "Replaced the library's copy of"
-    say(f"{what} {name}: {_size(curriculum)}. Open it with: metrotui use {curriculum.id}")
+    open_it = f"Open it with: metrotui use {curriculum.id}"
+    if outcome == "added":
+        say(f"Added {name}: {_size(curriculum)}. {open_it}")
+        return
+    # A new version of a curriculum the learner may be halfway through: what it keeps matters.
+    current = library.current()[0] == curriculum.id
+    say(
+        f"Replaced the library's copy of {name}, an update: {_size(curriculum)}. "
+        "Your progress carries over; metrotui changes says what changed."
+        + ("" if current else f" {open_it}")
+    )
 
 
 def _size(curriculum: Curriculum) -> str:

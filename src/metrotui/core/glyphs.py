@@ -64,6 +64,9 @@ SELECTED_MARK = ">" if ASCII else "▸"
 
 KNOWN_GLYPH = TOPIC_KNOWN
 KNOWN_WORD = "known"
+# Beside a station or topic added since the learner last saw the curriculum (a word: it
+# needs no legend, and reads in ASCII and without colour alike).
+NEW_WORD = "new"
 
 DOTS_LIMIT = 8  # more topics than this show as a count ("3/12") instead of dots
 

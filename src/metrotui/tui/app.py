@@ -41,6 +41,9 @@ from metrotui.tui.widgets.station_detail import StationDetail
 from metrotui.tui.widgets.station_page import Zone
 from metrotui.tui.widgets.title_bar import TitleBar
 
+if TYPE_CHECKING:
+    from metrotui.tui.news import NewsKeeper
+
 EXTERNAL_CHECK_SECONDS = 1.0
 # How long a signal waits for the app to quit by itself before it is ended outright:
 # longer than a save may wait for the lock (ProgressStore's timeout is 10 s).
@@ -84,6 +87,7 @@ class MetroApp(App[int]):
         Binding("s", "stats", "Stats", show=False),
         Binding("u", "undo", "Undo"),
         Binding("o", "next_open", "Next open", show=False),
+        Binding("w", "whats_new", "What's new", show=False),
         Binding("escape", "clear_route", "Clear route", show=False),
         Binding("S", "sync", "Sync", show=False),
         Binding("question_mark", "help", "Keys"),
@@ -99,6 +103,7 @@ class MetroApp(App[int]):
         ui_state_path: Path | None = None,
         watch_interval: float = EXTERNAL_CHECK_SECONDS,
         cohort: Cohort | None = None,
+        look_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.curriculum = curriculum
@@ -138,6 +143,10 @@ class MetroApp(App[int]):
         self._selected = selected
         # Set when the learner switches curriculum: run_app opens it once this app is gone.
         self.switch_to: Curriculum | None = None
+        # The latest change and what the learner has seen of it: made after the first
+        # frame (none of it is needed to draw it), or when w asks for it before then.
+        self.whats_new: NewsKeeper | None = None
+        self._look_seconds = look_seconds
 
     def get_default_screen(self) -> Screen[None]:
         # Starts with the wide layout's class: the breakpoint class that the
@@ -256,6 +265,7 @@ class MetroApp(App[int]):
             # After the first frame, when nothing else is waiting.
             self.call_after_refresh(self.controller.prepare_to_save)
             self.call_after_refresh(self.sync_runner.on_start)
+            self.call_after_refresh(self._news_keeper)
 
     def _exit_on_signals(self) -> None:
         """Quit as q does on SIGTERM, or SIGHUP when the terminal closes.
@@ -336,6 +346,8 @@ class MetroApp(App[int]):
         self._selected = selected
         if self.detail.station is None or self.detail.station.id != selected:
             self.detail.show(self.curriculum.station(selected), self.tracker)
+        if self.whats_new is not None:
+            self.whats_new.on_station(selected)
 
     def _focus_now(self, widget: Widget) -> None:
         # Widget.focus() waits for the message queue, so a key typed right
@@ -348,6 +360,8 @@ class MetroApp(App[int]):
         self.screen.add_class("-show-detail")
         self.detail.enter(Zone.TOPICS)
         self._focus_now(self.detail)
+        if self.whats_new is not None:
+            self.whats_new.on_station(self.selected)  # the pane may have been hidden (narrow)
 
     def action_after_topics(self) -> None:
         self._sync_detail()
@@ -391,6 +405,8 @@ class MetroApp(App[int]):
         self.map.select(station_id, announce=False)
         self._selected = station_id
         self.detail.show(self.curriculum.station(station_id), self.tracker)
+        if self.whats_new is not None:
+            self.whats_new.on_station(station_id)
         if topic_id is not None:
             self.action_open_topics()
             self.detail.move_cursor_to_topic(topic_id)
@@ -470,6 +486,8 @@ class MetroApp(App[int]):
             # Most filter changes keep the station: its pane is already right,
             # and showing it again would lay the whole pane out anew.
             self.detail.show(self.curriculum.station(selected), self.tracker)
+        if self.whats_new is not None:
+            self.whats_new.on_station(selected)
         self._update_header()
         self.ui_state.path = path
         self.ui_state.selected = selected
@@ -671,6 +689,22 @@ class MetroApp(App[int]):
             severity="warning",
             markup=False,
         )
+
+    # What changed since the learner last saw the curriculum ------------------------
+    def _news_keeper(self) -> NewsKeeper:
+        if self.whats_new is None:
+            from metrotui.tui.news import LOOK_SECONDS, NewsKeeper
+
+            seconds = LOOK_SECONDS if self._look_seconds is None else self._look_seconds
+            keeper = NewsKeeper(self, self, self.curriculum, self.controller, seconds)
+            self.whats_new = keeper
+            keeper.look_for_news()
+        return self.whats_new
+
+    def action_whats_new(self) -> None:
+        # A group's view tells no learner of a change, and keeps no "looked at".
+        if not self._refused_read_only():
+            self._news_keeper().open_panel()
 
     # Route planner and stats ---------------------------------------------------
     def action_route(self) -> None:

@@ -546,6 +546,15 @@ class ProgressController:
 
         return run
 
+    def write_later(self, write: Callable[[], None]) -> None:
+        """Run a small write of the app's own (never progress) in the writer, in order."""
+
+        def job() -> Outcome:
+            write()
+            return lambda: None
+
+        self._enqueue(self._then_handled(job))
+
     def prepare_to_save(self) -> None:
         """Import what saving needs, in the writer: the first tick as quick as the rest."""
 

@@ -28,6 +28,7 @@ KEYS = [
     ("n", "write notes on the selected station (Markdown)"),
     ("s", "stats: weeks, streaks, pace"),
     ("S", "sync with your other machines (set up with metrotui sync --remote)"),
+    ("w", "what's new since the curriculum changed"),
     ("ctrl+p", "search stations, topics and links; change theme"),
     ("?", "this help"),
     ("q", "quit"),

@@ -10,6 +10,7 @@ filters are worked out in idle moments after the first frame.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -27,6 +28,7 @@ from metrotui.core.glyphs import (
     DOTS_LIMIT,
     KNOWN_GLYPH,
     KNOWN_WORD,
+    NEW_WORD,
     SELECTED_MARK,
     STATION_GLYPH,
     TOPIC_DONE,
@@ -45,6 +47,9 @@ from metrotui.tui.map_layout import (
     layout_map,
     station_label,
 )
+
+if TYPE_CHECKING:
+    from metrotui.core.news import News
 
 STATE_KEY = tuple(
     f"{glyph} {word}"
@@ -133,6 +138,7 @@ class MetroMap(ScrollView, can_focus=True):
         "metro-map--selected-blurred",
         "metro-map--locked",
         "metro-map--muted",
+        "metro-map--new",
     }
 
     class StationSelected(Message):
@@ -178,8 +184,23 @@ class MetroMap(ScrollView, can_focus=True):
         self._route_lines: set[str] = set()
         self._component_colors: dict[str, Style] = {}
         self._line_styles = {line.id: Style(color=line.color) for line in curriculum.lines}
+        # What the latest change added, once the app has read it (after the first frame).
+        self.news: News | None = None
 
     # Public API used by the app --------------------------------------------
+    def show_news(self, news: News | None) -> None:
+        """Mark the stations that are new or gained topics (None: mark nothing)."""
+        self.news = news
+        self._strips.clear()
+        self.refresh()
+
+    def refresh_station(self, station_id: str) -> None:
+        """Draw a station's row again (its "new" mark went, say)."""
+        if station_id in self.layout_.places:
+            y = self.layout_.place(station_id).y
+            self._strips.discard(y)
+            self.refresh_line(y)
+
     def show_route(self, route: frozenset[str] | None) -> None:
         """Highlight a route's stations and dim everything else (None clears it)."""
         self.route = route
@@ -412,6 +433,13 @@ class MetroMap(ScrollView, can_focus=True):
             marker_style, label_style = line_style + Style(bold=True), base
 
         marks = self._needs_segments(place, base + muted)
+        new: Segment | None = None
+        if self.news is not None and self.news.marked(station.id):
+            # First of the marks: it gives way last, after the prerequisites' numbers.
+            new = Segment(
+                NEW_WORD, base + self._component_color("metro-map--new") + Style(bold=True)
+            )
+            marks = [new, Segment(" ", base), *marks] if marks else [new]
         room = place.label_width - (1 + _cells(marks) if marks else 0)
         label = station_label(station)
         if cell_len(label) > room and marks:
@@ -419,6 +447,8 @@ class MetroMap(ScrollView, can_focus=True):
             # way to its marks down to a readable stub, then the marks are cut.
             room = max(room, min(cell_len(label), MIN_TITLE_CELLS))
             marks = _fit_segments(marks, place.label_width - room - 1)
+            if new is not None and marks[:1] != [new]:
+                marks = []  # "n…" says nothing: the word whole or not at all
         label = _fit(label, room)
         room -= cell_len(label) + 1
         # The title matters more: the dots give way to the count, and the count

@@ -40,6 +40,9 @@ from metrotui.tui.widgets.station_page import (
     Zone,
 )
 
+if TYPE_CHECKING:
+    from metrotui.core.news import News
+
 # Blocks kept drawn (a station's page is a few dozen): enough for a learner's
 # whole session on a map our size, and a bound on a huge one.
 BLOCK_CACHE_SIZE = 4096
@@ -118,6 +121,7 @@ class StationDetail(ScrollView, can_focus=True):
         self.station: Station | None = None
         self.tracker: Tracker | None = None
         self.notes: dict[str, Note] = {}  # the learner's notes, kept current by the app
+        self.news: News | None = None  # what the latest change added, once the app has read it
         self._zone = Zone.TOPICS
         self._cursor = {Zone.TOPICS: 0, Zone.LINKS: 0}
         self._limits = Limits()
@@ -144,6 +148,11 @@ class StationDetail(ScrollView, can_focus=True):
     def show_progress(self, tracker: Tracker) -> None:
         """Draw the page again for this progress (only what changed is drawn anew)."""
         self.tracker = tracker
+        self._compose_page()
+
+    def show_news(self, news: News | None) -> None:
+        """Mark what is new (None: nothing); drawn again at once."""
+        self.news = news
         self._compose_page()
 
     def show_route(self, target: Station | None, stops: list[Station], tracker: Tracker) -> None:
@@ -233,6 +242,7 @@ class StationDetail(ScrollView, can_focus=True):
             self.notes.get(station.id),
             self._limits,
             self._route,
+            news=self.news,
             group=self.group,
         )
         style = self.visual_style

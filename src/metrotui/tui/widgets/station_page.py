@@ -26,6 +26,7 @@ from textual.visual import Visual
 
 from metrotui.core.curriculum import Curriculum, Reference, Station, Topic
 from metrotui.core.glyphs import (
+    NEW_WORD,
     STATE_STYLE,
     STATION_GLYPH,
     TOPIC_DONE,
@@ -39,8 +40,9 @@ from metrotui.core.words import counted
 from metrotui.storage.progress import Note
 from metrotui.tui.widgets.hanging import Barred, Hanging
 
-if TYPE_CHECKING:  # the cohort view's code is imported only when one is shown
+if TYPE_CHECKING:  # imported only when a group's view or a change is shown
     from metrotui.core.cohort import StationView
+    from metrotui.core.news import News
 
 # What is shown before "… N more": about a screen or two of each, and a press
 # of enter on the "more" line shows twice as much.
@@ -55,6 +57,7 @@ LEARNERS_SHOWN = 60  # names in each of a study group's lists before "… and N 
 ROUTE_TOPICS_SHOWN = 8
 
 ROUTE_BAR = "▎ "  # down the left of the route, as a margin
+NEW_BADGE = (f"  {NEW_WORD}", "bold $accent")
 
 
 class Zone(Enum):
@@ -159,6 +162,7 @@ class StationPage:
         limits: Limits,
         route: Route | None = None,
         group: Mapping[str, StationView] | None = None,
+        news: News | None = None,
     ) -> None:
         self.curriculum = curriculum
         self.station = station
@@ -168,6 +172,7 @@ class StationPage:
         self.route = route
         # A study group's standing per station: shown instead of one learner's progress.
         self.group = group
+        self.news = news
 
     def blocks(self) -> list[Block]:
         station = self.station
@@ -239,6 +244,7 @@ class StationPage:
         parts: list[str | tuple[str, str]] = [
             "\n",
             (station_name(station), "bold $text"),
+            NEW_BADGE if self.news is not None and self.news.station_is_new(station.id) else "",
             "\n",
             ("━━ ", f"bold {line.color}"),
             (line.name, line.color),
@@ -306,14 +312,24 @@ class StationPage:
             ]
         shown = station.topics[: self.limits.topics]
         keyed = [(topic, curriculum.topic_key(station.id, topic.id)) for topic in shown]
+        news = self.news
         blocks = [
             Block(
-                ("topic", station.id, index, mark, locked),
-                lambda topic=topic, key=key, mark=mark: _topic_entry(topic, key, mark, locked),  # type: ignore[misc]
+                # Keyed by the "new" mark too: it goes once the station has been looked at.
+                ("topic", station.id, index, mark, locked, new),
+                lambda topic=topic, key=key, mark=mark, new=new: _topic_entry(  # type: ignore[misc]
+                    topic, key, mark, locked, new
+                ),
                 Pick(Zone.TOPICS, key=key, topic=topic),
             )
-            for index, (topic, key, mark) in enumerate(
-                (topic, key, mark_of(tracker, key)) for topic, key in keyed
+            for index, (topic, key, mark, new) in enumerate(
+                (
+                    topic,
+                    key,
+                    mark_of(tracker, key),
+                    news is not None and news.topic_is_new(station.id, topic.id),
+                )
+                for topic, key in keyed
             )
         ]
         left = len(station.topics) - len(shown)
@@ -442,13 +458,14 @@ def _heading(text: str) -> Content:
     return Content.assemble("\n", (text, "bold $text-accent"))
 
 
-def _topic_entry(topic: Topic, key: str, mark: str, locked: bool) -> Hanging:
-    """A checklist entry: the mark, the title (and "known"), the summary below."""
+def _topic_entry(topic: Topic, key: str, mark: str, locked: bool, new: bool = False) -> Hanging:
+    """A checklist entry: the mark, the title (and "known", "new"), the summary below."""
     summary = _short(topic.summary, TOPIC_SUMMARY_CHARS)
     return Hanging(
         Content.styled(mark, "dim" if locked else "bold"),
         Content.assemble(
             (_short(topic.title, TITLE_CHARS), "dim" if locked else "bold"),
+            NEW_BADGE if new else "",
             ("  known", "italic dim") if mark == TOPIC_KNOWN else "",
             # The key is what the command line takes: shown so it can be learnt here.
             (f"  {key}", "dim"),
