@@ -567,6 +567,8 @@ class ProgressStore:
         # read again unchanged (as every save does, under the lock) is not
         # parsed again, which for a million marks takes most of a second.
         self._last_seen: tuple[bytes, Progress] | None = None
+        # The bytes last written and recorded as ours (see storage/written).
+        self._ours: bytes | None = None
 
     # Reading ------------------------------------------------------------------
     def load(self) -> Progress:
@@ -661,11 +663,14 @@ class ProgressStore:
         """Apply ``change`` to what is on disk now, under the lock, and save it."""
         self._refuse_before_locking()
         with self._lock():
-            before = self._read_or_set_aside()
-            after = change(self._rekeyed(before))
-            if after != before:
-                self._write(after)
-            return after
+            return self._changed(change)
+
+    def _changed(self, change: Callable[[Progress], Progress]) -> Progress:
+        before = self._read_or_set_aside()
+        after = change(self._rekeyed(before))
+        if after != before:
+            self._write(after)
+        return after
 
     def _rekeyed(self, progress: Progress) -> Progress:
         if self.curriculum is None:
@@ -682,6 +687,7 @@ class ProgressStore:
         import filelock  # noqa: F401
 
         import metrotui.storage.atomic  # noqa: F401
+        import metrotui.storage.written  # noqa: F401
 
     # Internals ----------------------------------------------------------------
     def _target(self) -> Path:
@@ -741,13 +747,32 @@ class ProgressStore:
         return _Guard()
 
     def _read(self) -> Progress:
+        data = self._read_bytes()
+        if data is None:
+            return Progress(curriculum=self.curriculum_id)
+        if self._last_seen is not None and self._last_seen[0] == data:
+            return self._last_seen[1]
+        try:
+            progress = parse_progress(data, self.curriculum_id, str(self.path))
+        except NotProgress as why:
+            raise NotOurFile(
+                f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
+                "Choose another --progress file"
+            ) from None
+        if re.search(_SURROGATE_ESCAPE, data):
+            progress = self._repaired(progress)
+        self._last_seen = (data, progress)
+        return progress
+
+    def _read_bytes(self) -> bytes | None:
+        """The file's bytes, or None if there is no file."""
         from metrotui.storage.files import FileTooLarge, NotARegularFile, read_bounded
 
         target = self._target()
         try:
-            data = read_bounded(target, MAX_PROGRESS_BYTES)
+            return read_bounded(target, MAX_PROGRESS_BYTES)
         except FileNotFoundError:
-            return Progress(curriculum=self.curriculum_id)
+            return None
         except NotARegularFile as error:
             if error.kind == "a folder":
                 raise ProgressError(
@@ -769,19 +794,6 @@ class ProgressStore:
             raise ProgressError(f"cannot read {self.path} (permission denied)") from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.path} ({_reason(error)})") from None
-        if self._last_seen is not None and self._last_seen[0] == data:
-            return self._last_seen[1]
-        try:
-            progress = parse_progress(data, self.curriculum_id, str(self.path))
-        except NotProgress as why:
-            raise NotOurFile(
-                f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
-                "Choose another --progress file"
-            ) from None
-        if re.search(_SURROGATE_ESCAPE, data):
-            progress = self._repaired(progress)
-        self._last_seen = (data, progress)
-        return progress
 
     def _repaired(self, progress: Progress) -> Progress:
         progress, places = repair_text(progress)
@@ -826,12 +838,22 @@ class ProgressStore:
         return aside
 
     def _write(self, progress: Progress) -> None:
-        from metrotui.storage.atomic import write_atomic
-
         self._last_seen = None  # the old bytes, let go before the new are made
-        target = self._target()
         # Escapes what no encoder can write (a lone surrogate), so a save never fails on text.
         payload = progress_bytes(progress)
+        self._write_bytes(payload)
+        # Read back, these bytes give this progress, unless a lone surrogate
+        # went out escaped: read back, it would be repaired.
+        has_surrogate = re.search(_SURROGATE_ESCAPE, payload)
+        self._last_seen = None if has_surrogate else (payload, progress)
+
+    def _write_bytes(self, payload: bytes) -> None:
+        """Replace the file with ``payload``, which ``progress_bytes`` made."""
+        from metrotui.storage import written
+        from metrotui.storage.atomic import write_atomic
+
+        self._last_seen = None
+        target = self._target()
         _remove_stale_temp_files(target)
         try:
             write_atomic(target, payload)
@@ -840,10 +862,8 @@ class ProgressStore:
                 f"could not save progress to {self.path} ({_reason(error)}); "
                 "the file on disk was not changed"
             ) from None
-        # Read back, these bytes give this progress, unless a lone surrogate
-        # went out escaped: read back, it would be repaired.
-        has_surrogate = re.search(_SURROGATE_ESCAPE, payload)
-        self._last_seen = None if has_surrogate else (payload, progress)
+        # After the rename: a crash before this leaves a file that is read whole once.
+        self._ours = payload if written.remember(payload) else None
 
 
 def _remove_stale_temp_files(target: Path) -> None:
