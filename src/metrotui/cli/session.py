@@ -211,6 +211,7 @@ class Session:
 
             curriculum = self.curriculum()
             self._store = InPlaceStore(self.progress_path(), curriculum.id, curriculum)
+            self._store.on_wait = note
         return self._store
 
     def tracker(self, *, for_change: bool = False) -> Tracker:

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 PROGRESS_SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 10.0
+# How long a save waits for the lock before telling the user (``on_wait``) it is waiting.
+LOCK_NOTICE_SECONDS = 1.0
 # Years of marks and notes take well under a megabyte; the cap is there so that
 # a wrong file (a disk image, a video) is refused rather than read into memory.
 MAX_PROGRESS_BYTES = 64 * 2**20
@@ -563,6 +565,8 @@ class ProgressStore:
         # setting a damaged file aside.  The CLI prints them; the app notifies.
         self.notices: list[str] = []
         self._told: set[str] = set()
+        # Told at once, once a change has waited a moment for another's lock.
+        self.on_wait: Callable[[str], None] | None = None
         # The bytes last read or written and the progress they hold: a file
         # read again unchanged (as every save does, under the lock) is not
         # parsed again, which for a million marks takes most of a second.
@@ -723,28 +727,50 @@ class ProgressStore:
             raise ProgressError(
                 f"cannot create the folder {target.parent} for progress ({_reason(error)})"
             ) from None
-        lock = FileLock(str(self._lock_path(target)), timeout=LOCK_TIMEOUT_SECONDS)
+        lock_path = self._lock_path(target)
+        lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT_SECONDS)
 
         store = self
 
         class _Guard:
             def __enter__(self) -> None:
                 try:
-                    lock.acquire()
+                    store._acquire(lock, lock_path)
                 except Timeout:
                     raise ProgressError(
-                        f"{store.path} is locked by another metrotui for over "
-                        f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
+                        f"{store.path} is locked by another metrotui{_holder(lock_path)} for "
+                        f"over {LOCK_TIMEOUT_SECONDS:.0f} s; nothing was changed. Try again "
+                        "once it has finished"
                     ) from None
                 except OSError as error:
                     raise ProgressError(
                         f"cannot lock {store.path} ({_reason(error)}); nothing was changed"
                     ) from None
+                _say_holder(lock_path, str(os.getpid()))
 
             def __exit__(self, *exc: object) -> None:
+                _say_holder(lock_path, "")
                 lock.release()
 
         return _Guard()
+
+    def _acquire(self, lock: Any, lock_path: Path) -> None:
+        """Take the lock; if another holds it past a moment, say so at once, then wait on."""
+        from filelock import Timeout
+
+        if self.on_wait is None or LOCK_TIMEOUT_SECONDS <= LOCK_NOTICE_SECONDS:
+            lock.acquire()
+            return
+        try:
+            lock.acquire(timeout=LOCK_NOTICE_SECONDS)
+            return
+        except Timeout:
+            pass
+        self.on_wait(
+            f"another metrotui{_holder(lock_path)} is saving to {self.path}; waiting for it "
+            f"to finish (up to {LOCK_TIMEOUT_SECONDS:.0f} s)"
+        )
+        lock.acquire(timeout=LOCK_TIMEOUT_SECONDS - LOCK_NOTICE_SECONDS)
 
     def _read(self) -> Progress:
         data = self._read_bytes()
@@ -874,6 +900,28 @@ def _remove_stale_temp_files(target: Path) -> None:
     for stale in temporaries(target):
         with contextlib.suppress(OSError):
             stale.unlink()
+
+
+def _holder(lock_path: Path) -> str:
+    """`` (process N)`` when the lock file names a process that is running, else nothing.
+
+    A metrotui holding the lock writes its process id there (older ones write
+    nothing), and clears it before letting go.
+    """
+    try:
+        pid = int(lock_path.read_text(encoding="ascii").strip())
+        os.kill(pid, 0)  # still running (signal 0 only asks)
+    except PermissionError:
+        pass  # running, as another user
+    except (OSError, ValueError, UnicodeDecodeError):
+        return ""
+    return f" (process {pid})"
+
+
+def _say_holder(lock_path: Path, text: str) -> None:
+    # Only for the message of one who waits: a failure here changes nothing.
+    with contextlib.suppress(OSError), open(lock_path, "w", encoding="ascii") as lock_file:
+        lock_file.write(text)
 
 
 def _symlink_loop(path: Path) -> str:
