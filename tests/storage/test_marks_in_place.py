@@ -210,3 +210,15 @@ def test_the_record_names_only_the_bytes_and_is_pruned(tmp_path: Path) -> None:
     for count in range(written.KEEP + 3):
         saved(tmp_path / f"p{count}.json", Progress(CURRICULUM, done=gone(MANY + count)))
     assert len(list(written.folder().glob("*.ours"))) == written.KEEP
+
+
+def test_done_on_a_big_file_of_ours_tells_of_the_marks_kept_as_before(tmp_path: Path) -> None:
+    from metrotui.storage.export import strays_notice
+
+    path = tmp_path / "progress.json"
+    marks = gone(MANY)
+    saved(path, Progress(CURRICULUM, done=marks))
+    process = run_done(path, "linear-algebra")
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert stderr.decode() == f"metrotui: note: {strays_notice(sorted(marks), path)}\n"

@@ -126,3 +126,14 @@ def test_done_says_at_once_that_it_waits_for_another_metrotui(tmp_path: Path) ->
         out, _ = done.communicate(timeout=30)
     assert done.returncode == 0
     assert "Marked 1 topic done" in out
+
+
+@pytest.mark.parametrize("content", ["", "not a number", "99999999999999999999", "4194304\n"])
+def test_a_lock_file_that_names_no_running_process_names_nobody(
+    tmp_path: Path, content: str
+) -> None:
+    lock = tmp_path / ".p.json.lock"
+    lock.write_text(content, encoding="ascii")
+    assert progress_module._holder(lock) == ""
+    lock.chmod(0)
+    assert progress_module._holder(lock) == ""  # unreadable (or read as root: named nobody)

@@ -169,8 +169,8 @@ def needs_rekeying(view: InPlace, curriculum: Curriculum) -> bool:
 
 def _plain(text: str) -> bool:
     """Whether json writes ``text`` between its quotes as it is (and it sorts as it is)."""
-    written = json.dumps(text, ensure_ascii=False)
-    return written[1:-1] == text and escape_unsafe_json(written) == written
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted[1:-1] == text and escape_unsafe_json(quoted) == quoted
 
 
 def ticked(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace | None:
@@ -204,11 +204,11 @@ def ticked(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace | None:
         taken = place
     pieces.append(whole[taken:tail_start])  # the rest of the done map, and its brace
     pieces.append(tail)
-    ticked = b"".join(pieces)
+    spliced = b"".join(pieces)
     # The done map ends where it did, moved on by the lines put in before it.
-    end = ticked.find(_BLOCK_END, done.end)
-    marks = SortedMarks(ticked, done.start, end, count=len(done) + len(wanted))
-    return InPlace(ticked, view.head, marks, rest)
+    end = spliced.find(_BLOCK_END, done.end)
+    marks = SortedMarks(spliced, done.start, end, count=len(done) + len(wanted))
+    return InPlace(spliced, view.head, marks, rest)
 
 
 class InPlaceStore(ProgressStore):

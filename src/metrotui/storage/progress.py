@@ -910,10 +910,13 @@ def _holder(lock_path: Path) -> str:
     """
     try:
         pid = int(lock_path.read_text(encoding="ascii").strip())
-        os.kill(pid, 0)  # still running (signal 0 only asks)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return ""
+    try:
+        os.kill(pid, 0)  # still running? (signal 0 only asks)
     except PermissionError:
         pass  # running, as another user
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, OverflowError):
         return ""
     return f" (process {pid})"
 
