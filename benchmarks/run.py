@@ -513,14 +513,27 @@ def run_million(bench: Bench, rounds: int, scratch: Path, genai: Path) -> dict[s
     target = scratch / "million-done.json"
     report = scratch / "peak.json"
     done = ["--progress", str(target), "done", "linear-algebra"]
+    # The first command on a file another program wrote reads it whole; a tick
+    # and its undo leave it as metrotui writes it (and knows it wrote it),
+    # which is how a learner's file is after any earlier command.
+    shutil.copyfile(million, target)
+    first = bench.whole([*bench.metrotui, *done])
+    bench.whole([*bench.metrotui, "--progress", str(target), "undo", "linear-algebra"])
+    settled = scratch / "million-settled.json"
+    shutil.copyfile(target, settled)
     times, peaks = [], []
     for _ in range(rounds):
-        shutil.copyfile(million, target)
+        shutil.copyfile(settled, target)
         times.append(bench.whole([*bench.metrotui, *done]))
-        shutil.copyfile(million, target)
+        shutil.copyfile(settled, target)
         bench.whole([PY, str(BENCH / "peak.py"), str(report), *done])
         peaks.append(json.loads(report.read_text())["peak_rss_mb"])
-    return {"tick": keys["tick"], "done_s": times, "done_max_rss_mb": peaks}
+    return {
+        "tick": keys["tick"],
+        "done_s": times,
+        "done_max_rss_mb": peaks,
+        "done_first_s": first,
+    }
 
 
 def run_status_100k(bench: Bench, rounds: int, scratch: Path) -> dict[str, Any]:
@@ -661,6 +674,7 @@ def _scale_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                 f"{done * 1000:.0f} ms, max RSS {rss:.0f} MB",
                 f"≤ {BUDGETS['done_1m_s']:g} s, ≤ {BUDGETS['done_1m_rss_mb']:g} MB",
                 done <= BUDGETS["done_1m_s"] and rss <= BUDGETS["done_1m_rss_mb"],
+                reference=_first_done(million),
             )
         )
     if "status_100k" in results:
@@ -746,6 +760,11 @@ def _cohort_rows(cohort: dict[str, Any]) -> list[dict[str, Any]]:
             ratio=f"{frame / reference:.2f}x",
         ),
     ]
+
+
+def _first_done(million: dict[str, Any]) -> str:
+    first = million.get("done_first_s")  # results from before it was measured lack it
+    return "" if first is None else f"first on a file metrotui did not write: {first:.2f} s"
 
 
 def _launch_rows(results: dict[str, Any]) -> list[dict[str, Any]]:

@@ -173,6 +173,26 @@ def test_list_shows_progress_and_last_activity_per_curriculum(metrotui: Library)
     assert current_row.lstrip().startswith("*")
 
 
+LONG_TITLES = ["Rust, from the very first steps to async and unsafe", "錆" * 30]
+
+
+@pytest.mark.parametrize("title", LONG_TITLES)
+def test_list_in_an_80_column_pipe_cuts_only_the_names(metrotui: Library, title: str) -> None:
+    from rich.cells import cell_len
+
+    long_id = "rust-from-the-very-first-steps-to-async-and-unsafe"
+    metrotui.ok("add", str(roadmap(metrotui.cwd, long_id, title)))
+    metrotui.env["COLUMNS"] = "80"
+    lines = metrotui.ok("list").splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), lines
+    header, bundled, rust = lines[0], *sorted(lines[1:], key=lambda line: long_id[:20] in line)
+    assert header.split() == ["id", "title", "done", "last", "activity"]
+    assert bundled.startswith("*  genai-metromap ")  # a short id stays whole
+    assert bundled.rstrip().endswith("0/67  never          bundled")
+    assert rust.rstrip().endswith("0/3  never") and rust.startswith("   rust-from-the-")
+    assert "…" in rust
+
+
 def test_list_reports_what_else_is_in_the_folder_and_leaves_it(metrotui: Library) -> None:
     metrotui.ok("add", str(roadmap(metrotui.cwd)))
     damaged = metrotui.folder / "broken.json"

@@ -61,3 +61,19 @@ def test_among_many_marks_one_under_a_former_id_still_counts() -> None:
     assert tracker.is_done("basics-t1") and tracker.is_done("basics-t2")
     assert tracker.state("basics") is StationState.DONE
     assert "old-t1" not in tracker.orphans and len(tracker.orphans) == 100
+
+
+def test_orphans_among_many_marks_are_counted_without_going_through_them() -> None:
+    first = station("basics", "main", 1, topics=2)
+    first["topics"][0]["formerly"] = ["old-t1"]
+    raw = curriculum_raw(["main"], [first], "renamed")
+    raw["schema_version"] = 2
+    renamed = make_curriculum(raw)
+    marks = WatchedMarks({f"gone-{i}": "t" for i in range(100)})
+    marks["old-t1"] = marks["basics/basics-t2"] = "t"
+    known = WatchedMarks({"gone-known": "t", "basics-t1": "t"})
+    WatchedMarks.walks = 0
+    tracker = Tracker(renamed, marks, known)
+    assert tracker.orphan_count == 101
+    assert WatchedMarks.walks == 1  # the known marks, once; the many marks never
+    assert len(tracker.orphans) == 101

@@ -181,3 +181,31 @@ def test_an_entry_for_records_of_another_shape_is_not_used(
     curriculum_cache._fingerprint.cache_clear()
     assert curriculum_cache.read(path.read_bytes()) is None
     assert b"Topic:id,title,summary" in curriculum_cache._fingerprint()
+
+
+def test_an_entry_whose_topic_rows_are_short_is_checked_again(tmp_path: Path) -> None:
+    # Topics are built in C without _make's count of fields: a row one short
+    # must still be refused (and the file checked), not become a broken topic.
+    path = write(tmp_path / "map.json", curriculum_raw())
+    expected = load_curriculum(path)
+    rows = curriculum_cache.read(path.read_bytes())
+    assert rows is not None
+    stations = list(rows[6])
+    station = list(stations[0])
+    station[6] = tuple(topic[:-1] for topic in station[6])  # every topic without ``formerly``
+    stations[0] = tuple(station)
+    curriculum_cache.write(path.read_bytes(), (*rows[:6], tuple(stations), *rows[7:]))
+    assert load_curriculum(path) == expected
+
+
+def test_a_loaded_curriculum_is_in_the_collectors_oldest_generation(tmp_path: Path) -> None:
+    # Loading pauses the collector; what it made is then moved out of the young
+    # generation, else the first allocation after a big load scans all of it.
+    import gc
+
+    path = write(tmp_path / "map.json", chain(["trunk", "branch"], per_line=200))
+    load_curriculum(path)  # checked and cached
+    curriculum = load_curriculum(path)
+    oldest = {id(thing) for thing in gc.get_objects(generation=2)}
+    assert id(curriculum.stations) in oldest
+    assert id(curriculum.stations[-1].topics) in oldest

@@ -156,23 +156,54 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 
     from metrotui.cli.session import console
 
+    out = console()
+    cells: list[tuple[str, ...]] = [
+        (
+            "*" if row["current"] else "",
+            row["id"],
+            row["title"],
+            f"{row['finished']}/{row['total']}",
+            row["last_activity"][:10] if row["last_activity"] else "never",
+            "bundled" if row["bundled"] else "",
+        )
+        for row in rows
+    ]
+    headers = ("", "id", "title", "done", "last activity", "")
+    id_width, title_width = _fitted_names(headers, cells, out.width)
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for header, justify in (("", "left"), ("id", "left"), ("title", "left")):
-        table.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table.add_column("", no_wrap=True)
+    # Only the names give way to a narrow screen, the title first: each
+    # column keeps its place, and the counts and dates are never cut.
+    table.add_column("id", no_wrap=True, overflow="ellipsis", width=id_width)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", width=title_width)
     table.add_column("done", justify="right", no_wrap=True)
     table.add_column("last activity", no_wrap=True)
     table.add_column("", no_wrap=True)
-    for row in rows:
-        last = row["last_activity"]
-        table.add_row(
-            "*" if row["current"] else "",
-            Text(row["id"]),
-            Text(row["title"]),
-            f"{row['finished']}/{row['total']}",
-            last[:10] if last else "never",
-            "bundled" if row["bundled"] else "",
-        )
-    console().print(table)
+    for row in cells:
+        table.add_row(row[0], Text(row[1]), Text(row[2]), *row[3:])
+    out.print(table)
+
+
+# The narrowest a title is cut to, "…" included, before the id gives way too;
+# and the narrowest either is cut to at all (then the screen is simply too narrow).
+_TITLE_MIN_CELLS = 16
+_NAME_MIN_CELLS = 8
+
+
+def _fitted_names(
+    headers: tuple[str, ...], rows: list[tuple[str, ...]], width: int
+) -> tuple[int, int]:
+    """The cells the id and the title columns get in ``width``: whole if they fit."""
+    from rich.cells import cell_len
+
+    natural = [
+        max(cell_len(text) for text in column) for column in zip(headers, *rows, strict=True)
+    ]
+    gaps = 2 * (len(natural) - 1)  # rich's padding: a space either side of each column
+    room = width - gaps - sum(natural) + natural[1] + natural[2]
+    id_cells = min(natural[1], max(_NAME_MIN_CELLS, room - min(natural[2], _TITLE_MIN_CELLS)))
+    title_cells = min(natural[2], max(_NAME_MIN_CELLS, room - id_cells))
+    return id_cells, title_cells
 
 
 @click.command(cls=MetroCommand)

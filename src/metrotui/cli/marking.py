@@ -26,14 +26,14 @@ def done(session: Session, ids: tuple[str, ...]) -> None:
     from metrotui.core.tracker import LockedError, UnknownIdError
 
     ids = tuple(canonical_ids(session, ids))
-    before = session.tracker(for_change=True)
+    before = session.ticking_tracker()
     try:
         planned = before.plan_marks(ids)
     except UnknownIdError as error:
         fail(str(error))
     except LockedError as error:
         fail(f"{error}. Nothing was recorded.", EXIT_REFUSED)
-    after = record(session, lambda store: store.mark(planned)) if planned else before
+    after = record(session, lambda store: store.add_marks(planned)) if planned else before
     from metrotui.cli.views import marked_view
 
     console().print(marked_view(before, after, before.resolve(ids), planned))

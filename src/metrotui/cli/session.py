@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from metrotui.core.cohort import Cohort
     from metrotui.core.curriculum import Curriculum
     from metrotui.core.tracker import Tracker
-    from metrotui.storage.progress import Progress, ProgressStore
+    from metrotui.storage.marks_in_place import InPlaceStore, Marks
+    from metrotui.storage.progress import Progress
 
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
@@ -156,7 +157,7 @@ class Session:
     # How to open the app or serve it: given by metrotui.entry (see FrontEnds).
     front_ends: FrontEnds | None = None
     _curriculum: Curriculum | None = field(default=None, repr=False)
-    _store: ProgressStore | None = field(default=None, repr=False)
+    _store: InPlaceStore | None = field(default=None, repr=False)
     # The progress the last tracker() was built from, so a command reads the file once.
     progress: Progress | None = field(default=None, repr=False)
     # Whether loading the curriculum says, once, that it changed since it was last seen
@@ -209,12 +210,14 @@ class Session:
             )
         return path
 
-    def store(self) -> ProgressStore:
+    def store(self) -> InPlaceStore:
         if self._store is None:
-            from metrotui.storage.progress import ProgressStore
+            # A ProgressStore that ticks a big file of its own in place, for `done`.
+            from metrotui.storage.marks_in_place import InPlaceStore
 
             curriculum = self.curriculum()
-            self._store = ProgressStore(self.progress_path(), curriculum.id, curriculum)
+            self._store = InPlaceStore(self.progress_path(), curriculum.id, curriculum)
+            self._store.on_wait = note
         return self._store
 
     def tracker(self, *, for_change: bool = False) -> Tracker:
@@ -225,11 +228,35 @@ class Session:
         progress = load_progress(self, for_change=for_change)
         self.progress = progress
         tracker = Tracker(self.curriculum(), progress.done, progress.known)
-        if tracker.orphans:
+        self.tell_orphans(tracker)
+        return tracker
+
+    def ticking_tracker(self) -> Tracker:
+        """Progress as a tracker, for a command about to tick topics done.
+
+        Only what is marked is read (in place, for a big file metrotui wrote):
+        ``self.progress`` stays unread.
+        """
+        from metrotui.core.tracker import Tracker
+        from metrotui.storage.progress import ProgressError
+
+        try:
+            marks = self.store().marks()
+        except ProgressError as error:
+            fail(str(error))
+        finally:
+            self.flush_notices()
+        tracker = Tracker(self.curriculum(), marks.done, marks.known)
+        self.tell_orphans(tracker)
+        return tracker
+
+    def tell_orphans(self, tracker: Tracker) -> None:
+        count = tracker.orphan_count
+        if count:
             from metrotui.storage.export import strays_notice
 
-            note(strays_notice(tracker.orphans, self.store().path))
-        return tracker
+            # Three or fewer are named; more are only counted, not listed.
+            note(strays_notice(tracker.orphans if count <= 3 else count, self.store().path))
 
     def front_ends_or_fail(self) -> FrontEnds:
         if self.front_ends is None:
@@ -359,7 +386,7 @@ def path_users() -> str:
 # done / undo ---------------------------------------------------------------------
 
 
-def record(session: Session, change: Callable[[ProgressStore], Progress]) -> Tracker:
+def record(session: Session, change: Callable[[InPlaceStore], Progress | Marks]) -> Tracker:
     """Save a change through the store and return the progress it leaves."""
     from metrotui.core.tracker import Tracker
     from metrotui.storage.progress import ProgressError

@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import weakref
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -235,9 +236,16 @@ class Tracker:
         stray += [t for t in self._marked_known if t not in done and key_for(t) is None]
         return sorted(stray)  # marks read from a file come sorted: quick
 
-    @property
+    @functools.cached_property
     def orphan_count(self) -> int:
-        return len(self.orphans)
+        marked, known = self._marked, self._marked_known
+        if len(marked) + len(known) <= self.curriculum.topic_count:
+            return len(self.orphans)
+        # Far more marks than keys: count the marks that are some key's
+        # spelling, rather than look at each mark.
+        spelled = {spelling for spelling, _key in self.curriculum.spellings()}
+        ours = sum(s in marked for s in spelled) + sum(s in known for s in spelled)
+        return len(marked) + len(known) - ours
 
     # Stations -----------------------------------------------------------------
     def state(self, station_id: str) -> StationState:
@@ -441,12 +449,12 @@ class Tracker:
 
 
 def _lookup(topic_ids: Iterable[str]) -> Collection[str]:
-    """Ids to look up by: a dict or set as it is (a million marks need no copy), else a set.
+    """Ids to look up by: a map or set as it is (a million marks need no copy), else a set.
 
     The tracker keeps it, to list the orphans if asked; progress never changes
     a map of marks once made, it makes a new one.
     """
-    if isinstance(topic_ids, dict | set | frozenset):
+    if isinstance(topic_ids, Mapping | AbstractSet):
         return topic_ids
     return set(topic_ids)
 

@@ -197,16 +197,20 @@ def strays(curriculum: Curriculum, progress: Progress) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def strays_notice(topic_ids: list[str], where: object) -> str:
-    """The reminder that marks for missing topics are kept, and how to remove them."""
+def strays_notice(topic_ids: list[str] | int, where: object) -> str:
+    """The reminder that marks for missing topics are kept, and how to remove them.
+
+    ``topic_ids`` may be only how many there are, when that is over three.
+    """
     from metrotui.core.words import counted
 
-    verb, them = ("is", "it") if len(topic_ids) == 1 else ("are", "them")
-    if len(topic_ids) <= 3:
+    count = topic_ids if isinstance(topic_ids, int) else len(topic_ids)
+    verb, them = ("is", "it") if count == 1 else ("are", "them")
+    if isinstance(topic_ids, list) and count <= 3:
         how = f"remove {them} with: metrotui forget " + " ".join(topic_ids)
     else:
         how = "see them with: metrotui status; remove them with: metrotui forget ID..."
     return (
-        f"{counted(len(topic_ids), 'mark')} in {where} for topics this curriculum does not "
+        f"{counted(count, 'mark')} in {where} for topics this curriculum does not "
         f"have {verb} kept; {how}"
     )

@@ -66,7 +66,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
             raise NotARegularFile(kind)
         if info.st_size > limit:
             raise FileTooLarge(info.st_size, limit)
-        data = _read_at_most(fd, limit + 1)
+        data = _read_at_most(fd, limit + 1, info.st_size)
     finally:
         os.close(fd)
     if len(data) > limit:  # it grew while being read
@@ -74,13 +74,17 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     return data
 
 
-def _read_at_most(fd: int, count: int) -> bytes:
+def _read_at_most(fd: int, count: int, expected: int = 0) -> bytes:
     chunks: list[bytes] = []
     left = count
+    # The size the file had, and one byte more to see its end, in one read:
+    # a big file is then never copied from chunks into one.
+    size = expected + 1
     while left > 0:
-        chunk = os.read(fd, min(left, 4 * MEGABYTE))
+        chunk = os.read(fd, min(left, max(size, 4 * MEGABYTE)))
         if not chunk:
             break
         chunks.append(chunk)
         left -= len(chunk)
+        size = 0
     return b"".join(chunks)

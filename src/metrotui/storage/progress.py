@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 PROGRESS_SCHEMA_VERSION = 1
 LOCK_TIMEOUT_SECONDS = 10.0
+# How long a save waits for the lock before telling the user (``on_wait``) it is waiting.
+LOCK_NOTICE_SECONDS = 1.0
 # Years of marks and notes take well under a megabyte; the cap is there so that
 # a wrong file (a disk image, a video) is refused rather than read into memory.
 MAX_PROGRESS_BYTES = 64 * 2**20
@@ -563,10 +565,14 @@ class ProgressStore:
         # setting a damaged file aside.  The CLI prints them; the app notifies.
         self.notices: list[str] = []
         self._told: set[str] = set()
+        # Told at once, once a change has waited a moment for another's lock.
+        self.on_wait: Callable[[str], None] | None = None
         # The bytes last read or written and the progress they hold: a file
         # read again unchanged (as every save does, under the lock) is not
         # parsed again, which for a million marks takes most of a second.
         self._last_seen: tuple[bytes, Progress] | None = None
+        # The bytes last written and recorded as ours (see storage/written).
+        self._ours: bytes | None = None
 
     # Reading ------------------------------------------------------------------
     def load(self) -> Progress:
@@ -661,11 +667,14 @@ class ProgressStore:
         """Apply ``change`` to what is on disk now, under the lock, and save it."""
         self._refuse_before_locking()
         with self._lock():
-            before = self._read_or_set_aside()
-            after = change(self._rekeyed(before))
-            if after != before:
-                self._write(after)
-            return after
+            return self._changed(change)
+
+    def _changed(self, change: Callable[[Progress], Progress]) -> Progress:
+        before = self._read_or_set_aside()
+        after = change(self._rekeyed(before))
+        if after != before:
+            self._write(after)
+        return after
 
     def _rekeyed(self, progress: Progress) -> Progress:
         if self.curriculum is None:
@@ -682,6 +691,7 @@ class ProgressStore:
         import filelock  # noqa: F401
 
         import metrotui.storage.atomic  # noqa: F401
+        import metrotui.storage.written  # noqa: F401
 
     # Internals ----------------------------------------------------------------
     def _target(self) -> Path:
@@ -717,37 +727,78 @@ class ProgressStore:
             raise ProgressError(
                 f"cannot create the folder {target.parent} for progress ({_reason(error)})"
             ) from None
-        lock = FileLock(str(self._lock_path(target)), timeout=LOCK_TIMEOUT_SECONDS)
+        lock_path = self._lock_path(target)
+        lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT_SECONDS)
 
         store = self
 
         class _Guard:
             def __enter__(self) -> None:
                 try:
-                    lock.acquire()
+                    store._acquire(lock, lock_path)
                 except Timeout:
                     raise ProgressError(
-                        f"{store.path} is locked by another metrotui for over "
-                        f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
+                        f"{store.path} is locked by another metrotui{_holder(lock_path)} for "
+                        f"over {LOCK_TIMEOUT_SECONDS:.0f} s; nothing was changed. Try again "
+                        "once it has finished"
                     ) from None
                 except OSError as error:
                     raise ProgressError(
                         f"cannot lock {store.path} ({_reason(error)}); nothing was changed"
                     ) from None
+                _say_holder(lock_path, str(os.getpid()))
 
             def __exit__(self, *exc: object) -> None:
+                _say_holder(lock_path, "")
                 lock.release()
 
         return _Guard()
 
+    def _acquire(self, lock: Any, lock_path: Path) -> None:
+        """Take the lock; if another holds it past a moment, say so at once, then wait on."""
+        from filelock import Timeout
+
+        if self.on_wait is None or LOCK_TIMEOUT_SECONDS <= LOCK_NOTICE_SECONDS:
+            lock.acquire()
+            return
+        try:
+            lock.acquire(timeout=LOCK_NOTICE_SECONDS)
+            return
+        except Timeout:
+            pass
+        self.on_wait(
+            f"another metrotui{_holder(lock_path)} is saving to {self.path}; waiting for it "
+            f"to finish (up to {LOCK_TIMEOUT_SECONDS:.0f} s)"
+        )
+        lock.acquire(timeout=LOCK_TIMEOUT_SECONDS - LOCK_NOTICE_SECONDS)
+
     def _read(self) -> Progress:
+        data = self._read_bytes()
+        if data is None:
+            return Progress(curriculum=self.curriculum_id)
+        if self._last_seen is not None and self._last_seen[0] == data:
+            return self._last_seen[1]
+        try:
+            progress = parse_progress(data, self.curriculum_id, str(self.path))
+        except NotProgress as why:
+            raise NotOurFile(
+                f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
+                "Choose another --progress file"
+            ) from None
+        if re.search(_SURROGATE_ESCAPE, data):
+            progress = self._repaired(progress)
+        self._last_seen = (data, progress)
+        return progress
+
+    def _read_bytes(self) -> bytes | None:
+        """The file's bytes, or None if there is no file."""
         from metrotui.storage.files import FileTooLarge, NotARegularFile, read_bounded
 
         target = self._target()
         try:
-            data = read_bounded(target, MAX_PROGRESS_BYTES)
+            return read_bounded(target, MAX_PROGRESS_BYTES)
         except FileNotFoundError:
-            return Progress(curriculum=self.curriculum_id)
+            return None
         except NotARegularFile as error:
             if error.kind == "a folder":
                 raise ProgressError(
@@ -769,19 +820,6 @@ class ProgressStore:
             raise ProgressError(f"cannot read {self.path} (permission denied)") from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.path} ({_reason(error)})") from None
-        if self._last_seen is not None and self._last_seen[0] == data:
-            return self._last_seen[1]
-        try:
-            progress = parse_progress(data, self.curriculum_id, str(self.path))
-        except NotProgress as why:
-            raise NotOurFile(
-                f"{self.path} is not a metrotui progress file ({why}); it was left untouched. "
-                "Choose another --progress file"
-            ) from None
-        if re.search(_SURROGATE_ESCAPE, data):
-            progress = self._repaired(progress)
-        self._last_seen = (data, progress)
-        return progress
 
     def _repaired(self, progress: Progress) -> Progress:
         progress, places = repair_text(progress)
@@ -826,12 +864,22 @@ class ProgressStore:
         return aside
 
     def _write(self, progress: Progress) -> None:
-        from metrotui.storage.atomic import write_atomic
-
         self._last_seen = None  # the old bytes, let go before the new are made
-        target = self._target()
         # Escapes what no encoder can write (a lone surrogate), so a save never fails on text.
         payload = progress_bytes(progress)
+        self._write_bytes(payload)
+        # Read back, these bytes give this progress, unless a lone surrogate
+        # went out escaped: read back, it would be repaired.
+        has_surrogate = re.search(_SURROGATE_ESCAPE, payload)
+        self._last_seen = None if has_surrogate else (payload, progress)
+
+    def _write_bytes(self, payload: bytes) -> None:
+        """Replace the file with ``payload``, which ``progress_bytes`` made."""
+        from metrotui.storage import written
+        from metrotui.storage.atomic import write_atomic
+
+        self._last_seen = None
+        target = self._target()
         _remove_stale_temp_files(target)
         try:
             write_atomic(target, payload)
@@ -840,10 +888,8 @@ class ProgressStore:
                 f"could not save progress to {self.path} ({_reason(error)}); "
                 "the file on disk was not changed"
             ) from None
-        # Read back, these bytes give this progress, unless a lone surrogate
-        # went out escaped: read back, it would be repaired.
-        has_surrogate = re.search(_SURROGATE_ESCAPE, payload)
-        self._last_seen = None if has_surrogate else (payload, progress)
+        # After the rename: a crash before this leaves a file that is read whole once.
+        self._ours = payload if written.remember(payload) else None
 
 
 def _remove_stale_temp_files(target: Path) -> None:
@@ -854,6 +900,31 @@ def _remove_stale_temp_files(target: Path) -> None:
     for stale in temporaries(target):
         with contextlib.suppress(OSError):
             stale.unlink()
+
+
+def _holder(lock_path: Path) -> str:
+    """`` (process N)`` when the lock file names a process that is running, else nothing.
+
+    A metrotui holding the lock writes its process id there (older ones write
+    nothing), and clears it before letting go.
+    """
+    try:
+        pid = int(lock_path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return ""
+    try:
+        os.kill(pid, 0)  # still running? (signal 0 only asks)
+    except PermissionError:
+        pass  # running, as another user
+    except (OSError, OverflowError):
+        return ""
+    return f" (process {pid})"
+
+
+def _say_holder(lock_path: Path, text: str) -> None:
+    # Only for the message of one who waits: a failure here changes nothing.
+    with contextlib.suppress(OSError), open(lock_path, "w", encoding="ascii") as lock_file:
+        lock_file.write(text)
 
 
 def _symlink_loop(path: Path) -> str:
