@@ -10,6 +10,8 @@ import json
 import os
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -219,6 +221,53 @@ def test_what_a_killed_sync_leaves_in_the_clone_is_cleared(tmp_path: Path, remot
     other = Machine(tmp_path, "other")
     other.run("sync", "--remote", str(remote))
     assert other.marks()[0] == {"calculus", "linear-algebra"}
+
+
+def test_a_ref_lock_a_killed_push_left_in_a_remote_on_disk_is_cleared(
+    tmp_path: Path, remote: Path
+) -> None:
+    first, second = machines(tmp_path, 2)
+    first.run("done", "calculus")
+    first.run("sync", "--remote", str(remote))
+    # What a push killed together with the git receiving it leaves in a bare
+    # repository on this disk; every push after it would fail, for good.
+    branch = next((remote / "refs" / "heads").iterdir())
+    lock = branch.with_name(branch.name + ".lock")
+    lock.write_text("")
+    os.utime(lock, (time.time() - 60, time.time() - 60))
+    second.run("done", "linear-algebra")
+    second.run("sync", "--remote", str(remote))
+    assert not lock.exists()
+    first.run("sync")
+    assert first.marks()[0] == {"calculus", "linear-algebra"}
+
+
+def test_a_fresh_lock_in_the_remote_is_waited_for_not_taken(tmp_path: Path, remote: Path) -> None:
+    first, second = machines(tmp_path, 2)
+    first.run("sync", "--remote", str(remote))
+    branch = next((remote / "refs" / "heads").iterdir())
+    lock = branch.with_name(branch.name + ".lock")
+    lock.write_text("")
+    # Kept fresh, as a push that is still running keeps it: never taken away.
+    keeper = subprocess.Popen(
+        [sys.executable, "-c", KEEP_FRESH, str(lock)], stdout=subprocess.DEVNULL
+    )
+    try:
+        second.run("done", "calculus")
+        result = second.run("sync", "--remote", str(remote), code=2)
+        assert "could not push" in result.stderr
+        assert lock.exists()
+    finally:
+        keeper.kill()
+        keeper.wait()
+
+
+KEEP_FRESH = """
+import os, sys, time
+while True:
+    os.utime(sys.argv[1])
+    time.sleep(0.2)
+"""
 
 
 def test_a_half_made_clone_is_made_again(tmp_path: Path, remote: Path) -> None:

@@ -228,6 +228,9 @@ def _sync_git(remote: str, targets: list[Target], machine_id: str, learner: str)
         if pushed.returncode == 0:
             git.run(["update-ref", f"refs/remotes/origin/{branch}", "HEAD"], check=False)
             return SyncReport(remote, "git", outcome, pushed=True, attempts=attempt)
+        if _cleared_remote_locks(remote, pushed.stderr):
+            refused = None  # a lock a killed push left, not a refusal: push again
+            continue
         # Another machine pushed first, most likely: start again from what it pushed.
         refused = (tip, pushed.stderr)
         time.sleep(random.uniform(0, 0.05 * attempt))
@@ -341,6 +344,32 @@ def _clear_leftovers(git: Git) -> None:
             git.run(args, check=False)
             if name.startswith("rebase"):
                 shutil.rmtree(dot_git / name, ignore_errors=True)
+
+
+def _cleared_remote_locks(remote: str, stderr: str) -> bool:
+    """Clear the lock files a push killed with its git left in a repository on this disk.
+
+    A push to a path runs the receiving git here too, so a sync killed with
+    its git (a closed terminal, a lost power supply) can leave the remote's
+    ref locked, and every later push would fail until someone deleted the
+    lock by hand.  Only locks that outlive any live push are taken away; a
+    remote on a server cleans up after itself.  Whether any was cleared.
+    """
+    if "lock" not in stderr or _URL.match(remote):
+        return False
+    root = Path(remote)
+    git_dir = root if (root / "HEAD").is_file() else root / ".git"
+    locks = [*git_dir.glob("*.lock"), *(git_dir / "refs").rglob("*.lock")]
+    if not locks:
+        return False
+    _wait_for(lambda: all(_stale(lock) for lock in locks), 2 * _STALE_LOCK_WAIT_S)
+    cleared = False
+    for lock in locks:
+        if lock.exists() and _stale(lock):
+            with contextlib.suppress(OSError):
+                lock.unlink()
+                cleared = True
+    return cleared
 
 
 def _stale(lock: Path) -> bool:
