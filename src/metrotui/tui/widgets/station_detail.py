@@ -27,6 +27,7 @@ from textual.visual import Visual, visualize
 from metrotui.core.curriculum import Curriculum, Station, Topic
 from metrotui.core.tracker import Tracker
 from metrotui.storage.progress import Note
+from metrotui.tui.widgets.framed_lines import FramedLines, frame_of
 from metrotui.tui.widgets.station_page import (
     ROUTE_BAR,
     Block,
@@ -40,6 +41,8 @@ from metrotui.tui.widgets.station_page import (
 # Blocks kept drawn (a station's page is a few dozen): enough for a learner's
 # whole session on a map our size, and a bound on a huge one.
 BLOCK_CACHE_SIZE = 4096
+# Lines kept framed: a few dozen stations' pages.
+FRAMED_CACHE_SIZE = 4096
 
 _TOPIC_ACTIONS = frozenset({"tick", "known", "to_links", "leave_topics"})
 _LINK_ACTIONS = frozenset({"open", "copy", "leave_links", "to_topics"})
@@ -116,6 +119,8 @@ class StationDetail(ScrollView, can_focus=True):
         # Blocks as built, and as drawn at a width in a style (the cursor's, say).
         self._visuals: LRUCache[Hashable, Visual] = LRUCache(BLOCK_CACHE_SIZE)
         self._drawn: LRUCache[tuple[Any, ...], list[Strip]] = LRUCache(BLOCK_CACHE_SIZE)
+        # The lines as shown, with the pane's edge and padding (see framed_lines).
+        self._framed = FramedLines(FRAMED_CACHE_SIZE)
         self._width = 0
         self._reveal_pending = False
 
@@ -293,6 +298,12 @@ class StationDetail(ScrollView, can_focus=True):
             strips = self._draw(placed.block, self._width, self.get_visual_style(component))
             return strips[line - placed.top]
         return self._lines[line]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        frame = frame_of(self)
+        if frame is None:
+            return super().render_lines(crop)
+        return self._framed.render([self.render_line(y) for y in crop.line_range], frame, crop)
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
