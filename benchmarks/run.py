@@ -183,7 +183,11 @@ class Tmux:
 
     Control mode keeps polling cheap: a ``capture-pane`` is a line written to
     the client, not a new process, so polling every 2 ms barely loads the
-    machine that is starting the app.
+    machine that is starting the app.  The replies are read through a buffer:
+    read unbuffered, a line comes one byte per system call, and a capture of
+    a full-colour 120x40 screen (about 12 KB) took 12 ms against 0.7 ms for
+    the bare app's mostly blank one.  Each poll then saw a busy screen's
+    change up to 12 ms late, in the launch rows and the settled ones alike.
     """
 
     def __init__(self, env: dict[str, str]) -> None:
@@ -198,7 +202,6 @@ class Tmux:
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            bufsize=0,
         )
         self.replies: queue.Queue[tuple[bool, list[str]]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -225,6 +228,7 @@ class Tmux:
     def command(self, command: str) -> list[str]:
         assert self.client.stdin is not None
         self.client.stdin.write(command.encode() + b"\n")
+        self.client.stdin.flush()
         ok, lines = self.replies.get(timeout=30)
         if not ok:
             raise RuntimeError(f"tmux {command!r}: {lines}")
