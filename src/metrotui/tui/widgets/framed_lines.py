@@ -13,14 +13,17 @@ that did not change) it is the same Strip, and Textual's own caches on it (the
 filter's result, the pieces it was cut into, the terminal text) are warm.
 
 Only an edge on the left and padding at the sides are drawn this way, as the
-pane's CSS has them; styles that ask for more (a border on top, an outline,
+pane's CSS has them (and, in the right padding, a scrollbar's cell for the
+row: drawn_scrollbar); styles that ask for more (a border on top, an outline,
 opacity, a tint, hatching) return no frame, and the caller lets Textual draw.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.cache import LRUCache
@@ -93,26 +96,43 @@ class FramedLines:
     def __init__(self, size: int) -> None:
         # Keyed by the inner line's identity (a Strip cannot be hashed), each
         # entry holding that line so that its id is not reused while kept.
-        self._kept: LRUCache[tuple[int, Frame], tuple[Strip, Strip]] = LRUCache(size)
+        self._kept: LRUCache[tuple[int, Frame, Segment | None], tuple[Strip, Strip]] = LRUCache(
+            size
+        )
 
-    def clear(self) -> None:
-        self._kept.clear()
-
-    def framed(self, line: Strip, frame: Frame) -> Strip:
-        key = (id(line), frame)
+    def framed(self, line: Strip, frame: Frame, bar: Segment | None = None) -> Strip:
+        """The line in its frame; ``bar``, if given, in the first cell of the right padding."""
+        key = (id(line), frame, bar)
         kept = self._kept.get(key)
         if kept is not None and kept[0] is line:
             return kept[1]
         inside = line.adjust_cell_length(frame.content_width, frame.fill)
-        strip = Strip([*frame.left, *inside, *frame.right], frame.width)
+        right = frame.right
+        if bar is not None and right:
+            rest = cell_len(right[0].text) - 1
+            right = (bar, Segment(" " * rest, frame.fill)) if rest else (bar,)
+        # Without the empty segments wrapping leaves (Textual's cutting of the
+        # line at the scrollbar dropped them): each would cost an escape sequence.
+        segments = [segment for segment in inside if segment.text]
+        strip = Strip([*frame.left, *segments, *right], frame.width)
         for line_filter in frame.filters:
             strip = strip.apply_filter(line_filter, frame.background)
         self._kept.set(key, (line, strip))
         return strip
 
-    def render(self, lines: list[Strip], frame: Frame, crop: Region) -> list[Strip]:
-        """The lines of ``crop`` (one per row in it), framed and cut to its columns."""
-        strips = [self.framed(line, frame) for line in lines]
+    def render(
+        self,
+        lines: list[Strip],
+        frame: Frame,
+        crop: Region,
+        bar: Sequence[Segment | None] | None = None,
+    ) -> list[Strip]:
+        """The lines of ``crop`` (one per row in it), framed and cut to its columns.
+
+        ``bar``: the scrollbar's cell for each of those rows, if the widget draws one.
+        """
+        cells = bar if bar is not None else [None] * len(lines)
+        strips = [self.framed(line, frame, cell) for line, cell in zip(lines, cells, strict=True)]
         start, end = crop.column_span
         if (start, end) != (0, frame.width):
             strips = [strip.crop(start, end) for strip in strips]

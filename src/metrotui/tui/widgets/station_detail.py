@@ -27,6 +27,7 @@ from textual.visual import Visual, visualize
 from metrotui.core.curriculum import Curriculum, Station, Topic
 from metrotui.core.tracker import Tracker
 from metrotui.storage.progress import Note
+from metrotui.tui.widgets.drawn_scrollbar import DrawnScrollbar
 from metrotui.tui.widgets.framed_lines import FramedLines, frame_of
 from metrotui.tui.widgets.station_page import (
     ROUTE_BAR,
@@ -121,6 +122,7 @@ class StationDetail(ScrollView, can_focus=True):
         self._drawn: LRUCache[tuple[Any, ...], list[Strip]] = LRUCache(BLOCK_CACHE_SIZE)
         # The lines as shown, with the pane's edge and padding (see framed_lines).
         self._framed = FramedLines(FRAMED_CACHE_SIZE)
+        self._bar = DrawnScrollbar(self)
         self._width = 0
         self._reveal_pending = False
 
@@ -303,7 +305,12 @@ class StationDetail(ScrollView, can_focus=True):
         frame = frame_of(self)
         if frame is None:
             return super().render_lines(crop)
-        return self._framed.render([self.render_line(y) for y in crop.line_range], frame, crop)
+        lines = [self.render_line(y) for y in crop.line_range]
+        if not self._bar.drawn:
+            return self._framed.render(lines, frame, crop)
+        cells = self._bar.cells(self.region.height)
+        bar = [cells[y] if y < len(cells) else None for y in crop.line_range]
+        return self._framed.render(lines, frame, crop, bar)
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
@@ -424,7 +431,29 @@ class StationDetail(ScrollView, can_focus=True):
     async def action_leave_links(self) -> None:
         await self.app.run_action("focus_map")
 
+    # The scrollbar, drawn in the pane's lines, answers the mouse as Textual's does.
+    @property
+    def allow_select(self) -> bool:
+        # A press on the bar grabs it, as on Textual's (a widget with no text).
+        column = self.app.mouse_position.x - self.region.x
+        return super().allow_select and not self._bar.on_bar(column)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._bar.mouse_down(event)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._bar.mouse_move(event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._bar.mouse_up(event)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._bar.set_hover(False)
+
     def on_click(self, event: events.Click) -> None:
+        if self._bar.on_bar(event.x):
+            event.stop()
+            return
         offset = event.get_content_offset(self)
         if offset is None:
             return
