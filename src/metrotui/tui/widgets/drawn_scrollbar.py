@@ -36,6 +36,8 @@ class DrawnScrollbar:
         self.hover = False
         self.grabbed: tuple[int, float] | None = None  # (screen y, scroll y) when grabbed
         self._actions: list[str] = []
+        self._drawn_for: tuple[object, ...] | None = None
+        self._cells: list[Segment] = []
 
     @property
     def column(self) -> int:
@@ -60,16 +62,21 @@ class DrawnScrollbar:
         # Under the bar's own colours, the pane's, as under Textual's bar (which
         # inherits them): a thumb row sets only a reversed colour.
         under = view.visual_style.rich_style
-        if view.screen.styles.scrollbar_color.a == 0:
+        thumb = view.screen.styles.scrollbar_color.a != 0
+        virtual = view.virtual_size.height
+        window = view.scrollable_content_region.height
+        position = int(view.scroll_y * 8) / 8
+        drawn_for = (height, background, color, under, thumb, virtual, window, position)
+        if drawn_for == self._drawn_for:
+            return self._cells  # every frame that draws the pane asks; most change nothing
+        if not thumb:
             rows = ScrollBarRender.render_bar(size=height, back_color=background.rich_color)
         else:
-            virtual = view.virtual_size.height
-            window = view.scrollable_content_region.height
             rows = ScrollBarRender.render_bar(
                 size=height,
                 virtual_size=ceil(virtual),
                 window_size=ceil(window if window < virtual else 0),
-                position=int(view.scroll_y * 8) / 8,
+                position=position,
                 thickness=1,
                 vertical=True,
                 back_color=background.rich_color,
@@ -84,6 +91,7 @@ class DrawnScrollbar:
             plain = RichStyle(color=style.color, bgcolor=style.bgcolor, reverse=style.reverse)
             cells.append(Segment(segment.text, under + plain))
         self._actions = actions
+        self._drawn_for, self._cells = drawn_for, cells
         return cells
 
     @property
