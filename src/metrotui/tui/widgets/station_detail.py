@@ -27,9 +27,8 @@ from textual.visual import Visual, visualize
 from metrotui.core.curriculum import Curriculum, Station, Topic
 from metrotui.core.tracker import Tracker
 from metrotui.storage.progress import Note
-
-if TYPE_CHECKING:
-    from metrotui.core.cohort import StationView
+from metrotui.tui.widgets.drawn_scrollbar import DrawnScrollbar
+from metrotui.tui.widgets.framed_lines import FramedLines, frame_of
 from metrotui.tui.widgets.station_page import (
     ROUTE_BAR,
     Block,
@@ -41,11 +40,14 @@ from metrotui.tui.widgets.station_page import (
 )
 
 if TYPE_CHECKING:
+    from metrotui.core.cohort import StationView
     from metrotui.core.news import News
 
 # Blocks kept drawn (a station's page is a few dozen): enough for a learner's
 # whole session on a map our size, and a bound on a huge one.
 BLOCK_CACHE_SIZE = 4096
+# Lines kept framed: a few dozen stations' pages.
+FRAMED_CACHE_SIZE = 4096
 
 _TOPIC_ACTIONS = frozenset({"tick", "known", "to_links", "leave_topics"})
 _LINK_ACTIONS = frozenset({"open", "copy", "leave_links", "to_topics"})
@@ -131,6 +133,9 @@ class StationDetail(ScrollView, can_focus=True):
         # Blocks as built, and as drawn at a width in a style (the cursor's, say).
         self._visuals: LRUCache[Hashable, Visual] = LRUCache(BLOCK_CACHE_SIZE)
         self._drawn: LRUCache[tuple[Any, ...], list[Strip]] = LRUCache(BLOCK_CACHE_SIZE)
+        # The lines as shown, with the pane's edge and padding (see framed_lines).
+        self._framed = FramedLines(FRAMED_CACHE_SIZE)
+        self._bar = DrawnScrollbar(self)
         self._width = 0
         self._reveal_pending = False
 
@@ -321,6 +326,17 @@ class StationDetail(ScrollView, can_focus=True):
             return strips[line - placed.top]
         return self._lines[line]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        frame = frame_of(self)
+        if frame is None:
+            return super().render_lines(crop)
+        lines = [self.render_line(y) for y in crop.line_range]
+        if not self._bar.drawn:
+            return self._framed.render(lines, frame, crop)
+        cells = self._bar.cells(self.region.height)
+        bar = [cells[y] if y < len(cells) else None for y in crop.line_range]
+        return self._framed.render(lines, frame, crop, bar)
+
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
         if width and width != self._width:
@@ -440,7 +456,29 @@ class StationDetail(ScrollView, can_focus=True):
     async def action_leave_links(self) -> None:
         await self.app.run_action("focus_map")
 
+    # The scrollbar, drawn in the pane's lines, answers the mouse as Textual's does.
+    @property
+    def allow_select(self) -> bool:
+        # A press on the bar grabs it, as on Textual's (a widget with no text).
+        column = self.app.mouse_position.x - self.region.x
+        return super().allow_select and not self._bar.on_bar(column)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._bar.mouse_down(event)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._bar.mouse_move(event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._bar.mouse_up(event)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._bar.set_hover(False)
+
     def on_click(self, event: events.Click) -> None:
+        if self._bar.on_bar(event.x):
+            event.stop()
+            return
         offset = event.get_content_offset(self)
         if offset is None:
             return

@@ -1,0 +1,157 @@
+"""The station pane draws what Textual's styles would draw, and a move costs little.
+
+The pane puts its own edge and padding around its lines and keeps the result,
+so that a station seen a moment ago is shown with the very lines drawn then
+(Textual's caches on them warm). These tests hold it to Textual's drawing of
+the same styles, in every state the pane is drawn in, and count the work of a
+move's frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+
+from metrotui.core.curriculum import Curriculum
+from metrotui.tui import app as app_module
+from metrotui.tui.app import MetroApp
+from metrotui.tui.widgets.station_detail import StationDetail
+from tests.tui.test_app import WIDE, make_app
+
+NARROW = (80, 30)
+
+
+class TextualDrawsThePane(MetroApp):
+    """The app with the pane drawn by Textual alone: its CSS border, padding and scrollbar."""
+
+    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+    CSS = """
+    StationDetail { padding: 0 1; scrollbar-size-vertical: 1; }
+    """
+
+
+def unnamed(svg: str) -> str:
+    # The export names its styles after a hash of how the screen was cut into
+    # segments, not of what it shows.
+    return re.sub(r"terminal-[0-9]+", "terminal", svg)
+
+
+async def through_states(app: MetroApp, size: tuple[int, int]) -> list[tuple[str, float]]:
+    """The screen (as an SVG) and the pane's scroll after each step a learner might take."""
+    seen: list[tuple[str, float]] = []
+    async with app.run_test(size=size) as pilot:
+        detail = app.detail
+
+        async def look() -> None:
+            await pilot.pause()
+            await pilot.wait_for_animation()
+            # Drawn afresh: after an animated scroll Textual can keep the lines
+            # of the step before last (it repaints when the rounded offset
+            # changes, and draws from the offset cut down).
+            detail.refresh()
+            await pilot.pause()
+            seen.append((app.export_screenshot(), detail.scroll_y))
+
+        await look()  # blurred: the map has the focus
+        await pilot.press("j", "j", "tab", "j")  # focused (tinted), the cursor in the topics
+        await look()
+        if not detail.display:
+            return seen  # narrow: one pane at a time, the rest is the same
+        bar = (detail.region.width - 2, 0)  # the scrollbar's column, its top row
+        await pilot.hover(detail, offset=bar)  # the bar lights up under the mouse
+        await look()
+        await pilot.mouse_down(detail, offset=(bar[0], detail.region.height - 1))
+        await pilot.mouse_up(detail, offset=(bar[0], detail.region.height - 1))
+        await look()  # a press below the thumb: a page down
+        height, length = detail.region.height, detail.virtual_size.height
+        thumb = int((detail.scroll_y + height / 2) * height / length)  # its middle row
+        await pilot.mouse_down(detail, offset=(bar[0], thumb))  # grabbed
+        await look()
+        await pilot.hover(detail, offset=(bar[0], thumb - 1))  # dragged up a row
+        await look()
+        await pilot.mouse_up(detail, offset=(bar[0], thumb - 1))
+        await pilot.hover(detail, offset=(2, 2))  # off the bar
+        await look()
+        app.theme = "textual-light"
+        await look()
+    return seen
+
+
+@pytest.mark.parametrize("size", [WIDE, (120, 40), NARROW], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_pane_looks_and_scrolls_as_textual_would_draw_it(
+    genai: Curriculum, tmp_path: Path, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = await through_states(make_app(genai, tmp_path / "ours"), size)
+    with monkeypatch.context() as patched:
+        patched.setattr(StationDetail, "render_lines", Widget.render_lines)
+        textual = TextualDrawsThePane(
+            genai, tmp_path / "textual.json", ui_state_path=tmp_path / "ui.json", watch_interval=0
+        )
+        theirs = await through_states(textual, size)
+    assert [scroll for _, scroll in ours] == [scroll for _, scroll in theirs]
+    for step, ((mine, _), (textuals, _)) in enumerate(zip(ours, theirs, strict=True)):
+        assert unnamed(mine) == unnamed(textuals), f"step {step}"
+
+
+async def test_a_crop_of_the_pane_is_that_part_of_its_lines(
+    genai: Curriculum, tmp_path: Path
+) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        whole = app.detail.render_lines(Region(0, 0, app.detail.region.width, 12))
+        part = app.detail.render_lines(Region(3, 4, 10, 5))
+        assert [strip.text for strip in part] == [strip.text[3:13] for strip in whole[4:9]]
+
+
+@pytest.fixture
+def strips_made(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many Strips each compositor refresh made (the bulk of a frame's work)."""
+    made: list[int] = []
+    counting = [False]
+    original_init = Strip.__init__
+    original_refresh = Screen._compositor_refresh
+
+    def init(self: Strip, *args: Any, **kwargs: Any) -> None:
+        if counting[0]:
+            made[-1] += 1
+        original_init(self, *args, **kwargs)
+
+    def refresh(screen: Screen[Any]) -> None:
+        made.append(0)
+        counting[0] = True
+        try:
+            original_refresh(screen)
+        finally:
+            counting[0] = False
+
+    monkeypatch.setattr(Strip, "__init__", init)
+    monkeypatch.setattr(Screen, "_compositor_refresh", refresh)
+    yield made
+
+
+async def test_moving_back_to_a_station_seen_before_draws_little(
+    genai: Curriculum, tmp_path: Path, strips_made: list[int]
+) -> None:
+    app = make_app(genai, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "k")  # both pages seen once
+        await pilot.pause()
+        strips_made.clear()
+        for key in ("j", "k") * 3:
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.detail.station is not None and app.detail.station.id == app.map.selected
+        # Textual's drawing of the pane made about 300 Strips a frame (a framed
+        # line, its filtered copy and three pieces for each of its rows, three
+        # more for each row of its scrollbar); the map's two rows need a few.
+        assert strips_made and max(strips_made) < 40, strips_made
