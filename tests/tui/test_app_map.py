@@ -11,7 +11,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -24,6 +26,8 @@ from metrotui.storage.curriculum_file import parse_curriculum
 from metrotui.tui.app import MetroApp
 from metrotui.tui.map_layout import filter_cycle, station_label
 from tests.tui.test_app import make_app, screen_lines, select_with_keys
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 SCRIPT = Path(sys.executable).parent / "metrotui"
 SHAPES = "●◐○◌◆▸"
@@ -99,15 +103,54 @@ async def test_legends_wrap_rather_than_cut(genai, tmp_path, size):
         assert station_label(genai.station("math-basics")) in lines[app.map.layout_.top]
 
 
-async def test_a_filter_change_gives_the_panes_new_widths(genai, tmp_path):
+async def test_a_filter_change_keeps_the_panes_where_they_are(genai, tmp_path):
+    # The pane does not jump sideways on p (and p repaints instead of laying the
+    # screen out); the line left on the map has the room to show its titles whole.
     app = make_app(genai, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         all_paths = app.map.outer_size.width
+        refreshes = count_layouts(app)
         await pilot.press("p")  # the scientist line alone
         await pilot.pause()
-        assert app.map.outer_size.width < all_paths
+        assert app.map.outer_size.width == all_paths
         assert "6 Fine-Tuning Data Preparation ○○○" in "\n".join(map_lines(app))
+        assert refreshes() == 0
+        await pilot.press("p", "p", "p")  # engineer, foundational, all again
+        await pilot.pause()
+        assert app.map.outer_size.width == all_paths
+        assert refreshes() == 0
+
+
+async def test_filters_of_a_map_wider_than_its_pane_keep_the_sideways_bar(tmp_path):
+    # Fifteen lines scroll sideways at 120 columns; one line alone does not. The
+    # bar stays for every filter: shown and hidden in turn it laid the screen out.
+    wide = parse_curriculum((FIXTURES / "v2_fifteen_lines.json").read_bytes())
+    app = make_app(wide, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.map.virtual_size.width > app.map.scrollable_content_region.width
+        refreshes = count_layouts(app)
+        for _ in filter_cycle(wide):
+            await pilot.press("p")
+            await pilot.pause()
+            assert app.map.show_horizontal_scrollbar
+        assert refreshes() == 0
+        assert app.path == "all"
+
+
+def count_layouts(app: MetroApp) -> Callable[[], int]:
+    """How many times the screen is laid out from now on."""
+    screen = app.screen
+    original = screen._refresh_layout
+    count = [0]
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return original(*args, **kwargs)
+
+    screen._refresh_layout = counted  # type: ignore[method-assign]
+    return lambda: count[0]
 
 
 # The selection without colour (item 23) -------------------------------------------

@@ -287,7 +287,7 @@ class MetroMap(ScrollView, can_focus=True):
                 if widget is not self and widget.display and minimum is not None:
                     beside += int(minimum.resolve(container, viewport))
         scrollbar = self.styles.scrollbar_size_vertical
-        total = min(self.layout_.natural_width + scrollbar, container.width - beside)
+        total = min(self._wanted_width() + scrollbar, container.width - beside)
         # Textual adds the scrollbar's column itself when the scrollbar shows.
         return max(total - (scrollbar if self.show_vertical_scrollbar else 0), 1)
 
@@ -341,16 +341,76 @@ class MetroMap(ScrollView, can_focus=True):
     # Rendering ---------------------------------------------------------------
     _laid_out_width = 0
 
+    # The widest any filter shown so far wanted: see _wanted_width.
+    _widest = 0
+
+    def _wanted_width(self) -> int:
+        """The width the map asks for: the widest of the filters shown so far.
+
+        A narrower filter keeps that width (its lanes share it), so the station
+        pane stays where it was and a filter key repaints the map instead of
+        laying the whole screen out.
+        """
+        return max(self._widest, self.layout_.natural_width)
+
     def _relayout(self, width: int) -> None:
         self._laid_out_width = width
-        natural = self.layout_.natural_width
+        wanted = self._wanted_width()
         self.layout_ = layout_map(self.curriculum, self.shown, width, self.key)
         self._strips.clear()
-        if self.layout_.natural_width != natural:
-            # Another filter wants another width: let the panes share anew.
+        self._widest = self._wanted_width()
+        widened = self._widest != wanted
+        if widened:
+            # A filter wider than any before: let the panes share anew.
             self.refresh(layout=True)
-        self.virtual_size = Size(self.layout_.width, self.layout_.height)
+        self._set_extent(Size(self.layout_.width, self.layout_.height), widened)
         self.refresh()
+
+    def _bars(self, size: Size) -> tuple[bool, bool]:
+        """Whether the map shows its (vertical, horizontal) scrollbars at this scrollable size."""
+        region = self.scrollable_content_region
+
+        def shown(overflow: str, needed: bool) -> bool:
+            return overflow == "scroll" or (overflow == "auto" and needed)
+
+        return (
+            shown(self.styles.overflow_y, size.height > region.height),
+            shown(self.styles.overflow_x, size.width > region.width),
+        )
+
+    def _set_extent(self, size: Size, laid_out: bool) -> None:
+        """The map's scrollable size, without laying out the screen where nothing moves.
+
+        Setting ``virtual_size`` lays the whole screen out, yet a filter with
+        more or fewer rows changes only the scroll range and the bars' thumbs
+        while the bars stay as they were: those are set here directly.
+        """
+        old = self.virtual_size
+        if size == old:
+            return
+        if size.width > self.scrollable_content_region.width:
+            # Once a filter scrolls sideways, the bar stays for every filter:
+            # shown and hidden in turn, it would lay the screen out each time.
+            self.styles.overflow_x = "scroll"
+        if laid_out or not self.size.height or self._bars(size) != self._bars(old):
+            self.virtual_size = size
+            return
+        region = self.scrollable_content_region
+        self.set_reactive(MetroMap.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.vertical_scrollbar.window_size = region.height
+            self.vertical_scrollbar.refresh()
+        if self.show_horizontal_scrollbar:
+            self.horizontal_scrollbar.window_virtual_size = size.width
+            self.horizontal_scrollbar.window_size = region.width
+            self.horizontal_scrollbar.refresh()
+        self.scroll_to(
+            x=min(self.scroll_x, self.max_scroll_x),
+            y=min(self.scroll_y, self.max_scroll_y),
+            animate=False,
+            immediate=True,
+        )
 
     def _refresh_selected(self) -> None:
         if self.selected in self.layout_.places:
