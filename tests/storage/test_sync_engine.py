@@ -31,22 +31,23 @@ def test_a_mark_under_a_former_id_lands_on_the_topic_it_is_now(tmp_path: Path) -
     assert list(mine["done"]) == list(done)
 
 
+def local_progress(tmp_path: Path) -> Path:
+    """This machine's progress file, with calculus done."""
+    local = tmp_path / "progress.json"
+    done = {"calculus": "2026-01-01T00:00:00.000Z"}
+    local.write_text(
+        json.dumps({"schema_version": 1, "curriculum": "genai-metromap", "done": done})
+    )
+    return local
+
+
 def test_a_file_that_is_not_a_machine_file_is_skipped_said_and_kept(tmp_path: Path) -> None:
     folder = tmp_path / "Sync"
     write_marker(folder)
     broken = machine_file_path(folder, "genai-metromap", "broken")
     broken.parent.mkdir(parents=True)
     broken.write_text('{"schema_version": 1, "curriculum": "genai-metromap", "done": [')
-    local = tmp_path / "progress.json"
-    local.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "curriculum": "genai-metromap",
-                "done": {"calculus": "2026-01-01T00:00:00.000Z"},
-            }
-        )
-    )
+    local = local_progress(tmp_path)
     report = sync(str(folder), [Target("genai-metromap", local)], "desk", "ada")
     assert any(str(broken) in notice and "skipped" in notice for notice in report.outcome.notices)
     assert broken.read_text().endswith('"done": [')
@@ -61,16 +62,7 @@ def test_a_file_in_this_machines_place_that_is_not_ours_is_not_written_over(
     own = machine_file_path(folder, "genai-metromap", "desk")
     own.parent.mkdir(parents=True)
     own.write_text("someone's shopping list\n")
-    local = tmp_path / "progress.json"
-    local.write_text(
-        json.dumps(
-            {
-                "schema_version": 1,
-                "curriculum": "genai-metromap",
-                "done": {"calculus": "2026-01-01T00:00:00.000Z"},
-            }
-        )
-    )
+    local = local_progress(tmp_path)
     report = sync(str(folder), [Target("genai-metromap", local)], "desk", "ada")
     assert own.read_text() == "someone's shopping list\n"
     assert any("were not sent" in notice for notice in report.outcome.notices)
