@@ -350,3 +350,79 @@ def test_a_git_command_that_fails_midway_is_one_message_not_a_traceback(
     assert line.startswith("metrotui: sync stopped: git reset failed: fatal: Unable to create")
     assert line.endswith("local progress keeps everything merged so far")
     assert machine.marks()[0] == {"calculus", "linear-algebra"}
+
+
+def set_learner(machine: Machine, name: str) -> None:
+    config = machine.root / "config" / "metrotui" / "sync.json"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(json.dumps({"learner": name}))
+
+
+def machine_id(machine: Machine) -> str:
+    machine.run("where")  # makes the id if need be
+    return (machine.root / "config" / "metrotui" / "machine-id").read_text().strip()
+
+
+def test_a_link_in_this_machines_place_is_never_written_through(tmp_path: Path) -> None:
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    (machine,) = machines(tmp_path, 1)
+    machine.run("done", "calculus")
+    machine.run("sync", "--remote", str(shared))
+    own = shared / "progress" / "genai-metromap" / f"{machine_id(machine)}.json"
+    outside = tmp_path / "outside.json"
+    own.unlink()
+    own.symlink_to(outside)  # what anyone who can write to the place could commit
+    machine.run("done", "linear-algebra")
+    result = machine.run("sync")
+    assert not outside.exists()
+    assert own.is_symlink()
+    assert "not a file metrotui wrote" in result.stderr + result.stdout
+
+
+def test_a_pipe_in_this_machines_place_does_not_hang_the_sync(tmp_path: Path) -> None:
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    (machine,) = machines(tmp_path, 1)
+    machine.run("done", "calculus")
+    machine.run("sync", "--remote", str(shared))
+    own = shared / "progress" / "genai-metromap" / f"{machine_id(machine)}.json"
+    own.unlink()
+    os.mkfifo(own)
+    result = machine.run("sync")  # Machine.run gives up after 120 s: a hang fails
+    assert "not a file metrotui wrote" in result.stderr + result.stdout
+    assert machine.marks()[0] == {"calculus"}
+
+
+def test_learners_sharing_one_place_take_in_only_their_own_machines(tmp_path: Path) -> None:
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    alice, bob = machines(tmp_path, 2)
+    set_learner(alice, "alice")
+    set_learner(bob, "bob")
+    alice.run("done", "calculus")
+    alice.run("sync", "--remote", str(shared))
+    bob.run("known", "linear-algebra")
+    result = bob.run("sync", "--remote", str(shared))
+    assert bob.marks() == (set(), {"linear-algebra"})
+    assert "left out the machines of 'alice'" in result.stderr + result.stdout
+    alice.run("sync")
+    assert alice.marks() == ({"calculus"}, set())
+    # The group's view still sees both.
+    group = json.loads(alice.run("cohort", str(shared), "--json").stdout)
+    assert sorted(learner["name"] for learner in group["learners"]) == ["alice", "bob"]
+
+
+def test_the_curriculum_in_use_syncs_even_from_a_file_outside_the_library(
+    tmp_path: Path, remote: Path
+) -> None:
+    (machine,) = machines(tmp_path, 1)
+    own = tmp_path / "own.json"
+    raw = json.loads(Path(__file__).resolve().parents[2].joinpath("data/stations.json").read_text())
+    raw["id"] = "my-own-map"
+    own.write_text(json.dumps(raw))
+    progress = tmp_path / "elsewhere.json"
+    options = ("--curriculum", str(own), "--progress", str(progress))
+    machine.run(*options, "done", "calculus")
+    machine.run(*options, "sync", "--remote", str(remote))
+    assert any("progress/my-own-map/" in name for name in files_in_remote(remote, tmp_path))

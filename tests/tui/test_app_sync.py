@@ -52,7 +52,7 @@ async def test_the_sync_key_merges_in_a_thread_says_so_and_shows_the_marks(
     genai: Curriculum, tmp_path: Path
 ) -> None:
     folder = shared_folder(tmp_path, genai)
-    save_config(SyncConfig(remote=str(folder)))
+    save_config(SyncConfig(remote=str(folder), learner="ada"))  # the desktop is ada's too
     app = make_app(genai, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         assert not app.controller.tracker.is_done(FROM_DESKTOP)
@@ -82,7 +82,7 @@ async def test_sync_at_start_brings_the_marks_in_without_a_key(
     genai: Curriculum, tmp_path: Path
 ) -> None:
     folder = shared_folder(tmp_path, genai)
-    save_config(SyncConfig(remote=str(folder), sync_at_start=True))
+    save_config(SyncConfig(remote=str(folder), learner="ada", sync_at_start=True))
     app = make_app(genai, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await pause_until(
@@ -94,7 +94,7 @@ async def test_sync_at_quit_sends_the_last_tick_before_the_app_goes(
     genai: Curriculum, tmp_path: Path
 ) -> None:
     folder = shared_folder(tmp_path, genai)
-    save_config(SyncConfig(remote=str(folder), sync_at_quit=True))
+    save_config(SyncConfig(remote=str(folder), learner="ada", sync_at_quit=True))
     app = make_app(genai, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await pause_until(pilot, lambda: app.sync_runner.config is not None, "the config read")
@@ -115,7 +115,7 @@ async def test_keys_answer_while_a_sync_waits_and_a_second_sync_is_not_started(
     from metrotui.paths import sync_dir
 
     folder = shared_folder(tmp_path, genai)
-    save_config(SyncConfig(remote=str(folder)))
+    save_config(SyncConfig(remote=str(folder), learner="ada"))  # the desktop is ada's too
     sync_dir().mkdir(parents=True)
     held = FileLock(str(sync_dir() / ".sync.lock"))
     held.acquire()  # another sync of this machine, still running

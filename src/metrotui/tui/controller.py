@@ -185,6 +185,7 @@ class ProgressController:
         self._queue = _Queue()
         self._queue.idle.set()
         self._polling = False
+        self._look_again = False  # a look asked for while one was under way
         self._quit: _Quit | None = None
         # Owned by the writer thread once the app runs.
         self._seen_signature = self.store.signature()
@@ -567,9 +568,15 @@ class ProgressController:
     # Watching the file ----------------------------------------------------------------
     def check_external_changes(self) -> None:
         """Pick up marks written by another metrotui (say, the CLI in another terminal)."""
-        if self._polling or self._quit is not None:
-            return  # one look at a time is enough
+        if self._quit is not None:
+            return
+        if self._polling:
+            # One look at a time; one asked for meanwhile (a sync just merged
+            # marks in) is taken when this one ends, so it is not lost.
+            self._look_again = True
+            return
         self._polling = True
+        self._look_again = False
 
         def job() -> Outcome:
             signature = self.store.signature()
@@ -593,6 +600,8 @@ class ProgressController:
                 self._polling = False
                 outcome()
                 self._handled()
+                if self._look_again:
+                    self.check_external_changes()
 
             return done
 

@@ -114,6 +114,7 @@ def targets_in_use(overrides: dict[str, Path] | None = None) -> list[Target]:
             if path.suffix == ".json" and path.is_file()
         }
     chosen = overrides or {}
+    ids |= set(chosen)  # the one in use, even from a file outside the library
     return [
         Target(cid, chosen.get(cid) or default_progress_file(cid), _curriculum(cid))
         for cid in sorted(ids)

@@ -20,7 +20,9 @@ folder is read, so those are merged too, and none is ever deleted.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -112,7 +114,7 @@ def place_state(root: Path) -> str:
     A marker from a newer layout is refused too, rather than written over.
     """
     marker = root / MARKER_NAME
-    if marker.is_file():
+    if os.path.lexists(marker):
         _check_marker(marker)
         return "ours"
     try:
@@ -132,8 +134,10 @@ def place_state(root: Path) -> str:
 
 
 def _check_marker(marker: Path) -> None:
+    from metrotui.storage.files import read_bounded
+
     try:
-        data = json.loads(marker.read_bytes()[:4096])
+        data = json.loads(read_bounded(marker, 4096)) if is_plain_file(marker) else None
     except (OSError, ValueError):
         data = None
     version = data.get(MARKER_KEY) if isinstance(data, dict) else None
@@ -152,7 +156,7 @@ def curricula_in(root: Path) -> list[str]:
         entries = sorted((root / PROGRESS_FOLDER).iterdir())
     except OSError:
         return []
-    return [entry.name for entry in entries if entry.is_dir() and is_safe_name(entry.name)]
+    return [entry.name for entry in entries if _is_folder(entry) and is_safe_name(entry.name)]
 
 
 def machine_files(root: Path, curriculum_id: str) -> list[Path]:
@@ -164,14 +168,32 @@ def machine_files(root: Path, curriculum_id: str) -> list[Path]:
     return [
         entry
         for entry in entries
-        if entry.suffix == ".json" and not entry.name.startswith(".") and entry.is_file()
+        if entry.suffix == ".json" and not entry.name.startswith(".") and not _is_folder(entry)
     ]
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def is_plain_file(path: Path) -> bool:
+    """A regular file itself: not a link (whose target may be anywhere), a pipe or a device."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def read_machine_file(path: Path, curriculum_id: str) -> MachineFile:
     """The machine file at ``path``; BadMachineFile (with the reason) if it is not one."""
     from metrotui.storage.files import read_bounded
 
+    if not is_plain_file(path):
+        # Someone else's doing: a link could lead a write anywhere, a pipe hang a read.
+        raise BadMachineFile(f"{path} is a link, pipe or device, not a file metrotui wrote")
     try:
         data = read_bounded(path, MAX_PROGRESS_BYTES)
     except OSError as error:
@@ -211,9 +233,15 @@ def machine_file_bytes(progress: Progress, machine_id: str, learner: str) -> byt
 def write_machine_file(path: Path, data: bytes) -> bool:
     """Write a machine file if its bytes differ; whether anything was written."""
     from metrotui.storage.atomic import write_atomic
+    from metrotui.storage.files import read_bounded
 
+    if os.path.lexists(path) and not is_plain_file(path):
+        raise SyncLayoutError(f"{path} is a link, pipe or device; it was left as it is")
+    for folder in (path.parent, path.parent.parent):  # progress/<curriculum-id>, progress
+        if folder.is_symlink():
+            raise SyncLayoutError(f"{folder} is a link; nothing is written through it")
     try:
-        if path.read_bytes() == data:
+        if read_bounded(path, MAX_PROGRESS_BYTES) == data:
             return False
     except OSError:
         pass

@@ -10,6 +10,7 @@ moment of writing, so a tick made meanwhile is never lost.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +94,11 @@ def merge_into_local(target: Target, theirs: list[MachineFile]) -> tuple[Progres
     return after, gained(seen[-1], after), store.notices
 
 
+def _names(learners: list[str], shown: int = 3) -> str:
+    named = ", ".join(repr(name) for name in learners[:shown])
+    return named + (f" and {len(learners) - shown} more" if len(learners) > shown else "")
+
+
 def sync_place(
     root: Path, targets: list[Target], machine_id: str, learner: str, outcome: Outcome
 ) -> None:
@@ -101,11 +107,20 @@ def sync_place(
 
     for target in targets:
         cid = target.curriculum_id
-        theirs, bad = read_all(root, cid, outcome)
-        for mf in theirs:
+        found, bad = read_all(root, cid, outcome)
+        for mf in found:
             outcome.machines.add(mf.machine)
             if mf.learner:
                 outcome.learners[mf.machine] = mf.learner
+        theirs = [mf for mf in found if not mf.learner or mf.learner == learner]
+        others = sorted({mf.learner for mf in found} - {learner, ""})
+        if others:
+            # A place a study group shares: each learner takes in only their own machines.
+            outcome.notices.append(
+                f"{cid}: left out the machines of {_names(others)}: a sync takes in only the "
+                f'machines of learner {learner!r} (set "learner" in sync.json to one name '
+                "on all your machines)"
+            )
         try:
             after, new, notices = merge_into_local(target, theirs)
         except ProgressError as error:
@@ -115,7 +130,7 @@ def sync_place(
         if new:
             outcome.received[cid] = new
         own = machine_file_path(root, cid, machine_id)
-        if count(after) == 0 and not own.exists():
+        if count(after) == 0 and not os.path.lexists(own):
             continue  # a curriculum never used here: no empty file for everyone to read
         if own in bad:
             outcome.notices.append(
