@@ -701,13 +701,12 @@ def _scale_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         for name, label in BIG_CONTENT:
             frame = median(big[name]["first_frame_s"])
             rows.append(
-                _row(
+                _ratio_row(
                     f"Launch to first frame, {label} (headless)",
-                    f"{frame * 1000:.0f} ms",
-                    f"≤ {BUDGETS['big_first_frame']:g}x",
-                    frame / reference <= BUDGETS["big_first_frame"],
-                    reference=f"GenAI map {reference * 1000:.0f} ms",
-                    ratio=f"{frame / reference:.2f}x",
+                    frame,
+                    reference,
+                    BUDGETS["big_first_frame"],
+                    "GenAI map",
                 )
             )
         for name, label in BIG_CONTENT:
@@ -759,13 +758,12 @@ def _cohort_rows(cohort: dict[str, Any]) -> list[dict[str, Any]]:
             f"≤ {BUDGETS['cohort_200_s']:g} s",
             text <= BUDGETS["cohort_200_s"],
         ),
-        _row(
+        _ratio_row(
             f"Launch to first frame, `--cohort` of {COHORT_LEARNERS} learners (headless)",
-            f"{frame * 1000:.0f} ms",
-            f"≤ {BUDGETS['cohort_first_frame']:g}x",
-            frame / reference <= BUDGETS["cohort_first_frame"],
-            reference=f"GenAI map {reference * 1000:.0f} ms",
-            ratio=f"{frame / reference:.2f}x",
+            frame,
+            reference,
+            BUDGETS["cohort_first_frame"],
+            "GenAI map",
         ),
     ]
 
@@ -857,17 +855,7 @@ def _launch_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def launch_row(label: str, value: float, reference: float, budget: float) -> None:
-        ratio = value / reference
-        rows.append(
-            {
-                "measure": label,
-                "value": f"{value * 1000:.0f} ms",
-                "reference": f"bare app {reference * 1000:.0f} ms",
-                "ratio": f"{ratio:.2f}x",
-                "budget": f"≤ {budget:g}x",
-                "pass": ratio <= budget,
-            }
-        )
+        rows.append(_ratio_row(label, value, reference, budget))
 
     launch_row(
         "Launch to first frame, GenAI map (headless)",

@@ -147,14 +147,19 @@ def test_git_missing_from_path_is_one_clear_message(tmp_path: Path, remote: Path
     ]
 
 
-def test_a_foreign_repository_is_refused_and_left_unchanged(tmp_path: Path, remote: Path) -> None:
+def push_someone_elses_file(remote: Path, tmp_path: Path, name: str, text: str) -> None:
+    """Make ``remote`` a repository of something else: one file of someone's, pushed."""
     work = tmp_path / "someone"
     subprocess.run(["git", "clone", "-q", str(remote), str(work)], check=True, timeout=30)
-    (work / "README.md").write_text("my project\n")
+    (work / name).write_text(text)
     git = ["git", "-C", str(work), "-c", "user.name=x", "-c", "user.email=x@example.invalid"]
-    subprocess.run([*git, "add", "README.md"], check=True, timeout=30)
+    subprocess.run([*git, "add", name], check=True, timeout=30)
     subprocess.run([*git, "commit", "-q", "-m", "mine"], check=True, timeout=30)
     subprocess.run([*git, "push", "-q", "origin", "HEAD"], check=True, timeout=30)
+
+
+def test_a_foreign_repository_is_refused_and_left_unchanged(tmp_path: Path, remote: Path) -> None:
+    push_someone_elses_file(remote, tmp_path, "README.md", "my project\n")
     head = subprocess.run(
         ["git", "-C", str(remote), "rev-parse", "HEAD"], capture_output=True, text=True
     ).stdout
@@ -323,13 +328,7 @@ def test_a_push_the_remote_refuses_fails_at_once_with_gits_words(tmp_path: Path)
 def test_a_foreign_repository_is_named_as_the_remote_not_the_clone(
     tmp_path: Path, remote: Path
 ) -> None:
-    work = tmp_path / "someone"
-    subprocess.run(["git", "clone", "-q", str(remote), str(work)], check=True, timeout=30)
-    (work / "notes.txt").write_text("mine\n")
-    git = ["git", "-C", str(work), "-c", "user.name=x", "-c", "user.email=x@example.invalid"]
-    subprocess.run([*git, "add", "notes.txt"], check=True, timeout=30)
-    subprocess.run([*git, "commit", "-q", "-m", "mine"], check=True, timeout=30)
-    subprocess.run([*git, "push", "-q", "origin", "HEAD"], check=True, timeout=30)
+    push_someone_elses_file(remote, tmp_path, "notes.txt", "mine\n")
     (machine,) = machines(tmp_path, 1)
     result = machine.run("sync", "--remote", str(remote), code=2)
     assert f"metrotui: {remote} is not a metrotui sync place: it holds notes.txt" in result.stderr

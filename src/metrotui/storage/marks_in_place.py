@@ -17,7 +17,6 @@ read this way; any other file is read whole, as before.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -214,14 +213,7 @@ def ticked(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace | None:
 class InPlaceStore(ProgressStore):
     """A progress store that ticks a big file of its own in place (see above)."""
 
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        curriculum_id: str,
-        curriculum: Curriculum | None = None,
-    ) -> None:
-        super().__init__(path, curriculum_id, curriculum)
-        self._view: InPlace | None = None  # the last file read in place
+    _view: InPlace | None = None  # the last file read in place
 
     def marks(self) -> Marks:
         """What is marked on disk now, read as the next save will write it.

@@ -88,7 +88,14 @@ def carry_former_ids(data: dict[str, Any], previous: Curriculum) -> Carried:
     names = _Names(stations)
     old_by_id = {station.id: station for station in previous.stations}
     new_ids = {station["id"] for station in stations}
-    pairs = [(new, _old_station(new, stations, previous, old_by_id, new_ids)) for new in stations]
+    # Each station's place: its line, and its position among that line's stations.
+    old_places = dict(
+        zip(_places(s.line for s in previous.stations), previous.stations, strict=True)
+    )
+    pairs = [
+        (new, _old_station(new, old_places.get(place), old_by_id, new_ids))
+        for new, place in zip(stations, _places(s.get("line") for s in stations), strict=True)
+    ]
     # Stations first: a topic's former id may be spelled with its station's old id.
     for new, old in pairs:
         if old is not None:
@@ -99,21 +106,27 @@ def carry_former_ids(data: dict[str, Any], previous: Curriculum) -> Carried:
     return result
 
 
+def _places(lines: Iterable[Any]) -> list[tuple[Any, int]]:
+    """For stations on these lines in order: (line, position among that line's stations)."""
+    counts: dict[Any, int] = {}
+    places = []
+    for line in lines:
+        places.append((line, counts.get(line, 0)))
+        counts[line] = counts.get(line, 0) + 1
+    return places
+
+
 def _old_station(
     new: dict[str, Any],
-    stations: list[dict[str, Any]],
-    previous: Curriculum,
+    old: Station | None,
     old_by_id: dict[str, Station],
     new_ids: set[str],
 ) -> Station | None:
-    """The station of the previous version this one is: the same id, or a rename in place."""
+    """The station of the previous version this one is: the same id, or the one in its place."""
     if new["id"] in old_by_id:
         return old_by_id[new["id"]]
-    place = [s["id"] for s in stations if s.get("line") == new.get("line")].index(new["id"])
-    old_line = [s for s in previous.stations if s.line == new.get("line")]
-    if place >= len(old_line):
+    if old is None:
         return None
-    old = old_line[place]
     if old.id in new_ids:
         return None  # the old station is still there: this one is new
     same_topics = _overlap(old.topic_ids, [t["id"] for t in new.get("topics", [])])
