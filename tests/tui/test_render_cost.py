@@ -1,10 +1,11 @@
-"""The station pane draws what Textual's styles would draw, and a move costs little.
+"""The map and the station pane draw what Textual's styles would draw, for little work.
 
 The pane puts its own edge and padding around its lines and keeps the result,
 so that a station seen a moment ago is shown with the very lines drawn then
-(Textual's caches on them warm). These tests hold it to Textual's drawing of
-the same styles, in every state the pane is drawn in, and count the work of a
-move's frame.
+(Textual's caches on them warm); the map makes each row it shows as one Strip,
+cut to the window and filtered, and keeps it. These tests hold both to
+Textual's drawing of the same styles, in every state they are drawn in, and
+count the work of a move's and a filter key's frame.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
@@ -23,8 +27,11 @@ from textual.widget import Widget
 from metrotui.core.curriculum import Curriculum
 from metrotui.tui import app as app_module
 from metrotui.tui.app import MetroApp
+from metrotui.tui.widgets.metro_map import MetroMap, _window
 from metrotui.tui.widgets.station_detail import StationDetail
+from tests.tui.roadmaps import japanese
 from tests.tui.test_app import WIDE, make_app
+from tests.tui.test_layout_scaling import big_curriculum
 
 NARROW = (80, 30)
 
@@ -155,3 +162,79 @@ async def test_moving_back_to_a_station_seen_before_draws_little(
         # line, its filtered copy and three pieces for each of its rows, three
         # more for each row of its scrollbar); the map's two rows need a few.
         assert strips_made and max(strips_made) < 40, strips_made
+
+
+async def map_states(app: MetroApp, size: tuple[int, int]) -> list[str]:
+    """The screen after each step that draws the map's rows anew."""
+    seen: list[str] = []
+    async with app.run_test(size=size) as pilot:
+
+        async def look() -> None:
+            await pilot.pause()
+            seen.append(unnamed(app.export_screenshot()))
+
+        await look()
+        for _ in range(len(app.curriculum.lines) + 1):  # each filter, and back to all
+            await pilot.press("p")
+            await look()
+        await pilot.press("end")  # scrolled down to the last station
+        await look()
+        for x in range(1, 5):  # sideways a column at a time: wide titles cut in two
+            app.map.scroll_to(x=x, animate=False)
+            await look()
+        await pilot.press("tab")  # the map blurred: its cursor row drawn in other colours
+        await look()
+    return seen
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "no-colour"])
+@pytest.mark.parametrize(
+    ("roadmap", "size"),
+    [("genai", (120, 40)), ("japanese", (50, 16)), ("big", (100, 30))],
+    ids=lambda value: value if isinstance(value, str) else f"{value[0]}x{value[1]}",
+)
+async def test_the_map_looks_as_textual_would_draw_it(
+    genai: Curriculum,
+    tmp_path: Path,
+    roadmap: str,
+    size: tuple[int, int],
+    no_color: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    curriculum = {"genai": genai, "japanese": japanese(), "big": big_curriculum(600)}[roadmap]
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # a line filter: every row goes through it
+    ours = await map_states(make_app(curriculum, tmp_path / "ours"), size)
+    with monkeypatch.context() as patched:
+        patched.setattr(MetroMap, "render_lines", Widget.render_lines)
+        theirs = await map_states(make_app(curriculum, tmp_path / "theirs"), size)
+    for step, (mine, textuals) in enumerate(zip(ours, theirs, strict=True)):
+        assert mine == textuals, f"step {step}"
+
+
+def test_a_window_of_a_row_cuts_wide_characters_into_spaces() -> None:
+    row = [Segment("ab"), Segment("日本語", Style(bold=True)), Segment("c")]
+    cut = _window(row, 3, 4, Style())  # from the second cell of 日 to the first of 語
+    assert "".join(segment.text for segment in cut) == " 本 "
+    assert sum(cell_len(segment.text) for segment in cut) == 4
+    assert [segment.style for segment in cut] == [Style(bold=True)] * len(cut)
+    past_the_end = _window(row, 6, 5, Style(italic=True))  # 語c and three cells of fill
+    assert "".join(segment.text for segment in past_the_end) == "語c  "
+    assert past_the_end[-1].style == Style(italic=True)
+    assert "".join(segment.text for segment in _window(row, 20, 3, Style())) == "   "
+
+
+async def test_a_filter_key_makes_about_one_strip_a_row_of_the_map(
+    tmp_path: Path, strips_made: list[int]
+) -> None:
+    app = make_app(big_curriculum(600), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        rows = app.map.size.height
+        strips_made.clear()
+        for _ in range(4):
+            await pilot.press("p")
+            await pilot.pause()
+        # Textual's drawing of the map made five Strips a row on every filter
+        # key; its scrollbar still makes three a row when the thumb moves.
+        assert strips_made and max(strips_made) < 6 * rows, (strips_made, rows)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -34,6 +34,7 @@ from metrotui.storage.progress import (
 )
 from metrotui.tui.controller import ProgressController
 from metrotui.tui.map_layout import filter_cycle
+from metrotui.tui.quiet_collector import QUIET_SECONDS, QuietCollector
 from metrotui.tui.sync_runner import SyncRunner
 from metrotui.tui.widgets.footer import FittedFooter
 from metrotui.tui.widgets.metro_map import STATE_KEY, MetroMap
@@ -119,6 +120,7 @@ class MetroApp(App[int]):
             read_only=cohort is not None,
         )
         self.ui_state = self.controller.ui_state
+        self.collector = QuietCollector()
         self.sync_runner = SyncRunner(
             self, curriculum, progress_path, self.controller.check_external_changes
         )
@@ -261,6 +263,8 @@ class MetroApp(App[int]):
             )
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self.check_external_changes)
+        self.collector.start()
+        self.set_interval(QUIET_SECONDS, self.collector.check)
         if self.cohort is None:
             # After the first frame, when nothing else is waiting.
             self.call_after_refresh(self.controller.prepare_to_save)
@@ -313,7 +317,13 @@ class MetroApp(App[int]):
         if not self._refused_read_only():
             self.sync_runner.sync()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseEvent)):
+            self.collector.input_came()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        self.collector.stop()
         # Torn down without quitting first (say, by a test): the writer still
         # finishes what it has, so that no tick made just before is dropped.
         await self.controller.wait_for_writer()
@@ -530,13 +540,13 @@ class MetroApp(App[int]):
     def _update_header(self) -> None:
         if self.cohort is not None:
             learners = counted(len(self.cohort.learners), "learner")
-            self.sub_title = f"{learners} · read-only · {self._path_label()}"
+            status = f"{learners} · read-only · {self._path_label()}"
         else:
             count = self.tracker.path_count(self.path)
-            self.sub_title = (
-                f"{count.done}/{count.total} topics · {count.percent}% · {self._path_label()}"
-            )
-        self.query_one(TitleBar).show_status(self.sub_title)
+            status = f"{count.done}/{count.total} topics · {count.percent}% · {self._path_label()}"
+        # Assigned, App.sub_title repaints the whole screen; only the title bar shows it.
+        self.set_reactive(MetroApp.sub_title, status)
+        self.query_one(TitleBar).show_status(status)
 
     # References and help ---------------------------------------------------------
     def on_station_detail_link_opened(self, event: StationDetail.LinkOpened) -> None:

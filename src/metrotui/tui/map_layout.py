@@ -872,12 +872,17 @@ def filter_cycle(curriculum: Curriculum) -> list[str]:
     The first line is usually the trunk every other line needs, so it comes
     last rather than next; but it comes, as any line may be the one to follow.
     """
-    choices = path_choices(curriculum)
-    if len(curriculum.lines) > 1:
-        choices.append(curriculum.lines[0].id)
-    # A line with no stations on it would show an empty map: p passes it by.
-    lined = {station.line for station in curriculum.stations}
-    return [choice for choice in choices if choice == ALL_PATHS or choice in lined]
+    # Kept on the curriculum: every p asks, and the answer walks every station.
+    cycle: list[str] | None = curriculum.memo.get(filter_cycle)
+    if cycle is None:
+        choices = path_choices(curriculum)
+        if len(curriculum.lines) > 1:
+            choices.append(curriculum.lines[0].id)
+        # A line with no stations on it would show an empty map: p passes it by.
+        lined = {station.line for station in curriculum.stations}
+        cycle = [choice for choice in choices if choice == ALL_PATHS or choice in lined]
+        curriculum.memo[filter_cycle] = cycle
+    return list(cycle)
 
 
 def layout_map(

@@ -10,6 +10,7 @@ filters are worked out in idle moments after the first frame.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from math import ceil
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -18,9 +19,12 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from metrotui.core.curriculum import Curriculum
@@ -47,6 +51,7 @@ from metrotui.tui.map_layout import (
     layout_map,
     station_label,
 )
+from metrotui.tui.widgets.framed_lines import frame_of
 
 if TYPE_CHECKING:
     from metrotui.core.news import News
@@ -111,12 +116,66 @@ def _progress(
     return [Segment(text, muted)] if total and cell_len(text) <= room else []
 
 
+def _window(segments: list[Segment], start: int, width: int, fill: Style) -> list[Segment]:
+    """Cells ``start`` to ``start + width`` of a row, padded with ``fill`` where it ends sooner."""
+    end = start + width
+    kept: list[Segment] = []
+    x = 0
+    for segment in segments:
+        if x >= end:
+            break
+        size = cell_len(segment.text)
+        if x + size <= start:
+            x += size
+            continue
+        if x < start:
+            # A wide character cut in two leaves a space in its place.
+            segment = segment.split_cells(start - x)[1]
+            size -= start - x
+            x = start
+        if x + size > end:
+            segment = segment.split_cells(end - x)[0]
+            size = end - x
+        kept.append(segment)
+        x += size
+    x = max(x, start)
+    if x < end:
+        kept.append(Segment(" " * (end - x), fill))
+    return kept
+
+
 def _badge(text: str, room: int, muted: Style) -> list[Segment]:
     """A badge in ``room`` cells: whole, else its first word ("12/20"), else nothing."""
     for shown in (text, text.split(" ")[0]):
         if cell_len(shown) <= room:
             return [Segment(shown, muted)]
     return []
+
+
+def _drawing(bar: ScrollBar) -> list[Segment]:
+    """The cells a scrollbar draws for its values (in its own colours, whatever they are)."""
+    virtual = bar.window_virtual_size
+    window = bar.window_size if bar.window_size < virtual else 0
+    return ScrollBarRender.render_bar(
+        size=bar.size.height if bar.vertical else bar.size.width,
+        virtual_size=ceil(virtual),
+        window_size=ceil(window),
+        position=bar.position,
+        vertical=bar.vertical,
+    ).segments
+
+
+def _set_window(bar: ScrollBar, virtual: int, window: int) -> None:
+    """Give a scrollbar new sizes, drawing it again only if its thumb moved or changed length.
+
+    On a big map most filters leave a one-cell thumb at the top, and each of
+    the bar's rows drawn again costs as much as a row of the map.
+    """
+    before = _drawing(bar)
+    bar.set_reactive(ScrollBar.window_virtual_size, virtual)
+    bar.set_reactive(ScrollBar.window_size, window)
+    if _drawing(bar) != before:
+        bar.refresh()
 
 
 class MetroMap(ScrollView, can_focus=True):
@@ -219,7 +278,7 @@ class MetroMap(ScrollView, can_focus=True):
         for row in list(self._strips.keys()):
             if not top <= row < bottom:
                 self._strips.discard(row)
-            elif any(
+            elif row < self.layout_.height and any(
                 before.state(place.station_id) is not tracker.state(place.station_id)
                 or before.count(place.station_id) != tracker.count(place.station_id)
                 for place in self.layout_.rows[row].stations
@@ -341,6 +400,9 @@ class MetroMap(ScrollView, can_focus=True):
     # Rendering ---------------------------------------------------------------
     _laid_out_width = 0
 
+    # The window the kept rows were cut for: (scroll x, width, line filters, background).
+    _drawn_for: tuple[object, ...] | None = None
+
     # The widest any filter shown so far wanted: see _wanted_width.
     _widest = 0
 
@@ -398,13 +460,9 @@ class MetroMap(ScrollView, can_focus=True):
         region = self.scrollable_content_region
         self.set_reactive(MetroMap.virtual_size, size)
         if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.window_virtual_size = size.height
-            self.vertical_scrollbar.window_size = region.height
-            self.vertical_scrollbar.refresh()
+            _set_window(self.vertical_scrollbar, size.height, region.height)
         if self.show_horizontal_scrollbar:
-            self.horizontal_scrollbar.window_virtual_size = size.width
-            self.horizontal_scrollbar.window_size = region.width
-            self.horizontal_scrollbar.refresh()
+            _set_window(self.horizontal_scrollbar, size.width, region.width)
         self.scroll_to(
             x=min(self.scroll_x, self.max_scroll_x),
             y=min(self.scroll_y, self.max_scroll_y),
@@ -419,26 +477,71 @@ class MetroMap(ScrollView, can_focus=True):
             self.refresh_line(y)
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        row = y + scroll_y
+        # Textual's own path, taken only for styles that ask for more than
+        # plain rows (see render_lines): the row cut to the window, unfiltered.
+        return self._drawn_row(
+            y + int(self.scroll_y), self.scrollable_content_region.width, (), None
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows in ``crop``, each one Strip made once and kept: cut to the window, filtered.
+
+        Textual's path makes five Strips of a row each time it is drawn again
+        (the row, its cut to the window, the cut widened to the widget, the
+        line filter's, the compositor's piece), and a filter key draws every
+        row on screen again.
+        """
+        frame = frame_of(self)
+        if frame is None or frame.left or frame.right:
+            return super().render_lines(crop)
+        top = int(self.scroll_y)
+        # As wide as the window, without the scrollbars' column and row: they
+        # are drawn over the map, and a row reaching under the bar would be
+        # cut there by the compositor, one more Strip a row.
+        width = self.scrollable_content_region.width
+        strips = [
+            self._drawn_row(top + y, width, frame.filters, frame.background)
+            for y in crop.line_range
+        ]
+        start, end = crop.column_span
+        end = min(end, width)
+        if (start, end) != (0, width):
+            strips = [strip.crop(start, end) for strip in strips]
+        return strips
+
+    def _drawn_row(
+        self, row: int, width: int, filters: tuple[LineFilter, ...], background: Color | None
+    ) -> Strip:
+        """A row of the map as it shows in a window ``width`` cells wide, kept until it changes."""
         base = self._base_style
         if base is None:
             # Working out the style walks every ancestor; once per style change will do.
             base = self._base_style = self.rich_style
-        width = self.scrollable_content_region.width
-        if row >= self.layout_.height:
-            return Strip.blank(width, base)
+        scroll_x = int(self.scroll_x)
+        drawn_for = (scroll_x, width, filters, background)
+        if drawn_for != self._drawn_for:
+            self._strips.clear()  # every row kept was cut for another window
+            self._drawn_for = drawn_for
         strip = self._strips.get(row)
-        if strip is None:
-            strip = self._render_row(row, base)
-            self._strips.set(row, strip)
-        if row < len(self.layout_.legend_rows):
-            scroll_x = 0  # the legends stay put while the map scrolls sideways
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        if strip is not None:
+            return strip
+        if row >= self.layout_.height:
+            segments = [Segment(" " * width, base)]
+        else:
+            # The legends stay put while the map scrolls sideways.
+            start = 0 if row < len(self.layout_.legend_rows) else scroll_x
+            segments = _window(self._render_row(row, base), start, width, base)
+        if background is not None:
+            for line_filter in filters:
+                segments = line_filter.apply(segments, background)
+        strip = Strip(segments, width)
+        self._strips.set(row, strip)
+        return strip
 
-    def _render_row(self, row: int, base: Style) -> Strip:
+    def _render_row(self, row: int, base: Style) -> list[Segment]:
+        """The whole row, from the map's first column to its last."""
         if row < len(self.layout_.legend_rows):
-            return Strip(self._legend(row, base))
+            return self._legend(row, base)
         cells: list[tuple[int, list[Segment]]] = []
         map_row = self.layout_.rows[row]
         for track in map_row.tracks:
@@ -469,7 +572,7 @@ class MetroMap(ScrollView, can_focus=True):
                 segments.append(Segment(" " * (x - cursor), base))
             segments.extend(parts)
             cursor = x + _cells(parts)
-        return Strip(segments)
+        return segments
 
     def _station_segments(self, place: Placed, base: Style) -> list[Segment]:
         station = self.curriculum.station(place.station_id)
