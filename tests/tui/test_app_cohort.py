@@ -85,6 +85,19 @@ async def test_nothing_can_be_changed_and_nothing_of_the_learner_is_touched(
     assert not (tmp_path / "ui.json").exists()
 
 
+async def test_the_footer_offers_no_key_the_view_refuses(genai: Curriculum, tmp_path: Path) -> None:
+    app = cohort_app(genai, tmp_path, group_of(genai, 5))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Path" in footer and "Quit" in footer
+        assert "Undo" not in footer
+        await pilot.press("tab")  # in the checklist: its keys, but no Tick or Known
+        await pause_until(pilot, lambda: "Map" in screen_text(app).splitlines()[-1], "the footer")
+        footer = screen_text(app).splitlines()[-1]
+        assert "Tick" not in footer and "Known" not in footer and "Undo" not in footer
+
+
 async def test_a_name_from_a_file_is_shown_as_text(genai: Curriculum, tmp_path: Path) -> None:
     name = "[@click=app.quit]Zoë\x1b]0;x\x07"
     group = cohort(genai, [LearnerMarks(name, {"linear-algebra": "2026-11-30T00:00:00Z"}, {})], NOW)

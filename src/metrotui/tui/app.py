@@ -52,6 +52,8 @@ SIGNAL_GRACE_SECONDS = 15.0
 EDITOR_CHOICE_ENV = "METROTUI_EDITOR"  # "app": write notes in the app even with $EDITOR set
 FIRST_LAUNCH_HINT = "New here? tab opens a station's topics · space ticks one · ? shows every key"
 READ_ONLY = "This is a study group's view (--cohort): nothing here can be changed."
+# The footer's keys a group's view refuses: undo here, tick and known in the pane.
+READ_ONLY_ACTIONS = frozenset({"undo", "tick", "known"})
 
 if TYPE_CHECKING:
     from metrotui.core.cohort import Cohort, StationView
@@ -174,7 +176,8 @@ class MetroApp(App[int]):
             )
             yield StationDetail(self.curriculum, group=group, id="detail")
         yield Static(Text(FIRST_LAUNCH_HINT), id="hint")
-        yield FittedFooter()
+        # A group's view refuses these (and says so when pressed): not offered.
+        yield FittedFooter(hidden=READ_ONLY_ACTIONS if self.cohort is not None else ())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -8,6 +8,8 @@ the last keys in the row, and never ``?``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
@@ -56,9 +58,17 @@ def fitting(keys: list[FooterKey], width: int) -> list[FooterKey]:
 
 
 class FittedFooter(Footer):
-    """Textual's Footer, cut to the keys that fit the terminal's width."""
+    """Textual's Footer, cut to the keys that fit the terminal's width.
+
+    ``hidden``: actions never offered here (a read-only view's undo and tick,
+    which still answer their key, to say why nothing happens).
+    """
 
     _composed_width = 0  # the width the keys were fitted to; 0 until there are keys
+
+    def __init__(self, *, hidden: Collection[str] = ()) -> None:
+        super().__init__()
+        self.hidden = frozenset(hidden)
 
     def compose(self) -> ComposeResult:
         items: list[Widget] = list(super().compose())
@@ -68,6 +78,7 @@ class FittedFooter(Footer):
         if len(keys) != len(items):
             yield from items  # key groups: not used here, so shown as Textual does
             return
+        keys = [key for key in keys if key.action not in self.hidden]
         self._composed_width = self.app.size.width
         yield from fitting(keys, self._composed_width)
 
