@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -165,13 +167,22 @@ async def test_moving_back_to_a_station_seen_before_draws_little(
 
 
 async def map_states(app: MetroApp, size: tuple[int, int]) -> list[str]:
-    """The screen after each step that draws the map's rows anew."""
+    """The screen after each step that draws some of the map's rows anew.
+
+    At each step the screen must also be what the map draws with nothing kept
+    (every row made again): a kept row that should have been dropped shows here.
+    """
     seen: list[str] = []
     async with app.run_test(size=size) as pilot:
 
         async def look() -> None:
             await pilot.pause()
-            seen.append(unnamed(app.export_screenshot()))
+            shown = unnamed(app.export_screenshot())
+            app.map._strips.clear()
+            app.map.refresh()
+            await pilot.pause()
+            assert shown == unnamed(app.export_screenshot()), f"step {len(seen)}: a stale row"
+            seen.append(shown)
 
         await look()
         for _ in range(len(app.curriculum.lines) + 1):  # each filter, and back to all
@@ -182,7 +193,19 @@ async def map_states(app: MetroApp, size: tuple[int, int]) -> list[str]:
         for x in range(1, 5):  # sideways a column at a time: wide titles cut in two
             app.map.scroll_to(x=x, animate=False)
             await look()
-        await pilot.press("tab")  # the map blurred: its cursor row drawn in other colours
+        app.map.scroll_to(x=0, y=app.map.scroll_y - 2.4, animate=False)  # between rows
+        await look()
+        await pilot.press("k", "k")  # the cursor moves over rows drawn at a rounded offset
+        await look()
+        await pilot.press("g")  # a route: the rest of the map dimmed
+        await look()
+        await pilot.press("escape")
+        await look()
+        await pilot.press("tab", "space")  # a tick, the map blurred: its cursor row recoloured
+        await look()
+        app.theme = "textual-light"
+        await look()
+        await pilot.resize_terminal(size[0] - 7, size[1] - 3)
         await look()
     return seen
 
@@ -238,3 +261,30 @@ async def test_a_filter_key_makes_about_one_strip_a_row_of_the_map(
         # Textual's drawing of the map made five Strips a row on every filter
         # key; its scrollbar still makes three a row when the thumb moves.
         assert strips_made and max(strips_made) < 6 * rows, (strips_made, rows)
+
+
+async def test_a_filter_key_draws_the_scrollbar_again_only_when_its_thumb_moves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[bool] = []  # one entry a scrollbar drawing: whether it was the vertical bar
+    original = ScrollBar.render
+
+    def render(bar: ScrollBar) -> RenderableType:
+        drawn.append(bar.vertical)
+        return original(bar)
+
+    monkeypatch.setattr(ScrollBar, "render", render)
+    app = make_app(big_curriculum(3000), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        presses = len(app.curriculum.lines) + 1  # every filter and back to all
+        drawn.clear()
+        heights = set()
+        for _ in range(presses):
+            await pilot.press("p")
+            await pilot.pause()
+            heights.add(app.map.virtual_size.height)
+        assert len(heights) > 2  # the scrollable height changed on most keys
+        # A thumb a cell or two long, at the top, the same for most filters:
+        # Textual drew all 36 rows of the bar again on each of them.
+        assert 0 < drawn.count(True) < presses / 2, drawn

@@ -24,7 +24,7 @@ from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from metrotui.core.curriculum import Curriculum
@@ -156,11 +156,12 @@ def _drawing(bar: ScrollBar) -> list[Segment]:
     """The cells a scrollbar draws for its values (in its own colours, whatever they are)."""
     virtual = bar.window_virtual_size
     window = bar.window_size if bar.window_size < virtual else 0
-    return ScrollBarRender.render_bar(
+    return bar.renderer.render_bar(
         size=bar.size.height if bar.vertical else bar.size.width,
         virtual_size=ceil(virtual),
         window_size=ceil(window),
         position=bar.position,
+        thickness=bar.thickness,
         vertical=bar.vertical,
     ).segments
 
@@ -273,7 +274,7 @@ class MetroMap(ScrollView, can_focus=True):
         before, self.tracker = self.tracker, tracker
         # A tick changes a station or two: draw again only the rows on screen
         # whose stations changed state or count, and forget the rows off screen.
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y
         bottom = top + self.size.height
         for row in list(self._strips.keys()):
             if not top <= row < bottom:
@@ -362,7 +363,7 @@ class MetroMap(ScrollView, can_focus=True):
             self._relayout(width)
 
     def on_click(self, event: events.Click) -> None:
-        x, y = event.x + int(self.scroll_x), event.y + int(self.scroll_y)
+        x, y = event.offset + self.scroll_offset
         station_id = self.layout_.station_at(x, y)
         if station_id is not None:
             self.select(station_id)
@@ -480,7 +481,7 @@ class MetroMap(ScrollView, can_focus=True):
         # Textual's own path, taken only for styles that ask for more than
         # plain rows (see render_lines): the row cut to the window, unfiltered.
         return self._drawn_row(
-            y + int(self.scroll_y), self.scrollable_content_region.width, (), None
+            y + self.scroll_offset.y, self.scrollable_content_region.width, (), None
         )
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -494,7 +495,8 @@ class MetroMap(ScrollView, can_focus=True):
         frame = frame_of(self)
         if frame is None or frame.left or frame.right:
             return super().render_lines(crop)
-        top = int(self.scroll_y)
+        # Rounded as Textual rounds it when it marks rows for repainting (refresh_line).
+        top = self.scroll_offset.y
         # As wide as the window, without the scrollbars' column and row: they
         # are drawn over the map, and a row reaching under the bar would be
         # cut there by the compositor, one more Strip a row.
@@ -517,7 +519,7 @@ class MetroMap(ScrollView, can_focus=True):
         if base is None:
             # Working out the style walks every ancestor; once per style change will do.
             base = self._base_style = self.rich_style
-        scroll_x = int(self.scroll_x)
+        scroll_x = self.scroll_offset.x
         drawn_for = (scroll_x, width, filters, background)
         if drawn_for != self._drawn_for:
             self._strips.clear()  # every row kept was cut for another window
