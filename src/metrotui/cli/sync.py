@@ -14,8 +14,9 @@ from metrotui.core.words import counted
 from metrotui.paths import PROGRESS_ENV
 
 if TYPE_CHECKING:
-    from metrotui.storage.sync.engine import StatusReport, SyncReport
+    from metrotui.storage.sync.engine import SyncReport
     from metrotui.storage.sync.places import Target
+    from metrotui.storage.sync.status import StatusReport
 
 
 @click.command(cls=MetroCommand)
@@ -111,7 +112,7 @@ def _show(report: SyncReport, as_json: bool) -> None:
 
 def _show_status(session: Session, remote: str | None, as_json: bool) -> None:
     from metrotui.storage.sync.config import existing_machine_id
-    from metrotui.storage.sync.engine import status
+    from metrotui.storage.sync.status import status
 
     report = status(remote, _targets(session), existing_machine_id() or "")
     if as_json:
