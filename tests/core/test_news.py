@@ -33,6 +33,21 @@ def test_a_station_looked_at_loses_its_marks() -> None:
     assert sorted(news.unlooked()) == ["control", "motion-planning", "simulation"]
 
 
+def test_a_topic_moved_to_a_station_that_was_there_marks_it() -> None:
+    from metrotui.core.compare import Change, Entry, Moved
+
+    math = WHOLE.station("math")
+    topic = math.topics[0]
+    moved = Moved(
+        Entry("math", math.title, topic.id, topic.title),
+        Entry("sensors", "Sensors", topic.id, topic.title),
+    )
+    news = News(Change("t", topics_moved=[moved]), WHOLE)
+    assert news.marked("math") and not news.station_is_new("math")
+    assert news.topic_is_new("math", topic.id)
+    assert not news.marked("sensors")  # what it left needs no look
+
+
 def test_the_panel_leads_to_stations_that_are_there() -> None:
     again = reopened(
         CHANGE, WHOLE, lambda key: key in {"linear-algebra", "calculus", "probability"}

@@ -30,7 +30,9 @@ class News:
     def __init__(self, change: Change, curriculum: Curriculum, looked: Iterable[str] = ()) -> None:
         stations = {e.station for e in change.stations_added if curriculum.has_station(e.station)}
         topics: dict[str, set[str]] = {}
-        for entry in change.topics_added:
+        # A topic moved to another station is new there (its marks came with it).
+        arrived = [*change.topics_added, *(moved.now for moved in change.topics_moved)]
+        for entry in arrived:
             # A new station is marked as a whole: its topics need no mark each.
             if entry.station not in stations and curriculum.has_station(entry.station):
                 topics.setdefault(entry.station, set()).add(entry.topic)
