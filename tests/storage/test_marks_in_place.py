@@ -27,6 +27,8 @@ from metrotui.storage.progress import (
     parse_progress,
     progress_bytes,
     with_done,
+    with_known,
+    without,
 )
 
 CURRICULUM = "genai-metromap"
@@ -85,6 +87,86 @@ def test_a_tick_in_place_gives_the_bytes_a_whole_rewrite_gives(
         assert dict(marks.known) == expected.known
         assert all(key in marks.done for key in expected.done)
         assert store.load() == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    done=st.dictionaries(ids, st.sampled_from([STAMP, "t"]), min_size=1, max_size=12),
+    known=st.dictionaries(ids, st.sampled_from([STAMP, "k"]), max_size=5),
+    notes=st.dictionaries(plain_ids, st.builds(Note, plain_ids, plain_ids), max_size=2),
+    untick=st.lists(ids, max_size=6),
+    some_marked=st.lists(st.integers(0, 11), max_size=6),
+)
+def test_an_untick_in_place_gives_the_bytes_a_whole_rewrite_gives(
+    done: dict[str, str],
+    known: dict[str, str],
+    notes: dict[str, Note],
+    untick: list[str],
+    some_marked: list[int],
+) -> None:
+    marked = sorted(done)
+    # Marks that are there (the last ones too), as well as ids that are not.
+    untick += [marked[i] for i in some_marked if i < len(marked)]
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(written, "IN_PLACE_BYTES", 0)  # every file is big
+        path = Path(folder) / "progress.json"
+        store = saved(path, Progress(CURRICULUM, done=done, known=known, notes=notes))
+        expected = without(parse_progress(path.read_bytes(), CURRICULUM, ""), untick)
+        marks = InPlaceStore(path, CURRICULUM).remove_marks(untick)
+        assert path.read_bytes() == progress_bytes(expected)
+        assert dict(marks.done) == expected.done
+        assert dict(marks.known) == expected.known
+        assert len(marks.done) == len(expected.done)
+        assert store.load() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    done=st.dictionaries(ids, st.sampled_from([STAMP, "t"]), min_size=1, max_size=12),
+    known=st.dictionaries(ids, st.sampled_from([STAMP, "k"]), max_size=5),
+    notes=st.dictionaries(plain_ids, st.builds(Note, plain_ids, plain_ids), max_size=2),
+    new=st.lists(ids, max_size=5),
+    some_done=st.lists(st.integers(0, 11), max_size=3),
+)
+def test_known_in_place_gives_the_bytes_a_whole_rewrite_gives(
+    done: dict[str, str],
+    known: dict[str, str],
+    notes: dict[str, Note],
+    new: list[str],
+    some_done: list[int],
+) -> None:
+    marked = sorted(done)
+    new += [marked[i] for i in some_done if i < len(marked)]  # done ones stay done only
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(written, "IN_PLACE_BYTES", 0)  # every file is big
+        path = Path(folder) / "progress.json"
+        store = saved(path, Progress(CURRICULUM, done=done, known=known, notes=notes))
+        expected = with_known(parse_progress(path.read_bytes(), CURRICULUM, ""), new, LATER)
+        marks = InPlaceStore(path, CURRICULUM).add_known(new, when=LATER)
+        assert path.read_bytes() == progress_bytes(expected)
+        assert dict(marks.done) == expected.done
+        assert dict(marks.known) == expected.known
+        assert store.load() == expected
+
+
+def test_a_big_file_of_ours_is_unticked_without_being_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "progress.json"
+    marks = {**gone(MANY), "calculus": STAMP, "zz-last": STAMP}
+    saved(path, Progress(CURRICULUM, done=marks, known={"linear-algebra": STAMP}))
+    store = InPlaceStore(path, CURRICULUM)
+    never_whole(monkeypatch)
+    after = store.remove_marks(["calculus", "zz-last", "linear-algebra", "python-basics"])
+    assert len(after.done) == MANY and dict(after.known) == {}
+    on_disk = json.loads(path.read_text(encoding="utf-8"))
+    assert on_disk["done"] == gone(MANY)
+    assert "known" not in on_disk
+    # And known, the done marks left where they are.
+    after = store.add_known(["python-basics", "gone-0000003"], when=LATER)
+    assert len(after.done) == MANY and dict(after.known) == {"python-basics": LATER}
+    on_disk = json.loads(path.read_text(encoding="utf-8"))
+    assert on_disk["known"] == {"python-basics": LATER} and on_disk["done"] == gone(MANY)
 
 
 def test_a_big_file_of_ours_is_ticked_without_being_read_whole(

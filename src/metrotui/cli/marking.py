@@ -47,32 +47,34 @@ def undo(session: Session, ids: tuple[str, ...]) -> None:
     from metrotui.core.tracker import UnknownIdError
 
     ids = tuple(canonical_ids(session, ids))
-    before = session.tracker(for_change=True)
+    before = session.ticking_tracker()  # a big file of ours is read in place, as for done
     try:
         topics = before.resolve(ids)
     except UnknownIdError as error:
         fail(str(error))
     undone = [topic_id for topic_id in topics if before.is_done(topic_id)]
     # A mark may be recorded in the other spelling of its key (station/topic): both go.
-    spellings = _spellings(session, set(undone))
-    after = record(session, lambda store: store.unmark(spellings)) if undone else before
+    spellings = _spellings(session, undone)
+    after = record(session, lambda store: store.remove_marks(spellings)) if undone else before
     from metrotui.cli.views import unmarked_view
 
     console().print(unmarked_view(before, after, topics, undone))
 
 
-def _spellings(session: Session, keys: set[str]) -> list[str]:
-    """The keys, and every recorded mark that stands for one of them."""
-    from metrotui.core.curriculum import KEY_SEPARATOR
+def _spellings(session: Session, keys: list[str]) -> list[str]:
+    """The keys, and the other spelling (``station/topic``) of each where it is recorded."""
+    from metrotui.storage.progress import ProgressError
 
-    curriculum, progress = session.curriculum(), session.progress
-    recorded = [*progress.done, *progress.known] if progress is not None else []
-    # Only a qualified mark can be another spelling: a bare id that is no key means nothing.
-    also = [
-        mark
-        for mark in recorded
-        if KEY_SEPARATOR in mark and mark not in keys and curriculum.key_for(mark) in keys
-    ]
+    curriculum = session.curriculum()
+    try:
+        marks = session.store().marks()  # read a moment ago: the same bytes, looked up in place
+    except ProgressError as error:
+        fail(str(error))
+    also = []
+    for key in keys:
+        spelled = curriculum.qualified(key)
+        if spelled != key and (spelled in marks.done or spelled in marks.known):
+            also.append(spelled)
     return [*keys, *also]
 
 
@@ -84,13 +86,13 @@ def known(session: Session, ids: tuple[str, ...]) -> None:
     from metrotui.core.tracker import UnknownIdError
 
     ids = tuple(canonical_ids(session, ids))
-    before = session.tracker(for_change=True)
+    before = session.ticking_tracker()  # a big file of ours is read in place, as for done
     try:
         topics = before.resolve(ids)
     except UnknownIdError as error:
         fail(str(error))
     fresh = [topic_id for topic_id in topics if not before.is_done(topic_id)]
-    after = record(session, lambda store: store.mark_known(fresh)) if fresh else before
+    after = record(session, lambda store: store.add_known(fresh)) if fresh else before
     from metrotui.cli.views import marked_view
     from metrotui.core.glyphs import KNOWN_GLYPH
 

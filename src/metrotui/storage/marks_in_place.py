@@ -5,7 +5,8 @@ second and writing it again half of one, yet ``metrotui done`` needs only to
 know whether the curriculum's own keys are marked, how many marks there are,
 and to add a line or two.  In the layout ``progress_bytes`` writes, the done
 marks are one per line, sorted by id: a mark is found by binary search over
-the lines, and a tick is the file's bytes with its line put in its place.
+the lines, and a tick is the file's bytes with its line put in its place
+(``undo`` takes lines out; ``known`` leaves them and writes what follows).
 The file stays exactly what a full rewrite would give, byte for byte, so
 every other reader (an older metrotui, an export, a merge, the app's
 watcher) sees one ordinary file, replaced atomically under the lock as ever.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from metrotui.core.curriculum import Curriculum
@@ -35,6 +36,8 @@ from metrotui.storage.progress import (
     parse_progress,
     progress_bytes,
     with_done,
+    with_known,
+    without,
 )
 
 _INDENT = b'\n    "'  # how each mark's line begins, after the line before it
@@ -210,6 +213,67 @@ def ticked(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace | None:
     return InPlace(spliced, view.head, marks, rest)
 
 
+def known_added(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace:
+    """The file with ``keys`` marked known (those done aside), as progress_bytes would
+    write it: the done marks stay as they are, what follows them is written anew."""
+    known = dict(view.rest.known)
+    for key in keys:
+        if key not in view.done:
+            known.setdefault(key, stamp)
+    if known == view.rest.known:
+        return view
+    rest = replace(view.rest, known=known)
+    done = view.done
+    tail = progress_bytes(rest)[view.head + len(b"{}") :]
+    spliced = b"".join([memoryview(view.data)[: done.end + len(_BLOCK_END)], tail])
+    return InPlace(spliced, view.head, SortedMarks(spliced, done.start, done.end, len(done)), rest)
+
+
+def unticked(view: InPlace, keys: Iterable[str]) -> InPlace | None:
+    """The file with ``keys`` neither done nor known, its bytes as progress_bytes would
+    write them; ``view`` itself if nothing changes, or None if this cannot be done in place."""
+    done, data = view.done, view.data
+    wanted = set(keys)
+    gone = {key for key in wanted if key in done}
+    if gone and len(gone) == len(done):
+        return None  # no mark left: the map is written ``{}``, another layout
+    known = view.rest.known
+    kept = {k: v for k, v in known.items() if k not in wanted}
+    if not gone and kept == known:
+        return view
+    # Each mark's line, from the newline before it to the next (its comma with it).
+    spans: list[tuple[int, int]] = []
+    for key in sorted(gone):
+        line = done.find(key)[0]
+        spans.append((line, data.find(b"\n", line + 1, done.end + 1)))
+    if spans and spans[-1][1] == done.end:
+        # The last marks go: the one left last loses the comma after it. Lines
+        # taken out just before them join their span, so the comma is found.
+        start = spans[-1][0]
+        while len(spans) > 1 and spans[-2][1] == start:
+            spans.pop()
+            start = spans[-1][0]
+        spans[-1] = (start - 1, done.end)  # the comma ends the line before
+    tail_start = done.end + len(_BLOCK_END)
+    rest = view.rest
+    whole = memoryview(data)
+    tail = whole[tail_start:]
+    if kept != known:
+        rest = replace(rest, known=kept)
+        tail = memoryview(progress_bytes(rest))[view.head + len(b"{}") :]
+    pieces: list[bytes | memoryview] = []
+    taken = 0
+    for span_start, span_end in spans:
+        pieces.append(whole[taken:span_start])
+        taken = span_end
+    pieces.append(whole[taken:tail_start])
+    pieces.append(tail)
+    spliced = b"".join(pieces)
+    end = spliced.find(_BLOCK_END, done.start)
+    marks = SortedMarks(spliced, done.start, end, count=len(done) - len(gone))
+    return InPlace(spliced, view.head, marks, rest)
+
+
 class InPlaceStore(ProgressStore):
     """A progress store that ticks a big file of its own in place (see above)."""
 
@@ -230,12 +294,38 @@ class InPlaceStore(ProgressStore):
     def add_marks(self, keys: Iterable[str], when: str | None = None) -> Marks:
         """``mark``, spliced into a big file this store wrote instead of rewriting it whole."""
         wanted, stamp = list(keys), when or now_utc()
+        return self._spliced(
+            lambda view: ticked(view, wanted, stamp),
+            lambda progress: with_done(progress, wanted, stamp),
+        )
+
+    def add_known(self, keys: Iterable[str], when: str | None = None) -> Marks:
+        """``mark_known``, leaving the done marks of a big file this store wrote in place."""
+        wanted, stamp = list(keys), when or now_utc()
+        return self._spliced(
+            lambda view: known_added(view, wanted, stamp),
+            lambda progress: with_known(progress, wanted, stamp),
+        )
+
+    def remove_marks(self, keys: Iterable[str]) -> Marks:
+        """``unmark``, spliced out of a big file this store wrote instead of rewriting it whole."""
+        gone = list(keys)
+        return self._spliced(
+            lambda view: unticked(view, gone), lambda progress: without(progress, gone)
+        )
+
+    def _spliced(
+        self,
+        in_place: Callable[[InPlace], InPlace | None],
+        whole: Callable[[Progress], Progress],
+    ) -> Marks:
+        """A change made to the bytes in place where it can be, else to the file read whole."""
         self._refuse_before_locking()
         with self._lock():
             view = self._in_place(self._read_bytes())
-            after_view = None if view is None else ticked(view, wanted, stamp)
+            after_view = None if view is None else in_place(view)
             if after_view is None:
-                after = self._changed(lambda progress: with_done(progress, wanted, stamp))
+                after = self._changed(whole)
                 return Marks(after.done, after.known)
             if after_view is not view:
                 self._write_bytes(after_view.data)
