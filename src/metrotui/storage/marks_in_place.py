@@ -175,6 +175,15 @@ def _plain(text: str) -> bool:
     return quoted[1:-1] == text and escape_unsafe_json(quoted) == quoted
 
 
+def _after_done(view: InPlace, known: dict[str, str]) -> tuple[Progress, memoryview]:
+    """What follows the done map with ``known`` as the known marks: the file's own
+    bytes if they are the same, else written anew; and the rest of the file parsed."""
+    if known == view.rest.known:
+        return view.rest, memoryview(view.data)[view.done.end + len(_BLOCK_END) :]
+    rest = replace(view.rest, known=known)
+    return rest, memoryview(progress_bytes(rest))[view.head + len(b"{}") :]
+
+
 def ticked(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace | None:
     """The file with ``keys`` ticked, its bytes as progress_bytes would write them;
     ``view`` itself if nothing changes, or None if this cannot be done in place."""
@@ -187,14 +196,10 @@ def ticked(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace | None:
     kept = {k: v for k, v in known.items() if k not in gone and k not in done}
     if not wanted and kept == known:
         return view
-    tail_start = done.end + len(_BLOCK_END)
-    rest = view.rest
+    rest, tail = _after_done(view, kept)
     # Slices of a memoryview are not copies: the bytes are copied once, by join.
     whole = memoryview(data)
-    tail = whole[tail_start:]
-    if kept != known:
-        rest = replace(rest, known=kept)
-        tail = memoryview(progress_bytes(rest))[view.head + len(b"{}") :]
+    tail_start = done.end + len(_BLOCK_END)
     pieces: list[bytes | memoryview] = []
     taken = 0
     for key in wanted:
@@ -222,9 +227,8 @@ def known_added(view: InPlace, keys: Iterable[str], stamp: str) -> InPlace:
             known.setdefault(key, stamp)
     if known == view.rest.known:
         return view
-    rest = replace(view.rest, known=known)
+    rest, tail = _after_done(view, known)
     done = view.done
-    tail = progress_bytes(rest)[view.head + len(b"{}") :]
     spliced = b"".join([memoryview(view.data)[: done.end + len(_BLOCK_END)], tail])
     return InPlace(spliced, view.head, SortedMarks(spliced, done.start, done.end, len(done)), rest)
 
@@ -254,13 +258,9 @@ def unticked(view: InPlace, keys: Iterable[str]) -> InPlace | None:
             spans.pop()
             start = spans[-1][0]
         spans[-1] = (start - 1, done.end)  # the comma ends the line before
-    tail_start = done.end + len(_BLOCK_END)
-    rest = view.rest
+    rest, tail = _after_done(view, kept)
     whole = memoryview(data)
-    tail = whole[tail_start:]
-    if kept != known:
-        rest = replace(rest, known=kept)
-        tail = memoryview(progress_bytes(rest))[view.head + len(b"{}") :]
+    tail_start = done.end + len(_BLOCK_END)
     pieces: list[bytes | memoryview] = []
     taken = 0
     for span_start, span_end in spans:
