@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from math import ceil
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -150,6 +150,16 @@ def _badge(text: str, room: int, muted: Style) -> list[Segment]:
         if cell_len(shown) <= room:
             return [Segment(shown, muted)]
     return []
+
+
+class _Window(NamedTuple):
+    """What a kept row was drawn for: another window, and every kept row is drawn again."""
+
+    scroll_x: int
+    width: int
+    filters: tuple[LineFilter, ...]
+    background: Color | None
+    base: Style
 
 
 def _drawing(bar: ScrollBar) -> list[Segment]:
@@ -401,8 +411,8 @@ class MetroMap(ScrollView, can_focus=True):
     # Rendering ---------------------------------------------------------------
     _laid_out_width = 0
 
-    # The window the kept rows were cut for: (scroll x, width, line filters, background).
-    _drawn_for: tuple[object, ...] | None = None
+    # The window the kept rows were cut for.
+    _drawn_for: _Window | None = None
 
     # The widest any filter shown so far wanted: see _wanted_width.
     _widest = 0
@@ -480,9 +490,8 @@ class MetroMap(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         # Textual's own path, taken only for styles that ask for more than
         # plain rows (see render_lines): the row cut to the window, unfiltered.
-        return self._drawn_row(
-            y + self.scroll_offset.y, self.scrollable_content_region.width, (), None
-        )
+        window = self._window_for(self.scrollable_content_region.width, (), None)
+        return self._drawn_row(y + self.scroll_offset.y, window)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The rows in ``crop``, each one Strip made once and kept: cut to the window, filtered.
@@ -495,47 +504,49 @@ class MetroMap(ScrollView, can_focus=True):
         frame = frame_of(self)
         if frame is None or frame.left or frame.right:
             return super().render_lines(crop)
-        # Rounded as Textual rounds it when it marks rows for repainting (refresh_line).
-        top = self.scroll_offset.y
         # As wide as the window, without the scrollbars' column and row: they
         # are drawn over the map, and a row reaching under the bar would be
         # cut there by the compositor, one more Strip a row.
         width = self.scrollable_content_region.width
-        strips = [
-            self._drawn_row(top + y, width, frame.filters, frame.background)
-            for y in crop.line_range
-        ]
+        window = self._window_for(width, frame.filters, frame.background)
+        # Rounded as Textual rounds it when it marks rows for repainting (refresh_line).
+        top = self.scroll_offset.y
+        strips = [self._drawn_row(top + y, window) for y in crop.line_range]
         start, end = crop.column_span
         end = min(end, width)
         if (start, end) != (0, width):
             strips = [strip.crop(start, end) for strip in strips]
         return strips
 
-    def _drawn_row(
-        self, row: int, width: int, filters: tuple[LineFilter, ...], background: Color | None
-    ) -> Strip:
-        """A row of the map as it shows in a window ``width`` cells wide, kept until it changes."""
+    def _window_for(
+        self, width: int, filters: tuple[LineFilter, ...], background: Color | None
+    ) -> _Window:
+        """The window rows are drawn for now; the rows kept go if they were cut for another."""
         base = self._base_style
         if base is None:
             # Working out the style walks every ancestor; once per style change will do.
             base = self._base_style = self.rich_style
-        scroll_x = self.scroll_offset.x
-        drawn_for = (scroll_x, width, filters, background)
-        if drawn_for != self._drawn_for:
-            self._strips.clear()  # every row kept was cut for another window
-            self._drawn_for = drawn_for
+        window = _Window(self.scroll_offset.x, width, filters, background, base)
+        if window != self._drawn_for:
+            self._strips.clear()
+            self._drawn_for = window
+        return window
+
+    def _drawn_row(self, row: int, window: _Window) -> Strip:
+        """A row of the map as it shows in ``window``, kept until it changes."""
         strip = self._strips.get(row)
         if strip is not None:
             return strip
+        width, base = window.width, window.base
         if row >= self.layout_.height:
             segments = [Segment(" " * width, base)]
         else:
             # The legends stay put while the map scrolls sideways.
-            start = 0 if row < len(self.layout_.legend_rows) else scroll_x
+            start = 0 if row < len(self.layout_.legend_rows) else window.scroll_x
             segments = _window(self._render_row(row, base), start, width, base)
-        if background is not None:
-            for line_filter in filters:
-                segments = line_filter.apply(segments, background)
+        if window.background is not None:
+            for line_filter in window.filters:
+                segments = line_filter.apply(segments, window.background)
         strip = Strip(segments, width)
         self._strips.set(row, strip)
         return strip
