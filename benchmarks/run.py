@@ -857,32 +857,25 @@ def _launch_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     def launch_row(label: str, value: float, reference: float, budget: float) -> None:
         rows.append(_ratio_row(label, value, reference, budget))
 
-    launch_row(
-        "Launch to first frame, GenAI map (headless)",
-        median(head["genai"]["first_frame_s"]),
-        bare,
-        BUDGETS["launch_genai"],
-    )
-    rows += _tmux_launch_rows(results, "genai")
-    launch_row(
-        "Launch to first frame, 5,000 stations (headless)",
-        median(head["5000"]["first_frame_s"]),
-        bare,
-        BUDGETS["launch_5000"],
-    )
-    rows += _tmux_launch_rows(results, "5000")
-    launch_row(
-        "First launch ever, GenAI map (headless, nothing cached yet)",
-        median(head["genai_first"]["first_frame_s"]),
-        bare,
-        BUDGETS["launch_genai"],
-    )
-    launch_row(
-        "First launch ever, 5,000 stations (headless, nothing cached yet)",
-        median(head["5000_first"]["first_frame_s"]),
-        bare,
-        BUDGETS["launch_5000"],
-    )
+    for label, name, budget, in_tmux in (
+        ("Launch to first frame, GenAI map (headless)", "genai", "launch_genai", True),
+        ("Launch to first frame, 5,000 stations (headless)", "5000", "launch_5000", True),
+        (
+            "First launch ever, GenAI map (headless, nothing cached yet)",
+            "genai_first",
+            "launch_genai",
+            False,
+        ),
+        (
+            "First launch ever, 5,000 stations (headless, nothing cached yet)",
+            "5000_first",
+            "launch_5000",
+            False,
+        ),
+    ):
+        launch_row(label, median(head[name]["first_frame_s"]), bare, BUDGETS[budget])
+        if in_tmux:
+            rows += _tmux_launch_rows(results, name)
     rows += _key_rows(results)
     status = median(results["cli"]["status_s"])
     launch_row("`metrotui status`, whole process", status, bare, BUDGETS["status"])

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ import metrotui.storage.progress as progress_module
 import metrotui.storage.written as written
 from metrotui.core.curriculum import Curriculum
 from metrotui.storage.atomic import temporaries
-from metrotui.storage.marks_in_place import InPlaceStore
+from metrotui.storage.marks_in_place import InPlaceStore, Marks
 from metrotui.storage.progress import (
     Note,
     Progress,
@@ -65,35 +66,49 @@ odd_ids = st.sampled_from(['say "hi"', "back\\slash", "new\nline", "bidi\u202e"]
 ids = plain_ids | odd_ids
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    done=st.dictionaries(ids, st.sampled_from([STAMP, "t"]), min_size=1, max_size=12),
-    known=st.dictionaries(ids, st.sampled_from([STAMP, "k"]), max_size=5),
-    notes=st.dictionaries(plain_ids, st.builds(Note, plain_ids, plain_ids), max_size=2),
-    ticks=st.lists(ids, max_size=5),
-)
-def test_a_tick_in_place_gives_the_bytes_a_whole_rewrite_gives(
-    done: dict[str, str], known: dict[str, str], notes: dict[str, Note], ticks: list[str]
-) -> None:
+done_marks = st.dictionaries(ids, st.sampled_from([STAMP, "t"]), min_size=1, max_size=12)
+known_marks = st.dictionaries(ids, st.sampled_from([STAMP, "k"]), max_size=5)
+some_notes = st.dictionaries(plain_ids, st.builds(Note, plain_ids, plain_ids), max_size=2)
+
+
+def changed_in_place(
+    before: Progress,
+    whole: Callable[[Progress], Progress],
+    in_place: Callable[[InPlaceStore], Marks],
+) -> tuple[Marks, Progress]:
+    """A change made in place to a file of ours, held to what the change gives read whole:
+    the same bytes, the same marks, the same progress read back."""
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.setattr(written, "IN_PLACE_BYTES", 0)  # every file is big
         path = Path(folder) / "progress.json"
-        before = Progress(CURRICULUM, done=done, known=known, notes=notes)
         store = saved(path, before)
-        expected = with_done(parse_progress(path.read_bytes(), CURRICULUM, ""), ticks, LATER)
-        marks = InPlaceStore(path, CURRICULUM).add_marks(ticks, when=LATER)
+        expected = whole(parse_progress(path.read_bytes(), CURRICULUM, ""))
+        marks = in_place(InPlaceStore(path, CURRICULUM))
         assert path.read_bytes() == progress_bytes(expected)
         assert dict(marks.done) == expected.done
         assert dict(marks.known) == expected.known
-        assert all(key in marks.done for key in expected.done)
         assert store.load() == expected
+    return marks, expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(done=done_marks, known=known_marks, notes=some_notes, ticks=st.lists(ids, max_size=5))
+def test_a_tick_in_place_gives_the_bytes_a_whole_rewrite_gives(
+    done: dict[str, str], known: dict[str, str], notes: dict[str, Note], ticks: list[str]
+) -> None:
+    marks, expected = changed_in_place(
+        Progress(CURRICULUM, done=done, known=known, notes=notes),
+        lambda progress: with_done(progress, ticks, LATER),
+        lambda store: store.add_marks(ticks, when=LATER),
+    )
+    assert all(key in marks.done for key in expected.done)
 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    done=st.dictionaries(ids, st.sampled_from([STAMP, "t"]), min_size=1, max_size=12),
-    known=st.dictionaries(ids, st.sampled_from([STAMP, "k"]), max_size=5),
-    notes=st.dictionaries(plain_ids, st.builds(Note, plain_ids, plain_ids), max_size=2),
+    done=done_marks,
+    known=known_marks,
+    notes=some_notes,
     untick=st.lists(ids, max_size=6),
     some_marked=st.lists(st.integers(0, 11), max_size=6),
 )
@@ -107,24 +122,19 @@ def test_an_untick_in_place_gives_the_bytes_a_whole_rewrite_gives(
     marked = sorted(done)
     # Marks that are there (the last ones too), as well as ids that are not.
     untick += [marked[i] for i in some_marked if i < len(marked)]
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(written, "IN_PLACE_BYTES", 0)  # every file is big
-        path = Path(folder) / "progress.json"
-        store = saved(path, Progress(CURRICULUM, done=done, known=known, notes=notes))
-        expected = without(parse_progress(path.read_bytes(), CURRICULUM, ""), untick)
-        marks = InPlaceStore(path, CURRICULUM).remove_marks(untick)
-        assert path.read_bytes() == progress_bytes(expected)
-        assert dict(marks.done) == expected.done
-        assert dict(marks.known) == expected.known
-        assert len(marks.done) == len(expected.done)
-        assert store.load() == expected
+    marks, expected = changed_in_place(
+        Progress(CURRICULUM, done=done, known=known, notes=notes),
+        lambda progress: without(progress, untick),
+        lambda store: store.remove_marks(untick),
+    )
+    assert len(marks.done) == len(expected.done)
 
 
 @settings(max_examples=100, deadline=None)
 @given(
-    done=st.dictionaries(ids, st.sampled_from([STAMP, "t"]), min_size=1, max_size=12),
-    known=st.dictionaries(ids, st.sampled_from([STAMP, "k"]), max_size=5),
-    notes=st.dictionaries(plain_ids, st.builds(Note, plain_ids, plain_ids), max_size=2),
+    done=done_marks,
+    known=known_marks,
+    notes=some_notes,
     new=st.lists(ids, max_size=5),
     some_done=st.lists(st.integers(0, 11), max_size=3),
 )
@@ -137,16 +147,11 @@ def test_known_in_place_gives_the_bytes_a_whole_rewrite_gives(
 ) -> None:
     marked = sorted(done)
     new += [marked[i] for i in some_done if i < len(marked)]  # done ones stay done only
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(written, "IN_PLACE_BYTES", 0)  # every file is big
-        path = Path(folder) / "progress.json"
-        store = saved(path, Progress(CURRICULUM, done=done, known=known, notes=notes))
-        expected = with_known(parse_progress(path.read_bytes(), CURRICULUM, ""), new, LATER)
-        marks = InPlaceStore(path, CURRICULUM).add_known(new, when=LATER)
-        assert path.read_bytes() == progress_bytes(expected)
-        assert dict(marks.done) == expected.done
-        assert dict(marks.known) == expected.known
-        assert store.load() == expected
+    changed_in_place(
+        Progress(CURRICULUM, done=done, known=known, notes=notes),
+        lambda progress: with_known(progress, new, LATER),
+        lambda store: store.add_known(new, when=LATER),
+    )
 
 
 def test_a_big_file_of_ours_is_unticked_without_being_read_whole(
